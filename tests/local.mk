@@ -1,0 +1,47 @@
+## tests/local.mk - make check: the public tests (Criterion, one TAP line per
+## test) against the reference, and the checks on the generated skeleton.
+
+PUBLIC_TEST_SOURCES = \
+	tests/public/ptest.h \
+	tests/public/test_matmul.c \
+	tests/public/test_module.c \
+	tests/public/test_linear.c \
+	tests/public/test_sequential.c \
+	tests/public/test_flatten.c
+
+check_PROGRAMS += tests/public/ref_tests tests/public/student_tests tests/public/support_tests
+
+# The public tests linked with the reference solutions: every test must pass.
+tests_public_ref_tests_SOURCES = $(PUBLIC_TEST_SOURCES)
+tests_public_ref_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_public_ref_tests_LDADD = reference/libttref.a $(CRITERION_LIBS)
+
+# The same tests linked with the skeleton: every test must fail, cleanly.
+tests_public_student_tests_SOURCES = $(PUBLIC_TEST_SOURCES)
+tests_public_student_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_public_student_tests_LDADD = student/libttstudent.a $(CRITERION_LIBS)
+
+# The support library's own tests: pass in both trees.
+tests_public_support_tests_SOURCES = tests/public/ptest.h tests/public/test_support.c
+tests_public_support_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_public_support_tests_LDADD = reference/libttref.a $(CRITERION_LIBS)
+
+CHECK_SCRIPTS_TAP = \
+	tests/student-tree.sh \
+	tests/gen-student-errors.sh \
+	tests/skeleton-fails.sh \
+	tests/valgrind-public.sh
+
+TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
+EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap
+
+# Every test speaks TAP, so each public test gets its own PASS/FAIL line.
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+LOG_COMPILER = $(SHELL) $(srcdir)/tests/criterion-tap
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	VALGRIND='$(VALGRIND)'; AWK='$(AWK)'; \
+	export top_srcdir top_builddir VALGRIND AWK;
