@@ -195,7 +195,7 @@ static int walk(const tt_module *m, char *name, size_t len, tt_param_fn fn, void
         for (size_t i = 0; i < n; i++) {
             const char *part = pass == 0 ? m->params[i].name : m->children[i].name;
             size_t plen = strlen(part);
-            if (len + plen + 2 > TT_NAME_MAX) {
+            if (len + (len > 0) + plen + 1 > TT_NAME_MAX) { /* dot (if any), part, NUL */
                 tt_set_error(TT_EINVAL, "tt_module_named_parameters: a name is longer than %d bytes",
                              TT_NAME_MAX - 1);
                 return -1;

@@ -1,0 +1,75 @@
+## grader/data.mk - the precompiled data ttgrade links student code against:
+## everything that is not the student's is compiled once, at build time.
+##
+##   grader/data/include/*.h        the public headers
+##   grader/data/rubric.txt         every hidden test and its points
+##   grader/data/libttsupport.a     the support library
+##   grader/data/ref/<lab>.o        the reference object of each lab
+##   grader/data/hidden/<lab>.o     the hidden Criterion tests of each lab
+##   grader/data/hidden/libhidden.a helpers linked into every hidden test program
+##
+## `make install` copies it to $(pkglibdir); ttgrade finds it next to itself
+## when run from the build tree.
+
+noinst_LIBRARIES += support/libttsupport.a grader/hidden/libhidden.a grader/hidden/libhiddentests.a
+support_libttsupport_a_SOURCES = $(SUPPORT_SOURCES)
+
+grader_hidden_libhidden_a_SOURCES = \
+	grader/hidden/hidden.h \
+	grader/hidden/oracle.h \
+	grader/hidden/hidden_util.c
+grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
+
+# Only built to get the objects: an archive would drop Criterion's test
+# registrations, so the grader links the objects themselves.
+grader_hidden_libhiddentests_a_SOURCES = \
+	grader/hidden/hidden_matmul.c \
+	grader/hidden/hidden_module.c \
+	grader/hidden/hidden_linear.c \
+	grader/hidden/hidden_sequential.c \
+	grader/hidden/hidden_flatten.c
+grader_hidden_libhiddentests_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
+
+GRADER_DATA_INPUTS = \
+	$(noinst_HEADERS) \
+	$(srcdir)/grader/rubric.txt \
+	support/libttsupport.a \
+	reference/libttref.a \
+	grader/hidden/libhidden.a \
+	grader/hidden/libhiddentests.a
+
+EXTRA_DIST += grader/rubric.txt
+
+# Assembled in a temporary folder and renamed, so a failed or interrupted
+# build never leaves a half-made data dir behind.
+grader/data/stamp: $(GRADER_DATA_INPUTS)
+	$(AM_V_GEN)rm -rf grader/data grader/data.tmp && \
+	mkdir -p grader/data.tmp/include grader/data.tmp/ref grader/data.tmp/hidden && \
+	for h in $(noinst_HEADERS); do \
+	  case $$h in include/*) cp $(srcdir)/$$h grader/data.tmp/include/ || exit 1;; esac; \
+	done && \
+	cp $(srcdir)/grader/rubric.txt grader/data.tmp/rubric.txt && \
+	cp support/libttsupport.a grader/data.tmp/libttsupport.a && \
+	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
+	for lab in $(LABS); do \
+	  cp reference/$$lab.$(OBJEXT) grader/data.tmp/ref/$$lab.o && \
+	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o || exit 1; \
+	done && \
+	touch grader/data.tmp/stamp && mv grader/data.tmp grader/data
+
+all-local: grader/data/stamp
+
+clean-local: clean-grader-data
+clean-grader-data:
+	rm -rf grader/data grader/data.tmp
+.PHONY: clean-grader-data
+
+install-data-local: grader/data/stamp
+	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/include $(DESTDIR)$(pkglibdir)/ref $(DESTDIR)$(pkglibdir)/hidden
+	$(INSTALL_DATA) grader/data/include/*.h $(DESTDIR)$(pkglibdir)/include/
+	$(INSTALL_DATA) grader/data/rubric.txt grader/data/libttsupport.a $(DESTDIR)$(pkglibdir)/
+	$(INSTALL_DATA) grader/data/ref/*.o $(DESTDIR)$(pkglibdir)/ref/
+	$(INSTALL_DATA) grader/data/hidden/*.o grader/data/hidden/libhidden.a $(DESTDIR)$(pkglibdir)/hidden/
+
+uninstall-local:
+	rm -rf $(DESTDIR)$(pkglibdir)

@@ -1,0 +1,36 @@
+/* hidden.h - what every hidden test file includes: Criterion, the API, and the
+ * explicit success path the grader trusts.
+ *
+ * A hidden test counts as passed only if Criterion reports it PASSED *and* the
+ * test reached its last line, HIDDEN_PASS(), which appends a record to the
+ * file named by $TTGRADE_PASS_FILE. A test whose process ends early (exit(0)
+ * in student code, a crash, a timeout) never writes that record, so it fails
+ * even if Criterion was fooled into calling it a pass.
+ *
+ *     HIDDEN_TEST(matmul, identity_left) {
+ *         ... assertions ...
+ *         HIDDEN_PASS();
+ *     }
+ *
+ * Every hidden test needs an entry with its points in grader/rubric.txt.
+ * Never ship this directory to students.
+ */
+#ifndef TT_HIDDEN_H
+#define TT_HIDDEN_H
+
+#include <criterion/criterion.h>
+
+#include "tinytorch.h"
+
+/* Records the start time of the current test (the .init fixture). */
+void hidden_begin(void);
+
+/* Appends the line "PASS <suite>::<name> <seconds>" to $TTGRADE_PASS_FILE
+ * (nothing if it is unset, so the test programs also run by hand). */
+void hidden_pass(const char *suite, const char *name);
+
+#define HIDDEN_TEST(suite, name) Test(suite, name, .init = hidden_begin)
+
+#define HIDDEN_PASS() hidden_pass(criterion_current_suite->name, criterion_current_test->name)
+
+#endif /* TT_HIDDEN_H */
