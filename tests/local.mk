@@ -30,7 +30,9 @@ CHECK_SCRIPTS_TAP = \
 	tests/student-tree.sh \
 	tests/gen-student-errors.sh \
 	tests/skeleton-fails.sh \
-	tests/valgrind-public.sh
+	tests/valgrind-public.sh \
+	tests/grade-examples.sh \
+	tests/grade-reports.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
 EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap

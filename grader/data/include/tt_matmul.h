@@ -1,0 +1,19 @@
+/* tt_matmul.h - lab 1: matrix multiplication, the operation every layer reduces to. */
+#ifndef TT_MATMUL_H
+#define TT_MATMUL_H
+
+#include "tt_tensor.h"
+
+/* c = a @ b, with a (m, k) and b (k, n); returns c (m, n).
+ *
+ * Computed with the explicit triple loop: c[i][j] = sum over p of a[i][p] * b[p][j],
+ * accumulated in float, p from 0 to k-1.
+ * Returns a new tensor the caller owns, or NULL with:
+ *   TT_EINVAL  a or b is NULL, or is not 2-D;
+ *   TT_ESHAPE  the inner dimensions differ; the message names both shapes,
+ *              e.g. "matmul: (2, 3) @ (4, 2): a's dim 1 (3) must equal b's dim 0 (4)";
+ *   TT_ENOMEM  the result could not be allocated.
+ * a and b are never modified. */
+tt_tensor *tt_matmul(const tt_tensor *a, const tt_tensor *b);
+
+#endif /* TT_MATMUL_H */

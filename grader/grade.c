@@ -1,0 +1,916 @@
+/* grade.c - compile each lab file once, link it into its lab's hidden test
+ * program (the reference supplies the other four labs), run the program, and
+ * turn its Criterion JSON report plus its PASS records into verdicts.
+ *
+ * Verdicts fail closed: a test passes only if the report says PASSED *and*
+ * the test wrote its "PASS <lab>::<test> <secs>" record on its last line.
+ * When a run gives no usable report (it hung and was killed, crashed, or
+ * exited early), each test that got no verdict is run again on its own
+ * (--filter), with its own time limit, so one hanging test costs only itself. */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "text.h"
+#include "ttgrade.h"
+
+extern char **environ;
+
+/* Wall-clock limits set from outside: compile and link one lab, and the slack
+ * of a test program around its tests' own time. */
+#define TG_BUILD_SECONDS 30.0
+#define TG_RUN_SLACK_SECONDS 10.0
+#define TG_RERUN_SLACK_SECONDS 5.0
+#define TG_IDLE_SLACK_SECONDS 2.0
+
+/* Limits on what is read back and shown. */
+#define TG_LOG_READ_MAX (64 * 1024)
+#define TG_JSON_READ_MAX (8 * 1024 * 1024)
+#define TG_PASS_READ_MAX (1024 * 1024)
+#define TG_BUILD_LINES 25
+#define TG_BUILD_BYTES 4096
+#define TG_SUMMARY_LINES 10
+#define TG_SUMMARY_BYTES 1536
+#define TG_MESSAGE_BYTES 2048
+#define TG_RUNNER_BYTES 8192
+
+#define TG_NO_RESULT "no result: the test program crashed, hung or exited early"
+
+/* ------------------------------------------------------------- argv -- */
+
+/* A NULL-terminated argv whose strings it owns; failure is sticky. */
+struct argv_list {
+    char **v;
+    size_t n, cap;
+    int failed;
+};
+
+static void argv_add(struct argv_list *a, const char *s)
+{
+    if (a->failed)
+        return;
+    if (a->n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        char **nv = realloc(a->v, cap * sizeof *nv);
+        if (nv == NULL) {
+            a->failed = 1;
+            return;
+        }
+        a->v = nv;
+        a->cap = cap;
+    }
+    char *d = tg_strdup(s);
+    if (d == NULL) {
+        a->failed = 1;
+        return;
+    }
+    a->v[a->n++] = d;
+    a->v[a->n] = NULL;
+}
+
+static void argv_free(struct argv_list *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+/* --------------------------------------------------------- per lab -- */
+
+/* One test program run: the whole lab, or one test of it (a rerun). */
+struct run {
+    struct tg_lab_result *lr;
+    int item;                 /* -1: the whole lab; else the one test rerun */
+    struct argv_list argv;
+    char *env_pass;           /* "TTGRADE_PASS_FILE=..." */
+    char **envp;              /* setup->envp + env_pass; pointers borrowed */
+    char *log, *json, *pass;
+    struct tg_task task;
+};
+
+struct lab_job {
+    struct tg_lab_result *lr;
+    int compiled, linked;
+    struct argv_list cc, ld;
+    char *srcdir, *cc_log, *ld_log, *bin;
+    struct tg_task cc_task, ld_task;
+    int *verdict;             /* per item: 1 once it has a verdict */
+};
+
+/* The text of a build log: read, sanitised, stripped of the scratch and data
+ * paths so students see "matmul.c:12:5: error: ...", and trimmed. */
+static char *clean_build_log(const struct tg_setup *s, const char *path)
+{
+    size_t len = 0;
+    char *raw = tg_read_file(path, TG_LOG_READ_MAX, &len, NULL);
+    char *text = raw ? tg_sanitize(raw, len, TG_LOG_READ_MAX) : tg_strdup("");
+    free(raw);
+    if (text == NULL)
+        return NULL;
+    char *inc = tg_path_join(s->datadir, "include/");
+    char *src = tg_path_join(s->scratch, "src/");
+    char *scr = tg_path_join(s->scratch, "");
+    char *dat = tg_path_join(s->datadir, "");
+    const char *from[] = {src, scr, inc, dat};
+    for (size_t i = 0; i < 4 && text != NULL; i++) {
+        if (from[i] == NULL) {
+            free(text);
+            text = NULL;
+            break;
+        }
+        char *t = tg_replace_all(text, from[i], "");
+        free(text);
+        text = t;
+    }
+    free(inc);
+    free(src);
+    free(scr);
+    free(dat);
+    if (text == NULL)
+        return NULL;
+    char *trimmed = tg_trim_lines(text, TG_BUILD_LINES, TG_BUILD_BYTES);
+    free(text);
+    return trimmed;
+}
+
+/* Marks every test of lr failed with "<what>: <first lines of the output>"
+ * ("does not compile: linear.c: In function ..."). */
+static int fail_build(struct tg_lab_result *lr, enum tg_lab_status status, const char *what, const char *output)
+{
+    lr->status = status;
+    free(lr->reason);
+    lr->reason = tg_strdup(what);
+    char *head = tg_trim_lines(output, TG_SUMMARY_LINES, TG_SUMMARY_BYTES);
+    char *text = head ? tg_asprintf("%s%s%s", what, head[0] ? ": " : "", head) : NULL;
+    free(head);
+    if (lr->reason == NULL || text == NULL) {
+        free(text);
+        return -1;
+    }
+    for (size_t i = 0; i < lr->n_items; i++) {
+        char *o = tg_strdup(text);
+        if (o == NULL) {
+            free(text);
+            return -1;
+        }
+        free(lr->items[i].output);
+        lr->items[i].output = o;
+    }
+    free(text);
+    return 0;
+}
+
+/* ------------------------------------------------- Criterion's report -- */
+
+/* Criterion 2.4's JSON writer (src/io/json.c) prints assertion messages
+ * without escaping them, so a quote or backslash in a message (say, a
+ * student's error text) makes the whole report invalid JSON. Its layout is
+ * fixed, though: each message line stands alone on its line as 12 spaces, '"',
+ * the raw text, '"', and a ',' unless it is the last one; nothing else in the
+ * report is indented that way. Those lines are re-encoded with cJSON here; the
+ * rest passes through. No library repairs this, hence the hand-written pass. */
+static char *repair_criterion_json(const char *text, size_t len)
+{
+    static const char indent[] = "            ";
+    const size_t ind = sizeof indent - 1;
+    struct tg_buf b = TG_BUF_INIT;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        int handled = 0;
+        if (ll >= ind + 2 && memcmp(p, indent, ind) == 0 && p[ind] == '"') {
+            size_t stop = ll;
+            int comma = p[stop - 1] == ',';
+            if (comma)
+                stop--;
+            if (stop >= ind + 2 && p[stop - 1] == '"') {
+                char *raw = tg_strndup(p + ind + 1, stop - 1 - (ind + 1));
+                cJSON *s = raw ? cJSON_CreateString(raw) : NULL;
+                char *enc = s ? cJSON_PrintUnformatted(s) : NULL;
+                if (enc != NULL) {
+                    tg_buf_add(&b, indent, ind);
+                    tg_buf_puts(&b, enc);
+                    if (comma)
+                        tg_buf_putc(&b, ',');
+                    handled = 1;
+                } else {
+                    b.failed = 1;
+                }
+                free(raw);
+                cJSON_Delete(s);
+                cJSON_free(enc);
+            }
+        }
+        if (!handled)
+            tg_buf_add(&b, p, ll);
+        if (nl)
+            tg_buf_putc(&b, '\n');
+        p = nl ? nl + 1 : end;
+    }
+    return tg_buf_take(&b);
+}
+
+/* Drops Criterion's "file.c:NN: " in front of a message (students must not
+ * see hidden file names or lines) and the two spaces it puts before each
+ * continuation line. */
+static const char *strip_message_prefix(const char *m)
+{
+    if (m[0] == ' ' && m[1] == ' ')
+        return m + 2;
+    const char *p = m;
+    while (*p && *p != ':' && *p != ' ')
+        p++;
+    if (p == m || *p != ':' || p[1] < '0' || p[1] > '9')
+        return m;
+    p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p[0] == ':' && p[1] == ' ')
+        return p + 2;
+    return m;
+}
+
+/* The messages of a test joined by newlines, prefixes stripped, sanitised. */
+static char *join_messages(const cJSON *test, const char *fallback)
+{
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(test, "messages");
+    struct tg_buf b = TG_BUF_INIT;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, msgs)
+    {
+        if (!cJSON_IsString(m) || m->valuestring == NULL)
+            continue;
+        const char *t = strip_message_prefix(m->valuestring);
+        if (strcmp(t, "(null)") == 0)
+            continue; /* Criterion's rendering of an assertion without a message */
+        if (b.len > 0)
+            tg_buf_putc(&b, '\n');
+        tg_buf_puts(&b, t);
+        if (b.len > TG_MESSAGE_BYTES * 2)
+            break;
+    }
+    char *joined = tg_buf_take(&b);
+    if (joined == NULL)
+        return NULL;
+    char *clean = tg_sanitize(joined, strlen(joined), TG_MESSAGE_BYTES);
+    free(joined);
+    if (clean != NULL && clean[0] == '\0') {
+        free(clean);
+        return tg_strdup(fallback);
+    }
+    return clean;
+}
+
+/* The time of the record "PASS <lab>::<test> <seconds>" in the records
+ * text, or -1 if there is no well-formed one. */
+static double pass_record(const char *records, const char *lab, const char *test)
+{
+    size_t ll = strlen(lab), tl = strlen(test);
+    const char *p = records;
+    while (p != NULL && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len > 5 + ll + 2 + tl + 1 && memcmp(p, "PASS ", 5) == 0 && memcmp(p + 5, lab, ll) == 0 &&
+            memcmp(p + 5 + ll, "::", 2) == 0 && memcmp(p + 7 + ll, test, tl) == 0 && p[7 + ll + tl] == ' ') {
+            /* Only a well-formed record counts: fail closed. */
+            char num[64];
+            size_t nlen = len - (8 + ll + tl);
+            if (nlen > 0 && nlen < sizeof num) {
+                memcpy(num, p + 8 + ll + tl, nlen);
+                num[nlen] = '\0';
+                char *e;
+                double v = strtod(num, &e);
+                if (e != num && *e == '\0' && v >= 0 && v < 1e6)
+                    return v;
+            }
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return -1;
+}
+
+/* Sets the verdict of item it from Criterion's entry for it (never NULL). */
+static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *records, const char *lab)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(t, "status");
+    const char *status = cJSON_IsString(st) && st->valuestring ? st->valuestring : "";
+    char *out = NULL;
+    it->passed = 0;
+    it->time = 0;
+    if (strcmp(status, "PASSED") == 0) {
+        double secs = pass_record(records, lab, it->name);
+        if (secs >= 0) {
+            it->passed = 1;
+            it->time = secs;
+            out = tg_strdup("");
+        } else {
+            out = tg_strdup("the test did not reach its end (exited early)");
+        }
+    } else if (strcmp(status, "FAILED") == 0) {
+        out = join_messages(t, "the test failed");
+    } else if (strcmp(status, "ERRORED") == 0) {
+        out = join_messages(t, "the test crashed");
+    } else if (strcmp(status, "SKIPPED") == 0) {
+        out = tg_strdup("the test was skipped");
+    } else {
+        char *s = tg_sanitize(status, strlen(status), 64);
+        out = s ? tg_asprintf("unknown test status \"%s\"", s) : NULL;
+        free(s);
+    }
+    if (out == NULL)
+        return -1;
+    free(it->output);
+    it->output = out;
+    return 0;
+}
+
+/* Why a run produced no verdict for a test, with `detail` on what happened. */
+static int set_no_result(struct tg_item *it, const char *detail)
+{
+    char *out = tg_asprintf("%s (%s)", TG_NO_RESULT, detail);
+    if (out == NULL)
+        return -1;
+    it->passed = 0;
+    it->time = 0;
+    free(it->output);
+    it->output = out;
+    return 0;
+}
+
+/* What happened to a run that left no usable report, in a few words. */
+static char *run_detail(const struct tg_task *t, const char *report_problem)
+{
+    if (!t->started)
+        return tg_asprintf("it could not be started: %s", strerror(t->spawn_errno));
+    if (t->idle_killed)
+        return tg_asprintf("it hung: stopped after %g s without finishing", t->idle_limit);
+    if (t->timed_out)
+        return tg_asprintf("it hung and was stopped after %g s", t->limit);
+    if (WIFSIGNALED(t->status)) {
+        int sig = WTERMSIG(t->status);
+        if (sig == SIGXFSZ)
+            return tg_asprintf("it wrote more than %ld MiB of output and was stopped",
+                               TG_CHILD_FSIZE_MAX / (1024 * 1024));
+        return tg_asprintf("it was killed by signal %d, %s", sig, strsignal(sig));
+    }
+    if (report_problem != NULL)
+        return tg_asprintf("it exited with status %d; %s", WIFEXITED(t->status) ? WEXITSTATUS(t->status) : -1,
+                           report_problem);
+    return tg_strdup("it ran, but did not report this test: do the rubric and the hidden tests agree?");
+}
+
+/* Records a test the program reported that the rubric does not know. */
+static int note_extra(struct tg_lab_result *lr, const char *suite, const char *name)
+{
+    char *full = tg_asprintf("%s::%s", suite, name);
+    char *clean = full ? tg_sanitize(full, strlen(full), 200) : NULL;
+    free(full);
+    if (clean == NULL)
+        return -1;
+    for (size_t i = 0; i < lr->n_extra; i++) {
+        if (strcmp(lr->extra_tests[i], clean) == 0) {
+            free(clean);
+            return 0;
+        }
+    }
+    char **ne = realloc(lr->extra_tests, (lr->n_extra + 1) * sizeof *ne);
+    if (ne == NULL) {
+        free(clean);
+        return -1;
+    }
+    lr->extra_tests = ne;
+    lr->extra_tests[lr->n_extra++] = clean;
+    return 0;
+}
+
+/* Reads a finished run's report and PASS records and gives a verdict to every
+ * test it covers that has none yet. verdict[i] is set for each item decided.
+ * Returns 0 or -1 (no memory). */
+static int collect_run(struct run *r, int *verdict, struct tg_result *res)
+{
+    struct tg_lab_result *lr = r->lr;
+    const char *lab = tg_lab_names[lr->lab];
+    size_t jlen = 0;
+    int jtrunc = 0;
+    char *jtext = tg_read_file(r->json, TG_JSON_READ_MAX, &jlen, &jtrunc);
+    char *records = tg_read_file(r->pass, TG_PASS_READ_MAX, NULL, NULL);
+    cJSON *root = NULL;
+    const char *problem = NULL;
+    int rc = -1;
+    if (jtext == NULL) {
+        problem = "it wrote no report";
+    } else if (jtrunc) {
+        problem = "its report was too large";
+    } else {
+        char *fixed = repair_criterion_json(jtext, jlen);
+        if (fixed == NULL)
+            goto out;
+        root = cJSON_Parse(fixed);
+        free(fixed);
+        if (root == NULL)
+            problem = "its report could not be read";
+    }
+    /* A run stopped from outside never counts, whatever it wrote. */
+    if (r->task.timed_out || !r->task.started || WIFSIGNALED(r->task.status)) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
+
+    const cJSON *tests = NULL;
+    if (root != NULL) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+        if (res->criterion == NULL && cJSON_IsString(id) && id->valuestring != NULL) {
+            res->criterion = tg_sanitize(id->valuestring, strlen(id->valuestring), 64);
+            if (res->criterion == NULL)
+                goto out;
+        }
+        const cJSON *suites = cJSON_GetObjectItemCaseSensitive(root, "test_suites");
+        const cJSON *s;
+        cJSON_ArrayForEach(s, suites)
+        {
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(s, "name");
+            const char *sname = cJSON_IsString(name) && name->valuestring ? name->valuestring : "?";
+            const cJSON *list = cJSON_GetObjectItemCaseSensitive(s, "tests");
+            int ours = strcmp(sname, lab) == 0;
+            if (ours && tests == NULL)
+                tests = list;
+            const cJSON *t;
+            cJSON_ArrayForEach(t, list)
+            {
+                const cJSON *tn = cJSON_GetObjectItemCaseSensitive(t, "name");
+                const char *tname = cJSON_IsString(tn) && tn->valuestring ? tn->valuestring : "?";
+                const cJSON *ts = cJSON_GetObjectItemCaseSensitive(t, "status");
+                /* A rerun lists the filtered-out tests as SKIPPED: not news. */
+                if (r->item >= 0 && cJSON_IsString(ts) && strcmp(ts->valuestring, "SKIPPED") == 0)
+                    continue;
+                int known = 0;
+                for (size_t i = 0; ours && i < lr->n_items; i++)
+                    if (strcmp(lr->items[i].name, tname) == 0)
+                        known = 1;
+                if (!known && note_extra(lr, sname, tname) != 0)
+                    goto out;
+            }
+        }
+    }
+
+    for (size_t i = 0; i < lr->n_items; i++) {
+        if (verdict[i] || (r->item >= 0 && (size_t)r->item != i))
+            continue;
+        struct tg_item *it = &lr->items[i];
+        const cJSON *found = NULL, *t;
+        int count = 0;
+        cJSON_ArrayForEach(t, tests)
+        {
+            const cJSON *tn = cJSON_GetObjectItemCaseSensitive(t, "name");
+            if (cJSON_IsString(tn) && tn->valuestring != NULL && strcmp(tn->valuestring, it->name) == 0) {
+                found = t;
+                count++;
+            }
+        }
+        if (count > 1) {
+            /* Criterion cannot list a test twice: the report was tampered with. */
+            char *o = tg_strdup("no result: the test report was inconsistent (the test is listed twice)");
+            if (o == NULL)
+                goto out;
+            free(it->output);
+            it->output = o;
+            verdict[i] = 1;
+        } else if (count == 1) {
+            if (verdict_from_entry(it, found, records ? records : "", lab) != 0)
+                goto out;
+            verdict[i] = 1;
+        } else if (r->item >= 0) {
+            /* The rerun was the last chance: say what happened. */
+            char *d = run_detail(&r->task, root != NULL ? NULL : problem);
+            int e = d ? set_no_result(it, d) : -1;
+            free(d);
+            if (e != 0)
+                goto out;
+            verdict[i] = 1;
+        }
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    free(jtext);
+    free(records);
+    return rc;
+}
+
+/* ---------------------------------------------------------- the runs -- */
+
+static void run_free(struct run *r)
+{
+    argv_free(&r->argv);
+    free(r->env_pass);
+    free(r->envp);
+    free(r->log);
+    free(r->json);
+    free(r->pass);
+}
+
+/* Prepares run r of lab job j: the whole lab (item < 0) or one test. */
+static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *j, int item, size_t n_tests)
+{
+    const char *lab = tg_lab_names[j->lr->lab];
+    memset(r, 0, sizeof *r);
+    r->lr = j->lr;
+    r->item = item;
+    char *stem = item < 0 ? tg_asprintf("out/%s", lab) : tg_asprintf("out/%s.%s", lab, j->lr->items[item].name);
+    if (stem == NULL)
+        return -1;
+    char *log = tg_asprintf("%s.log", stem), *json = tg_asprintf("%s.json", stem), *pass = tg_asprintf("%s.pass", stem);
+    free(stem);
+    r->log = log ? tg_path_join(s->scratch, log) : NULL;
+    r->json = json ? tg_path_join(s->scratch, json) : NULL;
+    r->pass = pass ? tg_path_join(s->scratch, pass) : NULL;
+    free(log);
+    free(json);
+    free(pass);
+    if (r->log == NULL || r->json == NULL || r->pass == NULL)
+        return -1;
+    /* The PASS records file exists, empty and private, before the run. */
+    int fd = open(r->pass, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || close(fd) != 0)
+        return -1;
+
+    char *opt = NULL;
+    argv_add(&r->argv, j->bin);
+    argv_add(&r->argv, "--jobs=1");
+    argv_add(&r->argv, "--verbose"); /* "[RUN ] lab::test" as each starts: see the watchdog below */
+    opt = tg_asprintf("--timeout=%g", s->timeout);
+    argv_add(&r->argv, opt ? opt : "");
+    free(opt);
+    opt = tg_asprintf("--json=%s", r->json);
+    argv_add(&r->argv, opt ? opt : "");
+    free(opt);
+    if (item >= 0) {
+        opt = tg_asprintf("--filter=%s/%s", lab, j->lr->items[item].name);
+        argv_add(&r->argv, opt ? opt : "");
+        free(opt);
+    }
+    if (r->argv.failed)
+        return -1;
+
+    size_t ne = 0;
+    while (s->envp[ne] != NULL)
+        ne++;
+    r->envp = calloc(ne + 2, sizeof *r->envp);
+    r->env_pass = tg_asprintf("TTGRADE_PASS_FILE=%s", r->pass);
+    if (r->envp == NULL || r->env_pass == NULL)
+        return -1;
+    for (size_t i = 0; i < ne; i++)
+        r->envp[i] = s->envp[i];
+    r->envp[ne] = r->env_pass;
+
+    r->task.argv = r->argv.v;
+    r->task.envp = r->envp;
+    r->task.cwd = s->scratch;
+    r->task.out_path = r->log;
+    if (item < 0)
+        r->task.limit = (double)n_tests * (s->timeout + 1.0) + TG_RUN_SLACK_SECONDS;
+    else
+        r->task.limit = s->timeout + TG_RERUN_SLACK_SECONDS;
+    /* Criterion 2.4 enforces --timeout only on tests that declare a .timeout
+     * of their own, so a hanging test would otherwise hold the program until
+     * the limit above. Tests run one at a time (--jobs=1), and with --verbose
+     * Criterion logs a line as each test starts and ends. No new line (and no
+     * new PASS record) for longer than one test may take means a test hangs:
+     * the program is stopped, and its tests are rerun one by one. */
+    r->task.watch[0] = r->pass;
+    r->task.watch[1] = r->log;
+    r->task.idle_limit = s->timeout + TG_IDLE_SLACK_SECONDS;
+    return 0;
+}
+
+/* The start of a run's own output, for the staff (our JSON report). */
+static int keep_runner_output(struct run *r)
+{
+    size_t len = 0;
+    char *raw = tg_read_file(r->log, TG_LOG_READ_MAX, &len, NULL);
+    if (raw == NULL)
+        return 0;
+    char *clean = tg_sanitize(raw, len, TG_RUNNER_BYTES);
+    free(raw);
+    if (clean == NULL)
+        return -1;
+    free(r->lr->runner_output);
+    r->lr->runner_output = clean;
+    return 0;
+}
+
+/* --------------------------------------------------------- pipeline -- */
+
+static void job_free(struct lab_job *j)
+{
+    argv_free(&j->cc);
+    argv_free(&j->ld);
+    free(j->srcdir);
+    free(j->cc_log);
+    free(j->ld_log);
+    free(j->bin);
+    free(j->verdict);
+}
+
+static int build_compile(struct lab_job *j, const struct tg_setup *s)
+{
+    const char *lab = tg_lab_names[j->lr->lab];
+    char *inc = tg_path_join(s->datadir, "include");
+    char *src = tg_asprintf("%s.c", lab);
+    char *obj = tg_asprintf("../obj/%s.o", lab);
+    char *log = tg_asprintf("out/%s.cc.log", lab);
+    j->cc_log = log ? tg_path_join(s->scratch, log) : NULL;
+    free(log);
+    const char *words[] = {"-std=c11", "-O1", "-g", "-fno-omit-frame-pointer", "-Wall", "-Wextra", "-I",
+                           inc, "-c", src, "-o", obj};
+    int bad = inc == NULL || src == NULL || obj == NULL || j->cc_log == NULL;
+    argv_add(&j->cc, s->cc);
+    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
+        argv_add(&j->cc, *w);
+    for (size_t i = 0; !bad && i < sizeof words / sizeof words[0]; i++)
+        argv_add(&j->cc, words[i]);
+    free(inc);
+    free(src);
+    free(obj);
+    if (bad || j->cc.failed)
+        return -1;
+    /* Run in src/, so that messages read "matmul.c:12:5: error: ...". */
+    j->srcdir = tg_path_join(s->scratch, "src");
+    if (j->srcdir == NULL)
+        return -1;
+    j->cc_task.argv = j->cc.v;
+    j->cc_task.envp = environ;
+    j->cc_task.cwd = j->srcdir;
+    j->cc_task.out_path = j->cc_log;
+    j->cc_task.limit = TG_BUILD_SECONDS;
+    return 0;
+}
+
+static int build_link(struct lab_job *j, const struct tg_setup *s)
+{
+    const char *lab = tg_lab_names[j->lr->lab];
+    char *log = tg_asprintf("out/%s.ld.log", lab);
+    char *bin = tg_asprintf("bin/%s", lab);
+    j->ld_log = log ? tg_path_join(s->scratch, log) : NULL;
+    j->bin = bin ? tg_path_join(s->scratch, bin) : NULL;
+    free(log);
+    free(bin);
+    if (j->ld_log == NULL || j->bin == NULL)
+        return -1;
+    struct tg_buf b = TG_BUF_INIT;
+    argv_add(&j->ld, s->cc);
+    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
+        argv_add(&j->ld, *w);
+    argv_add(&j->ld, "-o");
+    argv_add(&j->ld, j->bin);
+    tg_buf_printf(&b, "%s/hidden/%s.o", s->datadir, lab);
+    argv_add(&j->ld, b.data ? b.data : "");
+    tg_buf_free(&b);
+    tg_buf_printf(&b, "obj/%s.o", lab);
+    argv_add(&j->ld, b.data ? b.data : "");
+    tg_buf_free(&b);
+    for (int other = 0; other < TG_N_LABS; other++) {
+        if (other == j->lr->lab)
+            continue;
+        tg_buf_printf(&b, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
+        argv_add(&j->ld, b.data ? b.data : "");
+        tg_buf_free(&b);
+    }
+    tg_buf_printf(&b, "%s/hidden/libhidden.a", s->datadir);
+    argv_add(&j->ld, b.data ? b.data : "");
+    tg_buf_free(&b);
+    tg_buf_printf(&b, "%s/libttsupport.a", s->datadir);
+    argv_add(&j->ld, b.data ? b.data : "");
+    tg_buf_free(&b);
+    for (char **w = s->criterion_libs; w != NULL && *w != NULL; w++)
+        argv_add(&j->ld, *w);
+    argv_add(&j->ld, "-lm");
+    if (j->ld.failed)
+        return -1;
+    j->ld_task.argv = j->ld.v;
+    j->ld_task.envp = environ;
+    j->ld_task.cwd = s->scratch;
+    j->ld_task.out_path = j->ld_log;
+    j->ld_task.limit = TG_BUILD_SECONDS;
+    return 0;
+}
+
+/* After a build step: 0 if it worked, 1 if the lab failed (recorded), -1 on
+ * an internal error (the compiler could not be started, no memory). */
+static int build_result(struct lab_job *j, const struct tg_setup *s, const struct tg_task *t, const char *log,
+                        enum tg_lab_status fail_status, const char *what, char **err)
+{
+    if (!t->started) {
+        *err = tg_asprintf("cannot run the C compiler %s: %s", s->cc, strerror(t->spawn_errno));
+        return -1;
+    }
+    char *out = clean_build_log(s, log);
+    if (out == NULL)
+        return -1;
+    free(j->lr->build_output);
+    j->lr->build_output = out;
+    if (tg_task_ok(t))
+        return 0;
+    char *why;
+    if (t->timed_out)
+        why = tg_asprintf("%s (stopped after %g s)", what, t->limit);
+    else if (WIFSIGNALED(t->status))
+        why = tg_asprintf("%s (the compiler was killed by signal %d)", what, WTERMSIG(t->status));
+    else
+        why = tg_strdup(what);
+    int rc = why ? fail_build(j->lr, fail_status, why, out) : -1;
+    free(why);
+    return rc == 0 ? 1 : -1;
+}
+
+int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const struct tg_intake *in,
+             struct tg_result *res, char **err)
+{
+    (void)rubric;
+    int rc = -1;
+    size_t n = res->n_labs, n_runs = 0, n_reruns = 0;
+    struct lab_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+    struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
+    struct run *runs = calloc(n ? n : 1, sizeof *runs);
+    struct run *reruns = NULL;
+    size_t *map = calloc(n ? n : 1, sizeof *map);
+    if (jobs == NULL || tasks == NULL || runs == NULL || map == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].lr = &res->labs[i];
+        jobs[i].verdict = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].verdict);
+        if (jobs[i].verdict == NULL)
+            goto out;
+    }
+
+    /* 1. Compile every present lab file once, in parallel. */
+    double t0 = tg_now();
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!in->present[res->labs[i].lab])
+            continue;
+        if (build_compile(&jobs[i], s) != 0)
+            goto out;
+        tasks[m] = jobs[i].cc_task;
+        map[m++] = i;
+    }
+    if (tg_run_tasks(tasks, m, s->jobs) != 0) {
+        *err = tg_strdup("interrupted");
+        goto out;
+    }
+    for (size_t k = 0; k < m; k++) {
+        struct lab_job *j = &jobs[map[k]];
+        int r = build_result(j, s, &tasks[k], j->cc_log, TG_LAB_COMPILE_ERROR, "does not compile", err);
+        if (r < 0)
+            goto out;
+        j->compiled = r == 0;
+    }
+
+    /* 2. Link each compiled lab with the reference for the other four. */
+    m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].compiled)
+            continue;
+        if (build_link(&jobs[i], s) != 0)
+            goto out;
+        memset(&tasks[m], 0, sizeof tasks[m]);
+        tasks[m] = jobs[i].ld_task;
+        map[m++] = i;
+    }
+    if (tg_run_tasks(tasks, m, s->jobs) != 0) {
+        *err = tg_strdup("interrupted");
+        goto out;
+    }
+    for (size_t k = 0; k < m; k++) {
+        struct lab_job *j = &jobs[map[k]];
+        char *keep = j->lr->build_output; /* the compiler's warnings */
+        j->lr->build_output = NULL;
+        int r = build_result(j, s, &tasks[k], j->ld_log, TG_LAB_LINK_ERROR, "does not link", err);
+        if (r < 0) {
+            free(keep);
+            goto out;
+        }
+        j->linked = r == 0;
+        if (j->linked) {
+            free(j->lr->build_output);
+            j->lr->build_output = keep;
+        } else {
+            free(keep);
+        }
+    }
+    res->t_compile = tg_now() - t0;
+
+    /* 3. Run each linked lab's test program. */
+    t0 = tg_now();
+    size_t *run_job = map;
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].linked)
+            continue;
+        if (run_prepare(&runs[n_runs], s, &jobs[i], -1, res->labs[i].n_items) != 0) {
+            run_free(&runs[n_runs]);
+            goto out;
+        }
+        run_job[n_runs++] = i;
+    }
+    for (size_t k = 0; k < n_runs; k++)
+        tasks[k] = runs[k].task;
+    if (tg_run_tasks(tasks, n_runs, s->jobs) != 0) {
+        *err = tg_strdup("interrupted");
+        goto out;
+    }
+    for (size_t k = 0; k < n_runs; k++) {
+        runs[k].task = tasks[k];
+        struct lab_job *j = &jobs[run_job[k]];
+        if (collect_run(&runs[k], j->verdict, res) != 0 || keep_runner_output(&runs[k]) != 0)
+            goto out;
+        for (size_t i = 0; i < j->lr->n_items; i++)
+            if (!j->verdict[i])
+                n_reruns++;
+    }
+
+    /* 4. Rerun, one at a time, each test that got no verdict. */
+    if (n_reruns > 0) {
+        reruns = calloc(n_reruns, sizeof *reruns);
+        struct tg_task *rt = calloc(n_reruns, sizeof *rt);
+        size_t *rjob = calloc(n_reruns, sizeof *rjob);
+        size_t q = 0;
+        int bad = reruns == NULL || rt == NULL || rjob == NULL;
+        for (size_t k = 0; !bad && k < n_runs; k++) {
+            struct lab_job *j = &jobs[run_job[k]];
+            for (size_t i = 0; !bad && i < j->lr->n_items; i++) {
+                if (j->verdict[i])
+                    continue;
+                int e = run_prepare(&reruns[q], s, j, (int)i, 1);
+                rt[q] = reruns[q].task;
+                rjob[q++] = run_job[k];
+                if (e != 0)
+                    bad = 1;
+            }
+        }
+        n_reruns = q;
+        if (!bad && tg_run_tasks(rt, q, s->jobs) != 0) {
+            *err = tg_strdup("interrupted");
+            bad = 1;
+        }
+        for (size_t k = 0; !bad && k < q; k++) {
+            reruns[k].task = rt[k];
+            if (collect_run(&reruns[k], jobs[rjob[k]].verdict, res) != 0)
+                bad = 1;
+        }
+        free(rt);
+        free(rjob);
+        if (bad)
+            goto out;
+    }
+    res->t_tests = tg_now() - t0;
+    rc = 0;
+out:
+    if (rc != 0 && *err == NULL)
+        *err = tg_strdup("out of memory");
+    for (size_t k = 0; runs != NULL && k < n_runs; k++)
+        run_free(&runs[k]);
+    for (size_t k = 0; reruns != NULL && k < n_reruns; k++)
+        run_free(&reruns[k]);
+    for (size_t i = 0; jobs != NULL && i < n; i++)
+        job_free(&jobs[i]);
+    free(jobs);
+    free(tasks);
+    free(runs);
+    free(reruns);
+    free(map);
+    return rc;
+}
+
+char *tg_cc_version(const char *cc, const char *scratch)
+{
+    char *log = tg_path_join(scratch, "out/cc-version.log");
+    if (log == NULL)
+        return NULL;
+    char *argv[] = {(char *)cc, "--version", NULL};
+    struct tg_task t;
+    memset(&t, 0, sizeof t);
+    t.argv = argv;
+    t.envp = environ;
+    t.out_path = log;
+    t.limit = 10;
+    char *line = NULL;
+    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
+        char *text = tg_read_file(log, 4096, NULL, NULL);
+        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
+        line = clean ? tg_first_line(clean) : NULL;
+        free(text);
+        free(clean);
+    }
+    free(log);
+    return line;
+}

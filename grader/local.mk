@@ -1,0 +1,46 @@
+## grader/local.mk - ttgrade, the autograder.
+##
+## It needs, in configure.ac (cJSON does all of ttgrade's JSON):
+##   PKG_CHECK_MODULES([CJSON], [libcjson >= 1.7], [],
+##     [AC_MSG_ERROR([cJSON was not found: install the Debian package libcjson-dev (apt-get install libcjson-dev)])])
+## and, in Makefile.am, `bin_PROGRAMS =` next to the other empty lists plus
+## `include grader/local.mk` after grader/data.mk.
+##
+## At run time ttgrade uses the system tar (with gzip) and unzip for archived
+## submissions (Debian packages tar, gzip, unzip), and the C compiler and
+## Criterion it was configured with.
+##
+## The data dir (grader/data.mk) is found next to the executable when run from
+## the build tree (grader/data), else in $(pkglibdir) where `make install`
+## puts it.
+
+bin_PROGRAMS += grader/ttgrade
+grader_ttgrade_SOURCES = \
+	grader/ttgrade.h \
+	grader/main.c \
+	grader/rubric.c \
+	grader/result.c \
+	grader/intake.c \
+	grader/grade.c \
+	grader/report.c \
+	grader/proc.c \
+	grader/proc.h \
+	grader/text.c \
+	grader/text.h
+grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) \
+	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
+	-DTTGRADE_CC='"$(CC)"' \
+	-DTTGRADE_CRITERION_LIBS='"$(CRITERION_LIBS)"'
+grader_ttgrade_LDADD = $(CJSON_LIBS) -lm
+
+# make grade: grade $(SUBMISSION) with the hidden tests. It exits 0 whenever
+# the grading ran, whatever the score (the score is its output); only a
+# grader or usage error (ttgrade's exit status 2) fails it.
+SUBMISSION = $(srcdir)/examples/submissions/sample
+TTGRADE_FLAGS =
+grade: grader/ttgrade grader/data/stamp
+	@grader/ttgrade $(TTGRADE_FLAGS) '$(SUBMISSION)'; status=$$?; \
+	if test $$status -gt 1; then echo "make grade: ttgrade could not grade '$(SUBMISSION)' (exit $$status)" >&2; exit $$status; fi
+.PHONY: grade
+
+EXTRA_DIST += examples/submissions grader/mutants

@@ -1,0 +1,596 @@
+/* main.c - ttgrade, the ttlab autograder: `ttgrade [options] SUBMISSION`.
+ *
+ * Reads the options, finds the data dir (headers, rubric, reference and
+ * hidden-test objects), runs intake -> grade -> reports, and exits 0 for a
+ * full score, 1 for less, 2 for a usage or internal error. Whatever happens
+ * after the report paths are known, every requested report is written, and
+ * the last line on stdout is "Score: N/M". */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "text.h"
+#include "ttgrade.h"
+
+/* Compiled in by the build; these fallbacks let the file build alone. */
+#ifndef TTGRADE_DATADIR
+#define TTGRADE_DATADIR "/usr/local/lib/ttlab"
+#endif
+#ifndef TTGRADE_CC
+#define TTGRADE_CC "gcc"
+#endif
+#ifndef TTGRADE_CRITERION_LIBS
+#define TTGRADE_CRITERION_LIBS "-lcriterion"
+#endif
+
+#define TG_DEFAULT_TIMEOUT 5.0
+#define TG_MAX_JOBS 1024
+#define TG_ARG_MAX 1024 /* longest shown submission path / student id */
+
+extern char **environ;
+
+struct options {
+    int lab_selected[TG_N_LABS];
+    int any_lab;
+    const char *gradescope, *junit, *json, *student_id, *datadir;
+    const char *visibility;
+    const char *submission;
+    int quiet, keep, no_color;
+    unsigned jobs;
+    double timeout;
+    char *usage_error;        /* the first problem with the command line */
+    int usage_bad;            /* there was one (even if its message could not be made) */
+};
+
+static void usage_short(FILE *f)
+{
+    fprintf(f, "Usage: ttgrade [options] SUBMISSION\n");
+}
+
+static void usage_long(void)
+{
+    usage_short(stdout);
+    printf("Grade a ttlab submission against the hidden tests.\n"
+           "\n"
+           "SUBMISSION is a folder with the lab files (matmul.c module.c linear.c\n"
+           "sequential.c flatten.c) at its top or under student/, or a .tar.gz/.tgz or\n"
+           ".zip of such a folder.\n"
+           "\n"
+           "Options:\n"
+           "  --lab NAME           grade only this lab (repeatable): matmul, module,\n"
+           "                       linear, sequential, flatten (default: all five)\n"
+           "  --gradescope FILE    write Gradescope's results.json to FILE\n"
+           "  --junit FILE         write a JUnit XML report to FILE\n"
+           "  --json FILE          write the full JSON report to FILE\n"
+           "  --student-id ID      put ID in the JSON report\n"
+           "  --visibility VIS     Gradescope visibility of the test details: visible,\n"
+           "                       hidden, after_due_date, after_published (default)\n"
+           "  --jobs N             labs graded in parallel (default: online CPUs)\n"
+           "  --timeout SECS       time limit of one test (default: 5)\n"
+           "  --datadir DIR        the grader's data dir (default: $TTGRADE_DATADIR,\n"
+           "                       then data/ next to ttgrade, then %s)\n"
+           "  --keep               keep the scratch dir and print its path\n"
+           "  -q, --quiet          print only the final Score line\n"
+           "  --no-color           no colours (also: $NO_COLOR set, or not a terminal)\n"
+           "  -h, --help           show this help\n"
+           "  --version            show the version\n"
+           "\n"
+           "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
+           TTGRADE_DATADIR);
+}
+
+static void set_usage_error(struct options *o, char *msg)
+{
+    if (!o->usage_bad)
+        o->usage_error = msg;
+    else
+        free(msg);
+    o->usage_bad = 1;
+}
+
+/* 0 to go on, 1 to exit 0 at once (help, version), -1 if out of memory. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
+           OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"lab", required_argument, NULL, OPT_LAB},
+        {"gradescope", required_argument, NULL, OPT_GS},
+        {"junit", required_argument, NULL, OPT_JUNIT},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"student-id", required_argument, NULL, OPT_SID},
+        {"visibility", required_argument, NULL, OPT_VIS},
+        {"jobs", required_argument, NULL, OPT_JOBS},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"datadir", required_argument, NULL, OPT_DATADIR},
+        {"keep", no_argument, NULL, OPT_KEEP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"no-color", no_argument, NULL, OPT_NOCOLOR},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    static const char *const vis[] = {"visible", "hidden", "after_due_date", "after_published"};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case OPT_LAB: {
+            int l = tg_lab_index(optarg);
+            if (l < 0)
+                set_usage_error(o, tg_asprintf("unknown lab '%s' (expected matmul, module, linear, sequential "
+                                               "or flatten)", optarg));
+            else
+                o->lab_selected[l] = o->any_lab = 1;
+            break;
+        }
+        case OPT_GS: o->gradescope = optarg; break;
+        case OPT_JUNIT: o->junit = optarg; break;
+        case OPT_JSON: o->json = optarg; break;
+        case OPT_SID: o->student_id = optarg; break;
+        case OPT_DATADIR: o->datadir = optarg; break;
+        case OPT_VIS: {
+            int ok = 0;
+            for (size_t i = 0; i < sizeof vis / sizeof vis[0]; i++)
+                if (strcmp(optarg, vis[i]) == 0)
+                    ok = 1;
+            if (ok)
+                o->visibility = optarg;
+            else
+                set_usage_error(o, tg_asprintf("bad --visibility '%s' (expected visible, hidden, "
+                                               "after_due_date or after_published)", optarg));
+            break;
+        }
+        case OPT_JOBS: {
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || errno != 0 || v < 1 || v > TG_MAX_JOBS)
+                set_usage_error(o, tg_asprintf("bad --jobs '%s' (expected a whole number from 1 to %d)", optarg,
+                                               TG_MAX_JOBS));
+            else
+                o->jobs = (unsigned)v;
+            break;
+        }
+        case OPT_TIMEOUT: {
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0 || v > 86400)
+                set_usage_error(o, tg_asprintf("bad --timeout '%s' (expected seconds, more than 0)", optarg));
+            else
+                o->timeout = v;
+            break;
+        }
+        case OPT_KEEP: o->keep = 1; break;
+        case OPT_NOCOLOR: o->no_color = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage_long(); return 1;
+        case OPT_VERSION: printf("ttgrade (ttlab) %s\n", PACKAGE_VERSION); return 1;
+        case ':':
+            set_usage_error(o, tg_asprintf("option '%s' needs a value", argv[optind - 1]));
+            break;
+        default:
+            if (optopt != 0)
+                set_usage_error(o, tg_asprintf("unknown option '-%c'", optopt));
+            else
+                set_usage_error(o, tg_asprintf("unknown option '%s'", argv[optind - 1]));
+            break;
+        }
+    }
+    if (optind >= argc)
+        set_usage_error(o, tg_strdup("no SUBMISSION given"));
+    else if (argc - optind > 1)
+        set_usage_error(o, tg_asprintf("one SUBMISSION only, got %d", argc - optind));
+    else
+        o->submission = argv[optind];
+    return 0;
+}
+
+/* The directory holding the running executable, from /proc/self/exe. */
+static char *exe_dir(void)
+{
+    size_t cap = 256;
+    for (;;) {
+        char *buf = malloc(cap);
+        if (buf == NULL)
+            return NULL;
+        ssize_t n = readlink("/proc/self/exe", buf, cap);
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if ((size_t)n < cap) {
+            buf[n] = '\0';
+            char *slash = strrchr(buf, '/');
+            if (slash == NULL) {
+                free(buf);
+                return NULL;
+            }
+            *(slash == buf ? slash + 1 : slash) = '\0';
+            return buf;
+        }
+        free(buf);
+        if (cap > 65536)
+            return NULL;
+        cap *= 2;
+    }
+}
+
+static int file_exists(const char *dir, const char *name)
+{
+    char *p = tg_path_join(dir, name);
+    struct stat st;
+    int ok = p != NULL && stat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+/* The data dir, absolute: --datadir, $TTGRADE_DATADIR, data/ next to the
+ * executable (if it has rubric.txt), the compiled-in default. */
+static char *find_datadir(const char *opt, char **err)
+{
+    const char *cand = NULL, *from = NULL;
+    char *exe_data = NULL;
+    const char *env = getenv("TTGRADE_DATADIR");
+    if (opt != NULL) {
+        cand = opt, from = "--datadir";
+    } else if (env != NULL && env[0] != '\0') {
+        cand = env, from = "$TTGRADE_DATADIR";
+    } else {
+        char *dir = exe_dir();
+        exe_data = dir ? tg_path_join(dir, "data") : NULL;
+        free(dir);
+        if (exe_data != NULL && file_exists(exe_data, "rubric.txt"))
+            cand = exe_data, from = "next to ttgrade";
+        else
+            cand = TTGRADE_DATADIR, from = "the built-in default";
+    }
+    char *abs = realpath(cand, NULL);
+    if (abs == NULL)
+        *err = tg_asprintf("the data directory %s (%s) cannot be used: %s", cand, from, strerror(errno));
+    free(exe_data);
+    return abs;
+}
+
+/* Checks that the data dir holds everything the pipeline uses. */
+static char *check_datadir(const char *dd)
+{
+    static const char *const fixed[] = {"include/tinytorch.h", "rubric.txt", "libttsupport.a",
+                                        "hidden/libhidden.a"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (!file_exists(dd, fixed[i]))
+            return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, fixed[i]);
+    for (int l = 0; l < TG_N_LABS; l++) {
+        char name[64];
+        snprintf(name, sizeof name, "ref/%s.o", tg_lab_names[l]);
+        if (!file_exists(dd, name))
+            return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, name);
+        snprintf(name, sizeof name, "hidden/%s.o", tg_lab_names[l]);
+        if (!file_exists(dd, name))
+            return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, name);
+    }
+    return NULL;
+}
+
+/* Splits s on spaces into a NULL-terminated, malloc'd word list. */
+static char **split_words(const char *s)
+{
+    size_t n = 0, cap = 4;
+    char **v = calloc(cap, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    const char *p = s;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        if (n + 2 > cap) {
+            char **nv = realloc(v, cap * 2 * sizeof *nv);
+            if (nv == NULL)
+                goto fail;
+            v = nv;
+            cap *= 2;
+        }
+        v[n] = tg_strndup(p, (size_t)(e - p));
+        if (v[n] == NULL)
+            goto fail;
+        v[++n] = NULL;
+        p = e;
+    }
+    return v;
+fail:
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+    return NULL;
+}
+
+static void free_words(char **v)
+{
+    for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The environment of the test programs: ours, less any PASS-file setting
+ * and Criterion's own knobs (which could change how tests run or report). */
+static char **test_environment(void)
+{
+    size_t n = 0;
+    while (environ[n] != NULL)
+        n++;
+    char **env = calloc(n + 1, sizeof *env);
+    if (env == NULL)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(environ[i], "TTGRADE_PASS_FILE=", 18) == 0 || strncmp(environ[i], "CRITERION_", 10) == 0)
+            continue;
+        env[k++] = environ[i];
+    }
+    env[k] = NULL;
+    return env;
+}
+
+/* Turns the result into "not graded": every test failed with the reason. */
+static void fail_result(struct tg_result *res, const struct tg_rubric *rubric, int have_rubric, char *msg)
+{
+    res->error = 1;
+    free(res->error_msg);
+    res->error_msg = msg ? msg : tg_strdup("out of memory");
+    char *why = tg_asprintf("not graded: %s", res->error_msg ? res->error_msg : "out of memory");
+    for (size_t i = 0; i < res->n_labs; i++) {
+        struct tg_lab_result *lr = &res->labs[i];
+        if (have_rubric && why != NULL)
+            tg_lab_fail_all(lr, rubric, lr->lab, TG_LAB_ERROR, why);
+        /* Without a rubric (or memory) the lab lists no tests. */
+    }
+    free(why);
+}
+
+static int write_reports(const struct options *o, const struct tg_result *res, const struct tg_report_opts *ro)
+{
+    int rc = 0;
+    char *err = NULL;
+    if (o->gradescope && tg_report_gradescope(o->gradescope, res, ro, &err) != 0) {
+        fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the Gradescope report");
+        free(err);
+        err = NULL;
+        rc = -1;
+    }
+    if (o->junit && tg_report_junit(o->junit, res, &err) != 0) {
+        fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the JUnit report");
+        free(err);
+        err = NULL;
+        rc = -1;
+    }
+    if (o->json && tg_report_json(o->json, res, &err) != 0) {
+        fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the JSON report");
+        free(err);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* What every submission of a run shares, set up once (a later `ttgrade
+ * batch DIR` grades many submissions with one of these). */
+struct grader {
+    char *datadir;            /* absolute */
+    struct tg_rubric rubric;
+    int have_rubric;
+    char **cc_words;          /* TTGRADE_CC split: the compiler and its options */
+    char *cc;                 /* the compiler's absolute path */
+    char **crit_libs;         /* TTGRADE_CRITERION_LIBS split */
+    char **env;               /* the test programs' environment (borrowed strings) */
+};
+
+/* Finds the data dir, reads the rubric (kept even if a later step fails, so
+ * that an error can still report the maximum score), checks the data dir and
+ * finds the compiler. Returns NULL when ready to grade; otherwise the reason
+ * (malloc'd), or NULL with *oom set if memory ran out. */
+static char *grader_open(struct grader *g, const struct options *o, int *oom)
+{
+    char *err = NULL;
+    *oom = 0;
+    g->datadir = find_datadir(o->datadir, &err);
+    if (g->datadir == NULL)
+        goto out;
+    char *rp = tg_path_join(g->datadir, "rubric.txt");
+    if (rp == NULL)
+        goto out;
+    g->have_rubric = tg_rubric_load(rp, &g->rubric, &err) == 0;
+    free(rp);
+    if (!g->have_rubric)
+        goto out;
+    if ((err = check_datadir(g->datadir)) != NULL)
+        goto out;
+    /* TTGRADE_CC may carry options ("gcc -m64"), like $(CC). */
+    g->cc_words = split_words(TTGRADE_CC);
+    if (g->cc_words == NULL)
+        goto out;
+    g->cc = g->cc_words[0] ? tg_find_program(g->cc_words[0]) : NULL;
+    if (g->cc == NULL) {
+        err = tg_asprintf("the C compiler '%s' was not found: %s", TTGRADE_CC,
+                          strerror(g->cc_words[0] ? errno : ENOENT));
+        goto out;
+    }
+    g->crit_libs = split_words(TTGRADE_CRITERION_LIBS);
+    g->env = test_environment();
+    if (g->crit_libs == NULL || g->env == NULL)
+        goto out;
+    return NULL;
+out:
+    if (err == NULL)
+        *oom = 1;
+    return err;
+}
+
+static void grader_close(struct grader *g)
+{
+    tg_rubric_free(&g->rubric);
+    free_words(g->crit_libs);
+    free_words(g->cc_words);
+    free(g->env);
+    free(g->cc);
+    free(g->datadir);
+    memset(g, 0, sizeof *g);
+}
+
+/* Grades one submission into res, whose labs are already laid out from the
+ * rubric. The scratch dir is left in *scratch (NULL if none was made) for the
+ * caller to keep or remove. Returns 0, or -1 with *err the reason (NULL for
+ * out of memory). */
+static int grade_submission(const struct grader *g, const struct options *o, const char *submission,
+                            struct tg_result *res, char **scratch, char **err)
+{
+    struct tg_intake intake;
+    memset(&intake, 0, sizeof intake);
+    int rc = -1;
+    *err = NULL;
+    *scratch = tg_scratch_create(err);
+    if (*scratch == NULL)
+        return -1;
+    res->cc_version = tg_cc_version(g->cc, *scratch);
+
+    double t0 = tg_now();
+    if (tg_intake_run(submission, *scratch, &intake, err) != 0)
+        goto out;
+    res->t_intake = tg_now() - t0;
+    for (size_t i = 0; i < res->n_labs; i++) {
+        int l = res->labs[i].lab;
+        if (!intake.present[l] &&
+            tg_lab_fail_all(&res->labs[i], &g->rubric, l, TG_LAB_MISSING, intake.why[l]) != 0)
+            goto out;
+    }
+
+    struct tg_setup setup;
+    memset(&setup, 0, sizeof setup);
+    setup.datadir = g->datadir;
+    setup.cc = g->cc;
+    setup.cc_args = g->cc_words + 1;
+    setup.criterion_libs = g->crit_libs;
+    setup.scratch = *scratch;
+    setup.jobs = o->jobs;
+    setup.timeout = o->timeout;
+    setup.envp = g->env;
+    rc = tg_grade(&setup, &g->rubric, &intake, res, err);
+out:
+    tg_intake_free(&intake);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    tg_proc_init();
+    double t_start = tg_now();
+    struct options o;
+    memset(&o, 0, sizeof o);
+    o.visibility = "after_published";
+    o.timeout = TG_DEFAULT_TIMEOUT;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = ncpu < 1 ? 1 : ncpu > TG_MAX_JOBS ? TG_MAX_JOBS : (unsigned)ncpu;
+    if (parse_options(argc, argv, &o) == 1) {
+        fflush(stdout);
+        return 0;
+    }
+
+    struct tg_result res;
+    memset(&res, 0, sizeof res);
+    struct grader g;
+    memset(&g, 0, sizeof g);
+    int status = 2, oom = 0;
+    char *err = NULL, *scratch = NULL, *sub_shown = NULL, *sid_shown = NULL;
+
+    if (o.submission != NULL && (sub_shown = tg_sanitize(o.submission, strlen(o.submission), TG_ARG_MAX)) == NULL)
+        goto oom;
+    if (o.student_id != NULL && (sid_shown = tg_sanitize(o.student_id, strlen(o.student_id), TG_ARG_MAX)) == NULL)
+        goto oom;
+    res.submission = sub_shown;
+    res.student_id = sid_shown;
+    res.jobs = o.jobs;
+    res.timeout = o.timeout;
+    for (int l = 0; l < TG_N_LABS; l++)
+        if (!o.any_lab || o.lab_selected[l])
+            res.labs[res.n_labs++].lab = l;
+
+    /* Set up even after a usage error: the rubric gives the maximum score. */
+    err = grader_open(&g, &o, &oom);
+    res.datadir = g.datadir;
+    res.cc = g.cc;
+    for (size_t i = 0; g.have_rubric && i < res.n_labs; i++)
+        if (tg_lab_fail_all(&res.labs[i], &g.rubric, res.labs[i].lab, TG_LAB_GRADED, "not run") != 0)
+            goto oom;
+    if (o.usage_bad) {
+        free(err);
+        err = tg_asprintf("usage error: %s", o.usage_error ? o.usage_error : "bad command line");
+        goto fail;
+    }
+    if (err != NULL || oom)
+        goto fail;
+    if (grade_submission(&g, &o, o.submission, &res, &scratch, &err) != 0)
+        goto fail;
+    status = 0;
+    goto done;
+
+oom:
+    free(err);
+    err = NULL;
+fail:
+    fail_result(&res, &g.rubric, g.have_rubric, err ? err : tg_strdup("out of memory"));
+    err = NULL;
+    status = 2;
+done:
+    if (tg_interrupted() && status != 2) {
+        fail_result(&res, &g.rubric, g.have_rubric, tg_strdup("interrupted"));
+        status = 2;
+    }
+    tg_result_tally(&res);
+    res.t_total = tg_now() - t_start;
+
+    struct tg_report_opts ro;
+    ro.quiet = o.quiet;
+    ro.color = !o.no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    ro.visibility = o.visibility;
+    ro.usage_error = o.usage_bad;
+    int wrote = write_reports(&o, &res, &ro);
+
+    if (res.error) {
+        fprintf(stderr, "ttgrade: %s\n", res.error_msg ? res.error_msg : "out of memory");
+        if (o.usage_bad) {
+            usage_short(stderr);
+            fprintf(stderr, "Try 'ttgrade --help' for more information.\n");
+        }
+    }
+    if (scratch != NULL) {
+        if (o.keep)
+            fprintf(stderr, "ttgrade: kept the scratch directory %s\n", scratch);
+        else if (tg_scratch_remove(scratch) != 0)
+            fprintf(stderr, "ttgrade: could not remove all of the scratch directory %s\n", scratch);
+    }
+    fflush(stderr);
+    tg_report_terminal(&res, &ro);
+
+    if (status == 0)
+        status = res.score >= res.max_score - 1e-9 && res.max_score > 0 ? 0 : 1;
+    if (wrote != 0)
+        status = 2;
+    tg_reap_orphans();
+    tg_result_free(&res);
+    grader_close(&g);
+    free(scratch);
+    free(sub_shown);
+    free(sid_shown);
+    free(o.usage_error);
+    return status;
+}

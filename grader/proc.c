@@ -1,0 +1,429 @@
+/* proc.c - the grader's process pool (see proc.h).
+ *
+ * Each task runs in its own process group. The pool waits for SIGCHLD with
+ * sigtimedwait, so it wakes up both when a child ends and when the next
+ * deadline passes; a child past its deadline has its whole group SIGKILLed.
+ * A finished child's group is killed before the child is reaped (waitid with
+ * WNOWAIT), so its pid, and with it the group id, cannot have been reused. */
+#define _GNU_SOURCE /* pipe2, prctl, strsignal */
+#include "proc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "text.h"
+
+/* The longest the pool sleeps between checks of the interrupt flag. */
+#define TG_POLL_SECONDS 0.1
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+int tg_interrupted(void)
+{
+    return got_signal != 0;
+}
+
+double tg_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void tg_proc_init(void)
+{
+    /* Make sure fds 0-2 are open, so that files we open never land there. */
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int n = open("/dev/null", O_RDWR);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: sigtimedwait must return */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* A closed stdout (ttgrade | head) must not kill us before cleanup. */
+    signal(SIGPIPE, SIG_IGN);
+    /* An inherited SIG_IGN would have the kernel reap our children unseen. */
+    signal(SIGCHLD, SIG_DFL);
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
+}
+
+/* Starts t: t->started is 1, or 0 with t->spawn_errno saying why. */
+static void task_spawn(struct tg_task *t)
+{
+    t->started = 0;
+    t->timed_out = 0;
+    t->idle_killed = 0;
+    t->status = 0;
+    t->elapsed = 0;
+    t->spawn_errno = 0;
+    int in = -1, out = -1, errfd = -1, pfd[2] = {-1, -1};
+    in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (t->out_path != NULL)
+        out = open(t->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    else
+        out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (t->err_path != NULL && out >= 0)
+        errfd = open(t->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    else
+        errfd = out;
+    if (in < 0 || out < 0 || errfd < 0 || pipe2(pfd, O_CLOEXEC) != 0) {
+        t->spawn_errno = errno;
+        goto fail;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t->t0);
+    pid_t pid = fork();
+    if (pid < 0) {
+        t->spawn_errno = errno;
+        goto fail;
+    }
+    if (pid == 0) {
+        /* The child: only async-signal-safe calls from here to execve. */
+        int err;
+        sigset_t none;
+        setpgid(0, 0);
+        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
+            goto child_fail;
+        if (t->cwd != NULL && chdir(t->cwd) != 0)
+            goto child_fail;
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = 0;
+        setrlimit(RLIMIT_CORE, &rl);
+        if (getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+            (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)TG_CHILD_FSIZE_MAX)) {
+            rl.rlim_cur = (rlim_t)TG_CHILD_FSIZE_MAX;
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+        signal(SIGPIPE, SIG_DFL);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(t->argv[0], t->argv, t->envp);
+    child_fail:
+        err = errno;
+        if (write(pfd[1], &err, sizeof err) < 0)
+            _exit(127);
+        _exit(127);
+    }
+    /* Both sides set the group, so kill(-pid) works whoever runs first. */
+    setpgid(pid, pid);
+    close(pfd[1]);
+    pfd[1] = -1;
+    int child_err = 0;
+    ssize_t r;
+    do {
+        r = read(pfd[0], &child_err, sizeof child_err);
+    } while (r < 0 && errno == EINTR);
+    close(pfd[0]);
+    close(in);
+    if (errfd != out)
+        close(errfd);
+    close(out);
+    if (r == (ssize_t)sizeof child_err) {
+        /* execve failed: the child has exited; reap it now. */
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        t->spawn_errno = child_err;
+        t->done = 1;
+        return;
+    }
+    t->pid = pid;
+    t->started = 1;
+    t->done = 0;
+    t->last_progress = tg_now();
+    t->watch_size[0] = t->watch_size[1] = -1;
+    return;
+fail:
+    if (errfd >= 0 && errfd != out)
+        close(errfd);
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (pfd[0] >= 0)
+        close(pfd[0]);
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    t->done = 1;
+}
+
+/* Notes progress: a watched file that grew since the last look. */
+static void task_watch(struct tg_task *t, double now)
+{
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        if (t->watch[i] == NULL || stat(t->watch[i], &st) != 0)
+            continue;
+        if ((long long)st.st_size != t->watch_size[i]) {
+            t->watch_size[i] = (long long)st.st_size;
+            t->last_progress = now;
+        }
+    }
+}
+
+static double task_age(const struct tg_task *t, double now)
+{
+    double t0 = (double)t->t0.tv_sec + (double)t->t0.tv_nsec / 1e9;
+    return now - t0;
+}
+
+/* Reaps every child that has ended. Returns how many pool tasks finished. */
+static size_t reap_finished(struct tg_task *tasks, size_t n)
+{
+    size_t finished = 0;
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* ECHILD: no children at all */
+        }
+        if (si.si_pid == 0)
+            break; /* children exist, none has ended */
+        pid_t pid = si.si_pid;
+        struct tg_task *t = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (tasks[i].started && !tasks[i].done && tasks[i].pid == pid)
+                t = &tasks[i];
+        /* Kill what the program left running in its group while its pid,
+         * and so the group id, is still held by the zombie. */
+        if (t != NULL)
+            kill(-pid, SIGKILL);
+        int st = 0;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        if (t != NULL) {
+            t->status = st;
+            t->elapsed = task_age(t, tg_now());
+            t->done = 1;
+            finished++;
+        }
+    }
+    return finished;
+}
+
+int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs)
+{
+    if (jobs == 0)
+        jobs = 1;
+    sigset_t chld, old;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old);
+    for (size_t i = 0; i < n; i++) {
+        tasks[i].done = 0;
+        tasks[i].started = 0;
+        tasks[i].pid = 0;
+    }
+    size_t next = 0, running = 0;
+    int stopped = 0;
+    for (;;) {
+        if (tg_interrupted() && !stopped) {
+            stopped = 1;
+            for (size_t i = 0; i < n; i++) {
+                if (tasks[i].started && !tasks[i].done)
+                    kill(-tasks[i].pid, SIGKILL);
+                else if (i >= next) {
+                    tasks[i].spawn_errno = EINTR;
+                    tasks[i].done = 1;
+                }
+            }
+            next = n;
+        }
+        while (running < jobs && next < n) {
+            task_spawn(&tasks[next]);
+            if (tasks[next].started)
+                running++;
+            next++;
+        }
+        if (running == 0)
+            break;
+        running -= reap_finished(tasks, n);
+        if (running == 0)
+            continue;
+        double now = tg_now(), wait = TG_POLL_SECONDS;
+        for (size_t i = 0; i < n; i++) {
+            struct tg_task *t = &tasks[i];
+            if (!t->started || t->done || t->timed_out)
+                continue;
+            double left = t->limit - task_age(t, now);
+            if (t->idle_limit > 0) {
+                task_watch(t, now);
+                double idle_left = t->last_progress + t->idle_limit - now;
+                if (idle_left <= 0 && left > 0) {
+                    left = 0;
+                    t->idle_killed = 1;
+                } else if (idle_left < left) {
+                    left = idle_left;
+                }
+            }
+            if (left <= 0) {
+                kill(-t->pid, SIGKILL);
+                t->timed_out = 1;
+            } else if (left < wait) {
+                wait = left;
+            }
+        }
+        struct timespec ts;
+        ts.tv_sec = (time_t)wait;
+        ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+        if (ts.tv_nsec < 1000000)
+            ts.tv_nsec = 1000000; /* at least 1 ms: no busy loop */
+        sigtimedwait(&chld, NULL, &ts);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    tg_reap_orphans();
+    return stopped ? -1 : 0;
+}
+
+#ifdef __linux__
+/* The parent pid of process `pid` from /proc, or -1. */
+static pid_t proc_ppid(const char *pid)
+{
+    char path[64], buf[512];
+    int n = snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t r = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (r <= 0)
+        return -1;
+    buf[r] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold spaces and parentheses. */
+    char *p = strrchr(buf, ')');
+    char state;
+    int ppid;
+    if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return (pid_t)ppid;
+}
+#endif
+
+void tg_reap_orphans(void)
+{
+    pid_t me = getpid();
+    for (int round = 0; round < 100; round++) {
+        int found = 0, st;
+        pid_t pid;
+        while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+            found = 1;
+#ifdef __linux__
+        DIR *d = opendir("/proc");
+        if (d != NULL) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (e->d_name[0] < '1' || e->d_name[0] > '9')
+                    continue;
+                if (proc_ppid(e->d_name) != me)
+                    continue;
+                pid = (pid_t)strtol(e->d_name, NULL, 10);
+                kill(pid, SIGKILL);
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                    ;
+                found = 1;
+            }
+            closedir(d);
+        }
+#else
+        (void)me;
+#endif
+        if (!found)
+            break;
+    }
+}
+
+char *tg_find_program(const char *prog)
+{
+    if (prog == NULL || prog[0] == '\0') {
+        errno = ENOENT;
+        return NULL;
+    }
+    if (strchr(prog, '/') != NULL) {
+        if (access(prog, X_OK) != 0)
+            return NULL;
+        return tg_strdup(prog);
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL || path[0] == '\0')
+        path = "/usr/local/bin:/usr/bin:/bin";
+    const char *p = path;
+    for (;;) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        char *dir = len ? tg_strndup(p, len) : tg_strdup(".");
+        if (dir == NULL) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        char *cand = tg_path_join(dir, prog);
+        free(dir);
+        if (cand == NULL) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+            return cand;
+        free(cand);
+        if (colon == NULL)
+            break;
+        p = colon + 1;
+    }
+    errno = ENOENT;
+    return NULL;
+}
+
+char *tg_task_outcome(const struct tg_task *t)
+{
+    if (!t->started)
+        return tg_asprintf("could not be started: %s", strerror(t->spawn_errno));
+    if (t->idle_killed)
+        return tg_asprintf("was stopped after %g s without progress", t->idle_limit);
+    if (t->timed_out)
+        return tg_asprintf("was stopped after %g s (time limit)", t->limit);
+    if (WIFEXITED(t->status))
+        return tg_asprintf("exited with status %d", WEXITSTATUS(t->status));
+    if (WIFSIGNALED(t->status)) {
+        int sig = WTERMSIG(t->status);
+        const char *name = strsignal(sig);
+        return tg_asprintf("was killed by signal %d (%s)", sig, name ? name : "?");
+    }
+    return tg_asprintf("ended with wait status %d", t->status);
+}
+
+int tg_task_ok(const struct tg_task *t)
+{
+    return t->started && !t->timed_out && WIFEXITED(t->status) && WEXITSTATUS(t->status) == 0;
+}

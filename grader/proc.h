@@ -1,0 +1,82 @@
+/* proc.h - running the grader's child programs (tar, unzip, the compiler, the
+ * test programs): a small pool that starts each one in its own process group
+ * with fork/execve, enforces a wall-clock limit from outside by killing the
+ * whole group, and always reaps what it started. Nothing goes through a shell. */
+#ifndef TG_PROC_H
+#define TG_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* What a child may write into one file (RLIMIT_FSIZE): a student test that
+ * prints in a loop dies with SIGXFSZ instead of filling the disk. */
+#define TG_CHILD_FSIZE_MAX (16L * 1024 * 1024)
+
+/* One program to run. The caller fills the "in" fields; tg_run_tasks fills the
+ * "out" fields. */
+struct tg_task {
+    /* in */
+    char *const *argv;     /* argv[0] is an absolute path (no PATH search) */
+    char *const *envp;     /* the child's whole environment */
+    const char *cwd;       /* directory to run in, or NULL for the grader's */
+    const char *out_path;  /* stdout and stderr go here (created 0600, truncated); NULL: /dev/null */
+    const char *err_path;  /* if not NULL, stderr goes here instead (created 0600, truncated) */
+    double limit;          /* wall-clock limit in seconds; the group is SIGKILLed past it */
+    const char *watch[2];  /* files whose growth shows progress (may be NULL) ... */
+    double idle_limit;     /* ... and the group is SIGKILLed after this long without any; 0: off */
+
+    /* out */
+    int started;           /* 1 if the program was started */
+    int spawn_errno;       /* why it could not be started (errno), when started == 0 */
+    int status;            /* wait status, valid when started */
+    int timed_out;         /* 1 if it was killed for passing its limit (or idle_limit) */
+    int idle_killed;       /* 1 if that was for making no progress for idle_limit */
+    double elapsed;        /* wall-clock seconds */
+
+    /* private to proc.c */
+    pid_t pid;
+    struct timespec t0;
+    double last_progress;
+    long long watch_size[2];
+    int done;
+};
+
+/* Runs tasks[0..n-1], at most `jobs` at a time, in order of index. Returns 0
+ * when every task has finished (started or not: see each task's fields), or
+ * -1 if the grader was interrupted (SIGINT, SIGTERM, SIGHUP): then every
+ * running group has been killed and reaped, and the tasks not yet started
+ * have started == 0 and spawn_errno == EINTR. */
+int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs);
+
+/* 1 once the grader has received SIGINT, SIGTERM or SIGHUP. */
+int tg_interrupted(void);
+
+/* Installs the grader's signal handling: the interrupt flag above, and (on
+ * Linux) makes the grader a child subreaper, so that processes a test program
+ * leaves behind, even ones that escaped its process group, come back to the
+ * grader to be killed. Call once, first thing in main. */
+void tg_proc_init(void);
+
+/* Kills and reaps every remaining child of the grader (the leftovers that
+ * came back to it as subreaper). Called after each batch of tasks. */
+void tg_reap_orphans(void);
+
+/* The absolute path of `prog`: itself if it contains a '/', otherwise the
+ * first executable match in $PATH. Returns a malloc'd string, or NULL with
+ * errno set (ENOENT if not found). */
+char *tg_find_program(const char *prog);
+
+/* A one-line description of how a finished task ended, for messages:
+ * "exited with status 2", "was killed by signal 11 (Segmentation fault)",
+ * "was stopped after 30 s (time limit)", "could not be started: ...".
+ * Returns a malloc'd string or NULL. */
+char *tg_task_outcome(const struct tg_task *t);
+
+/* 1 if the task was started, was not timed out, and exited with status 0. */
+int tg_task_ok(const struct tg_task *t);
+
+/* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
+double tg_now(void);
+
+#endif /* TG_PROC_H */

@@ -1,0 +1,455 @@
+/* report.c - the four reports, all written from one struct tg_result: the
+ * terminal (xv6 `make grade` style), Gradescope's results.json, JUnit XML and
+ * our own full JSON. JSON goes through cJSON; the XML is written by hand (see
+ * xml_escape). Every file is written atomically: FILE.tmp, then rename. */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "ttgrade.h"
+
+static const char *const lab_status_names[] = {"graded", "compile_error", "link_error", "missing", "error"};
+
+/* Scores and times as they are printed: no 0.30000000000000004. */
+static double round_to(double x, double unit)
+{
+    return round(x / unit) * unit;
+}
+
+#define SCORE(x) round_to((x), 1e-6)
+#define SECS(x) round_to((x), 1e-3)
+
+/* ------------------------------------------------------------ terminal -- */
+
+static void print_indented(const char *text)
+{
+    const char *p = text;
+    while (p != NULL && *p) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        printf("    %.*s\n", len, p);
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts *o)
+{
+    const char *ok = o->color ? "\033[32mOK\033[0m" : "OK";
+    const char *fail = o->color ? "\033[31mFAIL\033[0m" : "FAIL";
+    /* On an error the reason goes to stderr (main.c); a usage error has no
+     * submission to name, so only the Score line is printed. */
+    if (!o->quiet && !o->usage_error) {
+        printf("ttgrade %s: grading %s (labs:", PACKAGE_VERSION, res->submission ? res->submission : "?");
+        for (size_t i = 0; i < res->n_labs; i++)
+            printf(" %s", tg_lab_names[res->labs[i].lab]);
+        printf(")\n");
+    }
+    for (size_t i = 0; !o->quiet && !res->error && i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        const char *lab = tg_lab_names[lr->lab];
+        if (lr->status != TG_LAB_GRADED) {
+            printf("%s: %s: %g/%g\n", lab, lr->reason ? lr->reason : "not graded", lr->score, lr->max_score);
+            if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR) && lr->build_output)
+                print_indented(lr->build_output);
+            continue;
+        }
+        for (size_t j = 0; j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            printf("%s: %s: %s (%.2fs)\n", lab, it->name, it->passed ? ok : fail, it->time);
+            if (!it->passed && it->output)
+                print_indented(it->output);
+        }
+        printf("%s: %g/%g\n", lab, lr->score, lr->max_score);
+    }
+    printf("Score: %g/%g\n", res->score, res->max_score);
+    fflush(stdout);
+}
+
+/* -------------------------------------------------------- atomic write -- */
+
+int tg_write_atomic(const char *path, const char *data, size_t len, char **err)
+{
+    char *tmp = tg_asprintf("%s.tmp", path);
+    if (tmp == NULL) {
+        *err = NULL;
+        return -1;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        *err = tg_asprintf("cannot write %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            *err = tg_asprintf("cannot write %s: %s", tmp, strerror(errno));
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+        *err = tg_asprintf("cannot write %s: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        *err = tg_asprintf("cannot write %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        *err = tg_asprintf("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* Prints the cJSON tree and writes it to path. Takes the tree. */
+static int write_json(const char *path, cJSON *root, int bad, char **err)
+{
+    *err = NULL;
+    char *text = (!bad && root != NULL) ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (text == NULL)
+        return -1; /* out of memory: *err stays NULL */
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, text);
+    tg_buf_putc(&b, '\n');
+    cJSON_free(text);
+    char *all = tg_buf_take(&b);
+    if (all == NULL)
+        return -1;
+    int rc = tg_write_atomic(path, all, strlen(all), err);
+    free(all);
+    return rc;
+}
+
+/* cJSON adders with a sticky failure flag: one check per report. */
+static cJSON *add_str(cJSON *o, const char *k, const char *v, int *bad)
+{
+    cJSON *r = v != NULL ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k);
+    if (r == NULL)
+        *bad = 1;
+    return r;
+}
+
+static void add_num(cJSON *o, const char *k, double v, int *bad)
+{
+    if (cJSON_AddNumberToObject(o, k, v) == NULL)
+        *bad = 1;
+}
+
+static cJSON *add_obj(cJSON *parent, const char *k, int *bad)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL) {
+        *bad = 1;
+        return NULL;
+    }
+    if (k != NULL ? !cJSON_AddItemToObject(parent, k, o) : !cJSON_AddItemToArray(parent, o)) {
+        cJSON_Delete(o);
+        *bad = 1;
+        return NULL;
+    }
+    return o;
+}
+
+static cJSON *add_arr(cJSON *parent, const char *k, int *bad)
+{
+    cJSON *a = cJSON_AddArrayToObject(parent, k);
+    if (a == NULL)
+        *bad = 1;
+    return a;
+}
+
+static void push_str(cJSON *arr, const char *v, int *bad)
+{
+    cJSON *s = cJSON_CreateString(v);
+    if (s == NULL || !cJSON_AddItemToArray(arr, s)) {
+        cJSON_Delete(s);
+        *bad = 1;
+    }
+}
+
+/* "matmul: 18/20\n..." plus the error, for Gradescope's top-level output. */
+static char *summary_text(const struct tg_result *res)
+{
+    struct tg_buf b = TG_BUF_INIT;
+    if (res->error)
+        tg_buf_printf(&b, "Grader error: %s\n", res->error_msg ? res->error_msg : "internal error");
+    for (size_t i = 0; i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        tg_buf_printf(&b, "%s: ", tg_lab_names[lr->lab]);
+        if (!res->error && lr->status != TG_LAB_GRADED && lr->reason != NULL)
+            tg_buf_printf(&b, "%s: ", lr->reason);
+        tg_buf_printf(&b, "%g/%g\n", lr->score, lr->max_score);
+    }
+    tg_buf_printf(&b, "Total: %g/%g", res->score, res->max_score);
+    return tg_buf_take(&b);
+}
+
+/* ---------------------------------------------------------- Gradescope -- */
+
+int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err)
+{
+    int bad = 0;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        bad = 1;
+    char *summary = summary_text(res);
+    if (summary == NULL)
+        bad = 1;
+    if (!bad) {
+        add_num(root, "score", SCORE(res->score), &bad);
+        add_num(root, "execution_time", SECS(res->t_total), &bad);
+        add_str(root, "output", summary, &bad);
+        add_str(root, "visibility", "visible", &bad);
+        add_str(root, "stdout_visibility", "hidden", &bad);
+        cJSON *tests = add_arr(root, "tests", &bad);
+        for (size_t i = 0; tests != NULL && i < res->n_labs; i++) {
+            const struct tg_lab_result *lr = &res->labs[i];
+            const char *lab = tg_lab_names[lr->lab];
+            for (size_t j = 0; j < lr->n_items; j++) {
+                const struct tg_item *it = &lr->items[j];
+                cJSON *t = add_obj(tests, NULL, &bad);
+                if (t == NULL)
+                    break;
+                char *name = tg_asprintf("%s: %s", lab, it->name);
+                if (name == NULL)
+                    bad = 1;
+                add_str(t, "name", name ? name : "", &bad);
+                free(name);
+                add_num(t, "score", SCORE(it->score), &bad);
+                add_num(t, "max_score", SCORE(it->points), &bad);
+                add_str(t, "status", it->passed ? "passed" : "failed", &bad);
+                add_str(t, "output", it->passed || it->output == NULL ? "" : it->output, &bad);
+                add_str(t, "visibility", o->visibility, &bad);
+                cJSON *tags = add_arr(t, "tags", &bad);
+                if (tags != NULL)
+                    push_str(tags, lab, &bad);
+            }
+        }
+    }
+    free(summary);
+    return write_json(path, root, bad, err);
+}
+
+/* ----------------------------------------------------------- our JSON -- */
+
+int tg_report_json(const char *path, const struct tg_result *res, char **err)
+{
+    int bad = 0;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return write_json(path, NULL, 1, err);
+    add_str(root, "ttgrade", PACKAGE_VERSION, &bad);
+    add_str(root, "student_id", res->student_id, &bad);
+    add_str(root, "submission", res->submission, &bad);
+    add_num(root, "score", SCORE(res->score), &bad);
+    add_num(root, "max_score", SCORE(res->max_score), &bad);
+    add_str(root, "status", res->error ? "error" : "graded", &bad);
+    add_str(root, "error", res->error ? (res->error_msg ? res->error_msg : "internal error") : NULL, &bad);
+
+    cJSON *env = add_obj(root, "environment", &bad);
+    if (env != NULL) {
+        add_str(env, "cc", res->cc, &bad);
+        add_str(env, "cc_version", res->cc_version, &bad);
+        add_str(env, "criterion", res->criterion, &bad);
+        add_num(env, "jobs", res->jobs, &bad);
+        add_num(env, "timeout", res->timeout, &bad);
+        add_str(env, "datadir", res->datadir, &bad);
+    }
+    cJSON *tm = add_obj(root, "timings", &bad);
+    if (tm != NULL) {
+        add_num(tm, "intake", SECS(res->t_intake), &bad);
+        add_num(tm, "compile", SECS(res->t_compile), &bad);
+        add_num(tm, "tests", SECS(res->t_tests), &bad);
+        add_num(tm, "total", SECS(res->t_total), &bad);
+    }
+    cJSON *labs = add_arr(root, "labs", &bad);
+    for (size_t i = 0; labs != NULL && i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        cJSON *l = add_obj(labs, NULL, &bad);
+        if (l == NULL)
+            break;
+        add_str(l, "name", tg_lab_names[lr->lab], &bad);
+        add_num(l, "score", SCORE(lr->score), &bad);
+        add_num(l, "max_score", SCORE(lr->max_score), &bad);
+        add_str(l, "status", res->error ? "error" : lab_status_names[lr->status], &bad);
+        add_str(l, "reason", res->error ? res->error_msg : lr->reason, &bad);
+        add_str(l, "compiler_output", lr->build_output, &bad);
+        add_str(l, "runner_output", lr->runner_output, &bad);
+        cJSON *tests = add_arr(l, "tests", &bad);
+        for (size_t j = 0; tests != NULL && j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            if (it->category != TG_ITEM_TEST)
+                continue;
+            cJSON *t = add_obj(tests, NULL, &bad);
+            if (t == NULL)
+                break;
+            add_str(t, "name", it->name, &bad);
+            add_str(t, "description", it->description, &bad);
+            add_num(t, "points", SCORE(it->points), &bad);
+            add_num(t, "score", SCORE(it->score), &bad);
+            add_str(t, "status", it->passed ? "passed" : "failed", &bad);
+            add_num(t, "time", SECS(it->time), &bad);
+            add_str(t, "output", it->passed || it->output == NULL ? "" : it->output, &bad);
+        }
+        cJSON *extra = add_arr(l, "extra_tests", &bad);
+        for (size_t j = 0; extra != NULL && j < lr->n_extra; j++)
+            push_str(extra, lr->extra_tests[j], &bad);
+    }
+    return write_json(path, root, bad, err);
+}
+
+/* --------------------------------------------------------------- JUnit -- */
+
+/* Escapes s for XML 1.0 text or attribute values: & < > " ' become
+ * entities, characters XML 1.0 does not allow (most C0 controls, U+FFFE,
+ * U+FFFF) are dropped, bytes that are not UTF-8 become '?', and in attributes
+ * newlines and tabs become character references so they survive attribute
+ * normalisation. libxml2 could do this, but linking it only to escape a few
+ * strings is not worth the dependency: hence by hand. */
+static void xml_escape(struct tg_buf *b, const char *s, int attr)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        unsigned long cp;
+        size_t n = tg_utf8_char(u + i, len - i, &cp);
+        if (n == 0) {
+            tg_buf_putc(b, '?');
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '&': tg_buf_puts(b, "&amp;"); break;
+        case '<': tg_buf_puts(b, "&lt;"); break;
+        case '>': tg_buf_puts(b, "&gt;"); break;
+        case '"': tg_buf_puts(b, "&quot;"); break;
+        case '\'': tg_buf_puts(b, "&apos;"); break;
+        case '\n': tg_buf_puts(b, attr ? "&#10;" : "\n"); break;
+        case '\t': tg_buf_puts(b, attr ? "&#9;" : "\t"); break;
+        case '\r': tg_buf_puts(b, "&#13;"); break;
+        default:
+            if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
+                break; /* not allowed in XML 1.0 */
+            tg_buf_add(b, (const char *)u + i, n);
+        }
+        i += n;
+    }
+}
+
+static void xml_attr(struct tg_buf *b, const char *name, const char *value)
+{
+    tg_buf_printf(b, " %s=\"", name);
+    xml_escape(b, value, 1);
+    tg_buf_putc(b, '"');
+}
+
+int tg_report_junit(const char *path, const struct tg_result *res, char **err)
+{
+    *err = NULL;
+    struct tg_buf b = TG_BUF_INIT;
+    size_t tests = 0, failures = 0;
+    double time = 0;
+    for (size_t i = 0; i < res->n_labs; i++) {
+        for (size_t j = 0; j < res->labs[i].n_items; j++) {
+            tests++;
+            failures += !res->labs[i].items[j].passed || res->error;
+            time += res->labs[i].items[j].time;
+        }
+    }
+    /* An error before any test is known still shows up as one failure. */
+    int lone = res->error && tests == 0;
+    if (lone)
+        tests = failures = 1;
+    tg_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
+    xml_attr(&b, "name", "ttgrade");
+    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.3f\">\n", tests, failures, time);
+    if (lone) {
+        tg_buf_puts(&b, "  <testsuite name=\"ttgrade\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" "
+                        "time=\"0.000\">\n    <testcase classname=\"ttgrade\" name=\"grading\" time=\"0.000\">\n"
+                        "      <failure");
+        const char *msg = res->error_msg ? res->error_msg : "internal error";
+        char *first = tg_first_line(msg);
+        if (first == NULL)
+            b.failed = 1;
+        xml_attr(&b, "message", first ? first : "");
+        free(first);
+        tg_buf_puts(&b, " type=\"failure\">");
+        xml_escape(&b, msg, 0);
+        tg_buf_puts(&b, "</failure>\n    </testcase>\n  </testsuite>\n");
+    }
+    for (size_t i = 0; i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        const char *lab = tg_lab_names[lr->lab];
+        size_t lf = 0;
+        double lt = 0;
+        for (size_t j = 0; j < lr->n_items; j++) {
+            lf += !lr->items[j].passed || res->error;
+            lt += lr->items[j].time;
+        }
+        tg_buf_puts(&b, "  <testsuite");
+        xml_attr(&b, "name", lab);
+        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+                      lr->n_items, lf, lt);
+        tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
+                          "      <property name=\"max_score\" value=\"%g\"/>\n",
+                      lr->score, lr->max_score);
+        tg_buf_puts(&b, "      <property");
+        xml_attr(&b, "name", "status");
+        xml_attr(&b, "value", res->error ? "error" : lab_status_names[lr->status]);
+        tg_buf_puts(&b, "/>\n    </properties>\n");
+        for (size_t j = 0; j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            tg_buf_puts(&b, "    <testcase");
+            xml_attr(&b, "classname", lab);
+            xml_attr(&b, "name", it->name);
+            tg_buf_printf(&b, " time=\"%.3f\"", it->time);
+            if (it->passed && !res->error) {
+                tg_buf_puts(&b, "/>\n");
+                continue;
+            }
+            const char *why = it->output && it->output[0] ? it->output : "failed";
+            char *first = tg_first_line(why);
+            if (first == NULL)
+                b.failed = 1;
+            tg_buf_puts(&b, ">\n      <failure");
+            xml_attr(&b, "message", first ? first : "");
+            free(first);
+            tg_buf_puts(&b, " type=\"failure\">");
+            xml_escape(&b, why, 0);
+            tg_buf_puts(&b, "</failure>\n    </testcase>\n");
+        }
+        tg_buf_puts(&b, "  </testsuite>\n");
+    }
+    tg_buf_puts(&b, "</testsuites>\n");
+    size_t len = b.len;
+    char *xml = tg_buf_take(&b);
+    if (xml == NULL)
+        return -1;
+    int rc = tg_write_atomic(path, xml, len, err);
+    free(xml);
+    return rc;
+}

@@ -1,0 +1,186 @@
+/* rubric.c - the lab list and the rubric reader: rubric.txt names every hidden
+ * test and its points, and is the only source of what a lab is worth. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "ttgrade.h"
+
+/* Longest accepted test name: Criterion names are C identifiers. */
+#define TG_TEST_NAME_MAX 128
+
+const char *const tg_lab_names[TG_N_LABS] = {"matmul", "module", "linear", "sequential", "flatten"};
+
+int tg_lab_index(const char *name)
+{
+    for (int i = 0; i < TG_N_LABS; i++)
+        if (strcmp(name, tg_lab_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void tg_rubric_free(struct tg_rubric *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->entries[i].test);
+        free(r->entries[i].description);
+    }
+    free(r->entries);
+    memset(r, 0, sizeof *r);
+}
+
+static int is_identifier(const char *s)
+{
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    return strlen(s) <= TG_TEST_NAME_MAX;
+}
+
+/* The next whitespace-separated word of *p, NUL-terminated in place, or NULL. */
+static char *next_word(char **p)
+{
+    char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '\0') {
+        *p = s;
+        return NULL;
+    }
+    char *w = s;
+    while (*s != '\0' && *s != ' ' && *s != '\t')
+        s++;
+    if (*s != '\0')
+        *s++ = '\0';
+    *p = s;
+    return w;
+}
+
+/* Parses one non-comment line into e. Returns NULL, or a static reason. */
+static const char *parse_line(char *line, struct tg_rubric_entry *e, char **test, char **desc)
+{
+    char *p = line;
+    char *lab = next_word(&p);
+    char *name = next_word(&p);
+    char *pts = next_word(&p);
+    if (lab == NULL || name == NULL || pts == NULL)
+        return "expected `<lab> <test_name> <points> [description]`";
+    e->lab = tg_lab_index(lab);
+    if (e->lab < 0)
+        return "unknown lab (expected matmul, module, linear, sequential or flatten)";
+    if (!is_identifier(name))
+        return "the test name must be a C identifier of at most 128 characters";
+    char *end;
+    errno = 0;
+    double v = strtod(pts, &end);
+    if (end == pts || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0)
+        return "the points must be a positive number";
+    e->points = v;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t dl = strlen(p);
+    while (dl > 0 && (p[dl - 1] == ' ' || p[dl - 1] == '\t'))
+        dl--;
+    *test = tg_strdup(name);
+    *desc = tg_strndup(p, dl);
+    return NULL;
+}
+
+int tg_rubric_load(const char *path, struct tg_rubric *r, char **err)
+{
+    memset(r, 0, sizeof *r);
+    *err = NULL;
+    FILE *f = fopen(path, "re");
+    if (f == NULL) {
+        *err = tg_asprintf("cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0, alloc = 0;
+    unsigned lineno = 0;
+    ssize_t len;
+    int rc = -1;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if (memchr(line, '\0', (size_t)len) != NULL) {
+            *err = tg_asprintf("%s:%u: a NUL byte in the line", path, lineno);
+            goto out;
+        }
+        char *hash = strchr(line, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        for (char *c = line; *c; c++)
+            if (*c == '\n' || *c == '\r')
+                *c = ' ';
+        char *q = line;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '\0')
+            continue;
+        if (r->n == alloc) {
+            size_t na = alloc ? alloc * 2 : 64;
+            struct tg_rubric_entry *ne = realloc(r->entries, na * sizeof *ne);
+            if (ne == NULL)
+                goto out;
+            r->entries = ne;
+            alloc = na;
+        }
+        struct tg_rubric_entry *e = &r->entries[r->n];
+        memset(e, 0, sizeof *e);
+        char *test = NULL, *desc = NULL;
+        const char *why = parse_line(q, e, &test, &desc);
+        if (why != NULL) {
+            *err = tg_asprintf("%s:%u: %s", path, lineno, why);
+            goto out;
+        }
+        if (test == NULL || desc == NULL) {
+            free(test);
+            free(desc);
+            goto out;
+        }
+        e->test = test;
+        e->description = desc;
+        e->line = lineno;
+        r->n++;
+        for (size_t i = 0; i + 1 < r->n; i++) {
+            if (r->entries[i].lab == e->lab && strcmp(r->entries[i].test, e->test) == 0) {
+                *err = tg_asprintf("%s:%u: %s %s is already listed on line %u", path, lineno,
+                                   tg_lab_names[e->lab], e->test, r->entries[i].line);
+                goto out;
+            }
+        }
+        r->lab_total[e->lab] += e->points;
+        r->lab_tests[e->lab]++;
+    }
+    if (ferror(f)) {
+        *err = tg_asprintf("cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    for (int l = 0; l < TG_N_LABS; l++) {
+        if (r->lab_tests[l] == 0) {
+            *err = tg_asprintf("%s: lab %s has no tests", path, tg_lab_names[l]);
+            goto out;
+        }
+    }
+    /* Every lab is worth the same: a different total is a typo in the points. */
+    for (int l = 1; l < TG_N_LABS; l++) {
+        if (fabs(r->lab_total[l] - r->lab_total[0]) > 1e-9) {
+            *err = tg_asprintf("%s: lab %s totals %g points but %s totals %g: every lab must have the same total",
+                               path, tg_lab_names[l], r->lab_total[l], tg_lab_names[0], r->lab_total[0]);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(line);
+    fclose(f);
+    if (rc != 0)
+        tg_rubric_free(r);
+    return rc;
+}

@@ -1,0 +1,198 @@
+/* ttgrade.h - the autograder's shared types: the labs, the rubric, the graded
+ * results every report is written from, and the entry points of its stages:
+ *
+ *   intake.c  submission (dir, .tar.gz, .zip) -> scratch/src/<lab>.c
+ *   grade.c   compile, link, run the hidden tests, turn their reports into verdicts
+ *   report.c  terminal, Gradescope JSON, JUnit XML, our JSON
+ *   main.c    options, data dir, the pipeline, the exit status
+ *
+ * A lab's result is a list of graded items, each with a category, so that
+ * memory checks and questions can later sit next to the hidden tests. */
+#ifndef TG_TTGRADE_H
+#define TG_TTGRADE_H
+
+#include <stddef.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+/* ---------------------------------------------------------------- labs -- */
+
+#define TG_N_LABS 5
+
+/* "matmul", "module", "linear", "sequential", "flatten": the grading order. */
+extern const char *const tg_lab_names[TG_N_LABS];
+
+/* The index of a lab name, or -1. */
+int tg_lab_index(const char *name);
+
+/* -------------------------------------------------------------- rubric -- */
+
+/* One rubric line: `<lab> <test_name> <points> [description...]`. */
+struct tg_rubric_entry {
+    int lab;              /* index into tg_lab_names */
+    char *test;           /* the Criterion test name, a C identifier */
+    double points;        /* > 0 */
+    char *description;    /* the free text, "" if none */
+    unsigned line;        /* where it was in rubric.txt */
+};
+
+struct tg_rubric {
+    struct tg_rubric_entry *entries;  /* in file order */
+    size_t n;
+    double lab_total[TG_N_LABS];      /* the sum of the points of each lab */
+    size_t lab_tests[TG_N_LABS];      /* how many tests each lab has */
+};
+
+/* Reads and checks the rubric at path. Returns 0, or -1 with *err set to a
+ * malloc'd message naming the file and line ("rubric.txt:12: ..."); *err is
+ * NULL if only memory ran out. r is empty (safe to free) on failure. */
+int tg_rubric_load(const char *path, struct tg_rubric *r, char **err);
+void tg_rubric_free(struct tg_rubric *r);
+
+/* ------------------------------------------------------------- results -- */
+
+/* What a graded item is. Only TG_ITEM_TEST exists today; later issues add
+ * memory (Valgrind) checks and questions, each with its own points. */
+enum tg_item_category {
+    TG_ITEM_TEST
+};
+
+/* One graded item of a lab: for a test, one rubric line and its verdict. */
+struct tg_item {
+    enum tg_item_category category;
+    char *name;           /* the test name */
+    char *description;    /* the rubric's free text, "" if none */
+    double points;        /* what it is worth */
+    double score;         /* points if passed, else 0 */
+    int passed;
+    double time;          /* seconds, from the PASS record; 0 unless passed */
+    char *output;         /* why it failed (sanitised, bounded); "" if passed */
+};
+
+enum tg_lab_status {
+    TG_LAB_GRADED,        /* built and run: the items carry the verdicts */
+    TG_LAB_COMPILE_ERROR, /* the student's file did not compile */
+    TG_LAB_LINK_ERROR,    /* it compiled but the test program did not link */
+    TG_LAB_MISSING,       /* the file was not in the submission (or was refused) */
+    TG_LAB_ERROR          /* the grader could not grade it (internal error) */
+};
+
+struct tg_lab_result {
+    int lab;                  /* index into tg_lab_names */
+    enum tg_lab_status status;
+    char *reason;             /* one line on why it was not graded; NULL when graded */
+    char *build_output;       /* trimmed compiler (or, on a link error, linker) output; may be "" */
+    char *runner_output;      /* the start of the test program's stdout+stderr (staff only) */
+    struct tg_item *items;    /* the rubric's tests of this lab, in rubric order */
+    size_t n_items;
+    char **extra_tests;       /* tests the program reported that the rubric lacks */
+    size_t n_extra;
+    double score, max_score;
+};
+
+/* Everything the reports are written from. */
+struct tg_result {
+    const char *submission;   /* as given on the command line (sanitised by writers) */
+    const char *student_id;   /* NULL if not given */
+    int error;                /* 1: not graded (usage or internal error, bad submission) */
+    char *error_msg;          /* why, when error */
+    struct tg_lab_result labs[TG_N_LABS];
+    size_t n_labs;            /* the selected labs, in grading order */
+    double score, max_score;
+    /* environment, for our JSON report */
+    const char *cc;           /* the compiler's path */
+    char *cc_version;         /* the first line of `cc --version`, or NULL */
+    char *criterion;          /* "Criterion v2.4.1" from a test report, or NULL */
+    const char *datadir;
+    unsigned jobs;
+    double timeout;
+    /* timings, seconds */
+    double t_intake, t_compile, t_tests, t_total;
+};
+
+/* Frees what the result owns (not the const strings). */
+void tg_result_free(struct tg_result *res);
+
+/* Fills a lab result with the rubric's tests of lab, every one failed with
+ * `why` (copied), status as given. Returns 0, or -1 when memory ran out. */
+int tg_lab_fail_all(struct tg_lab_result *lr, const struct tg_rubric *rubric, int lab,
+                    enum tg_lab_status status, const char *why);
+
+/* Recomputes lab and total scores from the items. */
+void tg_result_tally(struct tg_result *res);
+
+/* -------------------------------------------------------------- intake -- */
+
+/* The five lab files of a submission, copied into <scratch>/src/<lab>.c.
+ * For each lab, present[lab] is 1, or 0 with why[lab] a malloc'd reason
+ * ("matmul.c not found in the submission"). */
+struct tg_intake {
+    int present[TG_N_LABS];
+    char *why[TG_N_LABS];
+};
+
+/* Takes the lab files out of `submission` (a directory, .tar.gz/.tgz or .zip,
+ * files at its top level or under student/). Never runs anything from it.
+ * Returns 0, or -1 with *err a malloc'd reason ("no such submission: foo";
+ * NULL if only memory ran out). */
+int tg_intake_run(const char *submission, const char *scratch, struct tg_intake *in, char **err);
+void tg_intake_free(struct tg_intake *in);
+
+/* Makes a private scratch dir (mkdtemp under $TMPDIR or /tmp) with its
+ * subdirectories src, obj, bin, out, in. Returns the malloc'd path or NULL
+ * with *err set. */
+char *tg_scratch_create(char **err);
+
+/* Removes the scratch dir recursively (without following symlinks).
+ * Returns 0 or -1. */
+int tg_scratch_remove(const char *path);
+
+/* --------------------------------------------------------------- grade -- */
+
+/* How to build and run: the compiled-in tools and the data dir. */
+struct tg_setup {
+    const char *datadir;        /* absolute */
+    const char *cc;             /* absolute path of the C compiler */
+    char **cc_args;             /* NULL-terminated words that follow it ("-m32"), may be empty */
+    char **criterion_libs;      /* NULL-terminated linker words, "-lcriterion" */
+    const char *scratch;        /* absolute */
+    unsigned jobs;
+    double timeout;             /* per test, seconds */
+    char **envp;                /* the environment test programs get (without the pass file) */
+};
+
+/* Compiles, links and runs the selected labs (res->labs[i].lab, i < n_labs)
+ * that intake found, filling res->labs. Returns 0, or -1 with *err set on an
+ * internal error (the compiler cannot be started, interrupted, no memory). */
+int tg_grade(const struct tg_setup *setup, const struct tg_rubric *rubric,
+             const struct tg_intake *in, struct tg_result *res, char **err);
+
+/* The first line of `cc --version` (malloc'd, sanitised), or NULL. Uses
+ * <scratch>/out for its output. */
+char *tg_cc_version(const char *cc, const char *scratch);
+
+/* -------------------------------------------------------------- report -- */
+
+struct tg_report_opts {
+    int quiet;
+    int color;
+    int usage_error;            /* the command line was bad: no header line */
+    const char *visibility;     /* Gradescope visibility of the tests */
+};
+
+/* The terminal report (stdout): per-test lines, per-lab totals, and always
+ * the final "Score: N/M" line. */
+void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts *o);
+
+/* Each writes its file atomically (FILE.tmp, then rename). Return 0, or -1
+ * with *err a malloc'd message. */
+int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err);
+int tg_report_junit(const char *path, const struct tg_result *res, char **err);
+int tg_report_json(const char *path, const struct tg_result *res, char **err);
+
+/* Writes len bytes to path atomically. Returns 0 or -1 with *err set. */
+int tg_write_atomic(const char *path, const char *data, size_t len, char **err);
+
+#endif /* TG_TTGRADE_H */

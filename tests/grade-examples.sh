@@ -1,0 +1,61 @@
+#!/bin/sh
+# grade-examples.sh - ttgrade gives the reference full marks, the skeleton 0
+# without any grader error, and every bundled example submission exactly the
+# per-lab scores its README states (lines "- <lab>: N/M").
+. "$top_srcdir/tests/lib.sh"
+ttgrade="$top_builddir/grader/ttgrade"
+command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
+
+# grade NAME DIR [OPTIONS...]: grade DIR into $scratch/NAME.json; sets $status.
+grade() {
+    name=$1 dir=$2; shift 2
+    "$ttgrade" --quiet --timeout 2 --json "$scratch/$name.json" "$@" "$dir" > "$scratch/$name.out" 2>&1
+    status=$?
+}
+
+grade reference "$top_srcdir/reference"
+if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and .max_score > 0' "$scratch/reference.json")" = true ]; then
+    ok "the reference scores full marks (exit 0)"
+else
+    not_ok "the reference scores full marks (exit 0)" "exit $status" "$(tail -n 30 "$scratch/reference.out")"
+fi
+
+grade skeleton "$top_srcdir/student"
+if [ "$status" -eq 1 ] && [ "$(jq -r '.score == 0 and .status == "graded"' "$scratch/skeleton.json")" = true ] \
+   && [ "$(jq -r '[.labs[] | select(.status != "graded")] | length' "$scratch/skeleton.json")" = 0 ]; then
+    ok "the skeleton scores 0, every lab graded, no grader error (exit 1)"
+else
+    not_ok "the skeleton scores 0, every lab graded, no grader error (exit 1)" "exit $status" "$(tail -n 30 "$scratch/skeleton.out")"
+fi
+
+for dir in "$top_srcdir"/examples/submissions/*/; do
+    ex=$(basename "$dir")
+    $AWK '/^- (matmul|module|linear|sequential|flatten): [0-9.]+\/[0-9.]+/ { sub(/^- /, ""); print $1, $2 }' \
+        "$dir/README.md" | sort > "$scratch/$ex.want"
+    if [ ! -s "$scratch/$ex.want" ]; then
+        not_ok "$ex: its README states the expected per-lab scores"
+        continue
+    fi
+    grade "$ex" "$dir"
+    jq -r '.labs[] | "\(.name): \(.score)/\(.max_score)"' "$scratch/$ex.json" 2> /dev/null | sort > "$scratch/$ex.got"
+    if [ "$status" -le 1 ] && diff "$scratch/$ex.want" "$scratch/$ex.got" > "$scratch/$ex.diff"; then
+        ok "$ex: per-lab scores as its README states ($(tr '\n' ' ' < "$scratch/$ex.got"))"
+    else
+        not_ok "$ex: per-lab scores as its README states" "exit $status" "$(cat "$scratch/$ex.diff")" "$(tail -n 20 "$scratch/$ex.out")"
+    fi
+done
+
+# Archives: a .tar.gz of an unpacked student kit (files under student/) and a
+# .zip of a flat submission grade the same as the folder.
+mkdir -p "$scratch/kit/student"
+cp "$top_srcdir"/examples/submissions/complete/*.c "$scratch/kit/student/"
+(cd "$scratch/kit" && tar czf "$scratch/kit.tar.gz" student && zip -q -r "$scratch/flat.zip" student)
+for archive in kit.tar.gz flat.zip; do
+    grade "$archive" "$scratch/$archive"
+    if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score' "$scratch/$archive.json")" = true ]; then
+        ok "a $archive of the complete submission scores full marks"
+    else
+        not_ok "a $archive of the complete submission scores full marks" "exit $status" "$(tail -n 20 "$scratch/$archive.out")"
+    fi
+done
+done_testing

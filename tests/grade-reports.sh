@@ -1,0 +1,96 @@
+#!/bin/sh
+# grade-reports.sh - ttgrade's reports carry the fields their readers use:
+# Gradescope's results.json, the JUnit XML that GitLab and Jenkins read, and
+# our own JSON; also after a grader error (exit 2), and with --lab and --quiet.
+. "$top_srcdir/tests/lib.sh"
+ttgrade="$top_builddir/grader/ttgrade"
+command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
+command -v xmllint > /dev/null 2>&1 || skip_all "xmllint not found (apt-get install libxml2-utils)"
+
+# check DESCRIPTION JQ-FILTER FILE: the filter must print true.
+check_json() {
+    if [ "$(jq -r "$2" "$3" 2> "$scratch/jq.err")" = true ]; then ok "$1"; else not_ok "$1" "$(cat "$scratch/jq.err")" "$(head -c 1500 "$3")"; fi
+}
+# xpath DESCRIPTION EXPR WANT FILE: the XPath expression must evaluate to WANT.
+xpath() {
+    got=$(xmllint --xpath "$2" "$4" 2> "$scratch/xml.err")
+    if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$got', want '$3'" "$(cat "$scratch/xml.err")"; fi
+}
+
+VIS='["hidden","after_due_date","after_published","visible"]'
+GRADESCOPE='
+  (.score | type == "number") and (.execution_time | type == "number") and (.output | type == "string")
+  and ((.visibility // "visible") as $v | '"$VIS"' | index($v) != null)
+  and ((.stdout_visibility // "visible") as $v | '"$VIS"' | index($v) != null)
+  and (.tests | type == "array" and length > 0)
+  and all(.tests[]; (.name | type == "string") and (.score | type == "number") and (.max_score | type == "number")
+      and (.score >= 0 and .score <= .max_score) and (.status == "passed" or .status == "failed")
+      and (.output | type == "string") and (.visibility as $v | '"$VIS"' | index($v) != null)
+      and ((.status == "passed") == (.score == .max_score)))
+  and (([.tests[].score] | add) == .score)'
+
+sample="$top_srcdir/examples/submissions/sample"
+"$ttgrade" --student-id s123 --visibility after_due_date --gradescope "$scratch/results.json" \
+    --junit "$scratch/junit.xml" --json "$scratch/report.json" "$sample" > "$scratch/out" 2>&1
+status=$?
+if [ "$status" -eq 1 ]; then ok "a partial submission exits 1"; else not_ok "a partial submission exits 1" "exit $status"; fi
+if [ "$(tail -n 1 "$scratch/out" | grep -c '^Score: [0-9.]*/[0-9.]*$')" = 1 ]; then
+    ok "the terminal report ends with Score: N/M"
+else
+    not_ok "the terminal report ends with Score: N/M" "$(tail -n 3 "$scratch/out")"
+fi
+if grep -q '^matmul: [a-z_0-9]*: OK (' "$scratch/out" && grep -q '^linear: [a-z_0-9]*: FAIL (' "$scratch/out" \
+   && grep -q '^    expected' "$scratch/out" && grep -q '^    got' "$scratch/out"; then
+    ok "the terminal report has one OK/FAIL line per test, with expected/got under failures"
+else
+    not_ok "the terminal report has one OK/FAIL line per test, with expected/got under failures" "$(head -n 40 "$scratch/out")"
+fi
+check_json "results.json has Gradescope's documented fields, and test scores add up to the score" "$GRADESCOPE" "$scratch/results.json"
+check_json "results.json uses the instructor's visibility for the tests" 'all(.tests[]; .visibility == "after_due_date")' "$scratch/results.json"
+check_json "results.json's score equals the terminal Score" \
+    ".score == $(tail -n 1 "$scratch/out" | sed 's|^Score: \([0-9.]*\)/.*|\1|')" "$scratch/results.json"
+check_json "our JSON report has per-lab and per-test detail, environment and phase timings" '
+  .student_id == "s123" and .status == "graded" and (.labs | length == 5)
+  and all(.labs[]; (.name | type == "string") and (.score | type == "number") and (.tests | type == "array"))
+  and (.environment | type == "object") and (.timings.total | type == "number")
+  and (.timings.compile | type == "number") and (.timings.tests | type == "number")' "$scratch/report.json"
+check_json "our JSON report shows the compiler message of the lab that does not compile" '
+  [.labs[] | select(.name == "sequential")][0] | (.status == "compile_error") and (.compiler_output | test("sequential.c:[0-9]+"))' "$scratch/report.json"
+
+if xmllint --noout "$scratch/junit.xml" 2> "$scratch/xml.err"; then ok "junit.xml is well-formed XML"; else not_ok "junit.xml is well-formed XML" "$(cat "$scratch/xml.err")"; fi
+xpath "junit.xml: one testsuite per lab" 'count(/testsuites/testsuite)' 5 "$scratch/junit.xml"
+xpath "junit.xml: every testcase has classname, name and time" \
+    'count(//testcase[not(@classname) or not(@name) or not(@time)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: classname is the lab" 'count(//testsuite/testcase[@classname != ../@name])' 0 "$scratch/junit.xml"
+xpath "junit.xml: every testsuite has name, tests, failures, errors, skipped and time" \
+    'count(//testsuite[not(@name) or not(@tests) or not(@failures) or not(@errors) or not(@skipped) or not(@time)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: every failure has a message" 'count(//failure[not(@message)])' 0 "$scratch/junit.xml"
+want_failed=$(jq '[.tests[] | select(.status == "failed")] | length' "$scratch/results.json")
+xpath "junit.xml: as many failures as results.json" 'count(//testcase[failure])' "$want_failed" "$scratch/junit.xml"
+
+# --lab and --quiet
+"$ttgrade" --quiet --lab matmul --lab flatten --json "$scratch/two.json" "$sample" > "$scratch/two.out" 2>&1
+status=$?
+check_json "--lab grades only the labs named" '[.labs[].name] == ["matmul", "flatten"] and .score == .max_score' "$scratch/two.json"
+if [ "$status" -eq 0 ] && [ "$(wc -l < "$scratch/two.out")" -eq 1 ] && grep -q '^Score: ' "$scratch/two.out"; then
+    ok "--quiet prints only the Score line; full marks on the labs asked for exit 0"
+else
+    not_ok "--quiet prints only the Score line; full marks on the labs asked for exit 0" "exit $status" "$(cat "$scratch/two.out")"
+fi
+
+# A grader error still writes every report, with score 0 and the reason.
+"$ttgrade" --gradescope "$scratch/err-results.json" --junit "$scratch/err-junit.xml" --json "$scratch/err.json" \
+    "$scratch/no such submission" > "$scratch/err.out" 2>&1
+status=$?
+if [ "$status" -eq 2 ]; then ok "a missing submission exits 2"; else not_ok "a missing submission exits 2" "exit $status"; fi
+check_json "after an error, results.json has score 0 and says why" \
+    '.score == 0 and (.output | test("no such submission"; "i"))' "$scratch/err-results.json"
+check_json "after an error, our JSON report has status error and the reason" \
+    '.score == 0 and .status == "error" and (.error | type == "string")' "$scratch/err.json"
+if xmllint --noout "$scratch/err-junit.xml" 2> /dev/null; then ok "after an error, junit.xml is still written and well-formed"; else not_ok "after an error, junit.xml is still written and well-formed"; fi
+
+"$ttgrade" --no-such-option > "$scratch/usage.out" 2>&1
+status=$?
+if [ "$status" -eq 2 ] && grep -q "ttgrade --help" "$scratch/usage.out"; then ok "a usage error exits 2 and points at --help"; else not_ok "a usage error exits 2 and points at --help" "exit $status"; fi
+"$ttgrade" --help > "$scratch/help.out" 2>&1 && grep -q -- '--gradescope' "$scratch/help.out" && ok "--help lists the options" || not_ok "--help lists the options"
+done_testing
