@@ -4,4 +4,5 @@ EXTRA_DIST += \
 	labs/02-module/README.md \
 	labs/03-linear/README.md \
 	labs/04-sequential/README.md \
-	labs/05-flatten/README.md
+	labs/05-flatten/README.md \
+	labs/01-matmul/loop_order.c

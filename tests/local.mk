@@ -32,7 +32,8 @@ CHECK_SCRIPTS_TAP = \
 	tests/skeleton-fails.sh \
 	tests/valgrind-public.sh \
 	tests/grade-examples.sh \
-	tests/grade-reports.sh
+	tests/grade-reports.sh \
+	tests/handout-code.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
 EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap
@@ -45,5 +46,5 @@ LOG_COMPILER = $(SHELL) $(srcdir)/tests/criterion-tap
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
-	VALGRIND='$(VALGRIND)'; AWK='$(AWK)'; \
-	export top_srcdir top_builddir VALGRIND AWK;
+	VALGRIND='$(VALGRIND)'; AWK='$(AWK)'; CC='$(CC)'; \
+	export top_srcdir top_builddir VALGRIND AWK CC;
