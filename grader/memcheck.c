@@ -1,0 +1,1173 @@
+/* memcheck.c - the memory checks (see memcheck.h): find Valgrind, link each
+ * lab's memory driver with the student's object, run the drivers under
+ * Valgrind in parallel, and read each XML report with libxml2's streaming
+ * reader into one verdict per scenario.
+ *
+ * The report is read event by event, in the order Valgrind wrote it: the
+ * driver's client messages open and close scenarios ("ttmem <token> begin X",
+ * "... end X ran"), and every <error> (leak records included) and
+ * <fatal_signal> in between belongs to the open scenario. What comes outside
+ * any scenario, or after the driver's "done" (Valgrind's own leak check at
+ * exit repeats everything), is not counted. The token is random per run and
+ * reaches only the driver, so student code cannot forge the markers. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+
+#include "memcheck.h"
+#include "proc.h"
+#include "text.h"
+
+/* The Valgrind configure found ("" if none); $TTGRADE_VALGRIND overrides it. */
+#ifndef TTGRADE_VALGRIND
+#define TTGRADE_VALGRIND ""
+#endif
+
+extern char **environ;
+
+#define TG_MEM_LINK_SECONDS 30.0
+#define TG_MEM_SLACK_SECONDS 20.0  /* Valgrind's start and exit around the scenarios */
+#define TG_MEM_XML_MAX TG_CHILD_FSIZE_MAX
+#define TG_MEM_LOG_READ 65536
+#define TG_MEM_LOG_LINES 10
+#define TG_MEM_LOG_BYTES 1536
+#define TG_MEM_FIELD_MAX 160       /* a function or file name from the report */
+#define TG_MEM_TEXT_MAX 600        /* a client message or an error's text */
+#define TG_MEM_FRAMES 24           /* frames looked at per stack */
+#define TG_MEM_PROBLEMS 5          /* problems listed per scenario, then "[... N more]" */
+#define TG_MEM_NOTES 3             /* notes (not penalised) listed */
+#define TG_MEM_OUTPUT_MAX 2048
+
+/* ------------------------------------------------------------ helpers -- */
+
+/* A NULL-terminated argv that owns its strings; failure is sticky. */
+struct words {
+    char **v;
+    size_t n, cap;
+    int failed;
+};
+
+static void words_add(struct words *w, const char *s)
+{
+    if (w->failed)
+        return;
+    if (w->n + 2 > w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 16;
+        char **nv = realloc(w->v, cap * sizeof *nv);
+        if (nv == NULL) {
+            w->failed = 1;
+            return;
+        }
+        w->v = nv;
+        w->cap = cap;
+    }
+    char *d = s ? tg_strdup(s) : NULL;
+    if (d == NULL) {
+        w->failed = 1;
+        return;
+    }
+    w->v[w->n++] = d;
+    w->v[w->n] = NULL;
+}
+
+/* words_add of a printf result. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void words_addf(struct words *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (s != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+        words_add(w, s);
+    } else {
+        w->failed = 1;
+    }
+    free(s);
+}
+
+static void words_free(struct words *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+    memset(w, 0, sizeof *w);
+}
+
+static int file_exists(const char *dir, const char *name)
+{
+    char *p = tg_path_join(dir, name);
+    struct stat st;
+    int ok = p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    free(p);
+    return ok;
+}
+
+/* A scenario's title: its name with spaces for underscores. */
+static void title_of(const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", name);
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+}
+
+/* ------------------------------------------------------- open / close -- */
+
+static int set_skipped(struct tg_memcheck *mc, char *why)
+{
+    if (why == NULL)
+        return -1;
+    free(mc->skipped);
+    mc->skipped = why;
+    free(mc->valgrind);
+    mc->valgrind = NULL;
+    return 0;
+}
+
+int tg_memcheck_open(struct tg_memcheck *mc, const struct tg_rubric *rubric, const struct tg_result *res,
+                     const char *datadir, int off)
+{
+    memset(mc, 0, sizeof *mc);
+    for (int l = 0; l < TG_N_LABS; l++)
+        mc->lab_time[l] = -1;
+    for (size_t i = 0; i < res->n_labs; i++)
+        if (rubric->memory_checks[res->labs[i].lab] > 0)
+            mc->wanted = 1;
+    if (!mc->wanted)
+        return 0;
+    if (off)
+        return set_skipped(mc, tg_strdup("turned off with --no-memcheck"));
+    const char *env = getenv("TTGRADE_VALGRIND");
+    const char *cand = env != NULL ? env : TTGRADE_VALGRIND;
+    if (cand[0] == '\0')
+        return set_skipped(mc, tg_strdup(env != NULL ? "valgrind was not found: $TTGRADE_VALGRIND is empty"
+                                                     : "valgrind was not found when ttlab was configured; "
+                                                       "install the Debian package valgrind and configure again"));
+    errno = 0;
+    mc->valgrind = tg_find_program(cand);
+    if (mc->valgrind == NULL) {
+        if (errno == ENOMEM)
+            return -1;
+        char *shown = tg_sanitize(cand, strlen(cand), 200);
+        char *why = shown ? tg_asprintf("valgrind was not found: %s cannot be run (install the Debian package "
+                                        "valgrind)", shown)
+                          : NULL;
+        free(shown);
+        return set_skipped(mc, why);
+    }
+    char name[64];
+    for (size_t i = 0; i < res->n_labs; i++) {
+        snprintf(name, sizeof name, "memcheck/%s.o", tg_lab_names[res->labs[i].lab]);
+        if (!file_exists(datadir, name) || !file_exists(datadir, "memcheck/libttmem.a"))
+            return set_skipped(mc, tg_asprintf("the data directory has no memory driver %s", name));
+    }
+    return 0;
+}
+
+void tg_memcheck_close(struct tg_memcheck *mc)
+{
+    free(mc->valgrind);
+    free(mc->version);
+    free(mc->skipped);
+    memset(mc, 0, sizeof *mc);
+    xmlCleanupParser();
+}
+
+/* ------------------------------------------------------------ reports -- */
+
+const char *tg_item_title(const struct tg_item *it, char *buf, size_t len)
+{
+    if (it->category != TG_ITEM_MEMORY) {
+        snprintf(buf, len, "%s", it->name ? it->name : "?");
+        return buf;
+    }
+    char t[160];
+    title_of(it->name ? it->name : "?", t, sizeof t);
+    snprintf(buf, len, "memory: %s", t);
+    return buf;
+}
+
+const char *tg_item_status(const struct tg_item *it)
+{
+    return it->ungraded ? "ungraded" : it->passed ? "passed" : "failed";
+}
+
+const char *tg_category_label(int category)
+{
+    return category == TG_ITEM_TEST ? "tests" : category == TG_ITEM_MEMORY ? "memory"
+         : category == TG_ITEM_QUESTION ? "questions" : "other";
+}
+
+char *tg_ungraded_note(const struct tg_result *res)
+{
+    enum { N = 8 };
+    double points[N] = {0};
+    for (size_t i = 0; !res->error && i < res->n_labs; i++) {
+        for (size_t j = 0; j < res->labs[i].n_items; j++) {
+            const struct tg_item *it = &res->labs[i].items[j];
+            if (it->ungraded)
+                points[(unsigned)it->category < N ? (unsigned)it->category : N - 1] += it->points;
+        }
+    }
+    const struct tg_memcheck *mc = res->memcheck;
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "");
+    for (int c = 0; c < N; c++) {
+        if (points[c] <= 0)
+            continue;
+        const char *why = c == TG_ITEM_MEMORY ? (mc ? mc->skipped : NULL) : (mc ? mc->tests_skipped : NULL);
+        tg_buf_printf(&b, "%s: %g points ungraded (%s): left out of the score\n", tg_category_label(c), points[c],
+                      why ? why : "not graded");
+    }
+    return tg_buf_take(&b);
+}
+
+/* Marks the items of `category` (or, with `others`, every item of another
+ * category) ungraded, with output "ungraded: <why>". */
+static int ungrade(struct tg_result *res, enum tg_item_category category, int others, const char *why)
+{
+    for (size_t i = 0; i < res->n_labs; i++) {
+        for (size_t j = 0; j < res->labs[i].n_items; j++) {
+            struct tg_item *it = &res->labs[i].items[j];
+            if ((it->category == category) == others)
+                continue;
+            char *o = tg_asprintf("ungraded: %s", why);
+            if (o == NULL)
+                return -1;
+            free(it->output);
+            it->output = o;
+            it->passed = 0;
+            it->ungraded = 1;
+        }
+    }
+    return 0;
+}
+
+int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, const char *why)
+{
+    mc->tests_skipped = why;
+    return ungrade(res, TG_ITEM_MEMORY, 1, why);
+}
+
+/* ------------------------------------------------------ the XML report -- */
+
+/* One scenario's findings while the report is read. */
+struct scen {
+    int begun, ended, ran;
+    int disorder;               /* its markers came out of order */
+    char *reason;               /* why it did not run (the driver's words) */
+    char *crash;                /* the fatal signal inside it, described */
+    /* One line per finding, by kind: errors, definitely lost, indirectly
+     * lost (all penalised), then notes (possibly lost, still reachable). */
+    struct tg_buf found[4];
+    size_t n_found[4];
+};
+
+enum { F_ERROR, F_DEFINITE, F_INDIRECT, F_NOTE };
+#define PENALISED(sc) ((sc)->n_found[F_ERROR] + (sc)->n_found[F_DEFINITE] + (sc)->n_found[F_INDIRECT])
+
+struct parse {
+    struct tg_lab_result *lr;
+    const char *lab;
+    char student_file[32];      /* "linear.c" */
+    char prefix[96];            /* "ttmem <token> " */
+    struct scen *sc;            /* one per item of lr (only memory items are used) */
+    int active;                 /* the item whose scenario is open; -1: none; -2: one the rubric lacks */
+    char *open_name;            /* the name of the open scenario */
+    int done, finished;
+    int oom;
+};
+
+/* The sanitised text of n's first child element called `name`, or NULL. */
+static char *child_text(struct parse *p, xmlNodePtr n, const char *name, size_t max)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, name) != 0)
+            continue;
+        xmlChar *raw = xmlNodeGetContent(c);
+        if (raw == NULL) {
+            p->oom = 1;
+            return NULL;
+        }
+        char *s = tg_sanitize((const char *)raw, strlen((const char *)raw), max);
+        xmlFree(raw);
+        if (s == NULL) {
+            p->oom = 1;
+            return NULL;
+        }
+        /* trim: Valgrind indents the closing tag of a client message */
+        size_t len = strlen(s);
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t'))
+            s[--len] = '\0';
+        return s;
+    }
+    return NULL;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c != NULL; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+/* "linear.c:57 in linear_forward" for one frame, or NULL if it has no file. */
+static char *frame_place(struct parse *p, xmlNodePtr f, int need_file)
+{
+    char *fn = child_text(p, f, "fn", TG_MEM_FIELD_MAX);
+    char *file = child_text(p, f, "file", TG_MEM_FIELD_MAX);
+    char *line = child_text(p, f, "line", 16);
+    char *out = NULL;
+    if (file != NULL)
+        out = tg_asprintf("%s%s%s%s%s", file, line ? ":" : "", line ? line : "", fn ? " in " : "", fn ? fn : "");
+    else if (!need_file && fn != NULL)
+        out = tg_asprintf("%s", fn);
+    if ((file != NULL || (!need_file && fn != NULL)) && out == NULL)
+        p->oom = 1;
+    free(fn);
+    free(file);
+    free(line);
+    return out;
+}
+
+/* Where a stack points, as students should read it: the first frame in their
+ * own file; else the first two frames in the (public) driver; else the first
+ * frame with a file; else the first function. NULL if nothing at all. */
+static char *stack_place(struct parse *p, xmlNodePtr stack)
+{
+    xmlNodePtr frames[TG_MEM_FRAMES];
+    size_t n = 0;
+    for (xmlNodePtr c = stack ? stack->children : NULL; c != NULL && n < TG_MEM_FRAMES; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "frame") == 0)
+            frames[n++] = c;
+    for (size_t i = 0; i < n; i++) {
+        char *file = child_text(p, frames[i], "file", TG_MEM_FIELD_MAX);
+        int mine = file != NULL && strcmp(file, p->student_file) == 0;
+        free(file);
+        if (mine)
+            return frame_place(p, frames[i], 1);
+    }
+    char *first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *file = child_text(p, frames[i], "file", TG_MEM_FIELD_MAX);
+        int driver = file != NULL && strncmp(file, "mem_", 4) == 0;
+        free(file);
+        if (!driver)
+            continue;
+        char *here = frame_place(p, frames[i], 1);
+        if (first == NULL) {
+            first = here;
+            continue;
+        }
+        char *both = here ? tg_asprintf("%s, called from %s", first, here) : NULL;
+        free(here);
+        if (both == NULL)
+            return first;
+        free(first);
+        return both;
+    }
+    if (first != NULL)
+        return first;
+    for (int need_file = 1; need_file >= 0; need_file--)
+        for (size_t i = 0; i < n; i++) {
+            char *here = frame_place(p, frames[i], need_file);
+            if (here != NULL)
+                return here;
+        }
+    return NULL;
+}
+
+/* Valgrind's "Address 0x4a420b0 is 0 bytes inside a block of size 10 free'd"
+ * without the address, which changes from run to run (an address that is in
+ * no block, "Address 0x0 is not stack'd, ...", stays: NULL is worth seeing). */
+static const char *aux_phrase(const char *aux)
+{
+    if (strncmp(aux, "Address 0x", 10) == 0) {
+        const char *is = strstr(aux, " is ");
+        if (is != NULL && is[4] >= '0' && is[4] <= '9')
+            return is + 4;
+    }
+    return aux;
+}
+
+/* An <error>: a leak record or a memory error, inside scenario sc. */
+static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
+{
+    char *kind = child_text(p, node, "kind", 64);
+    if (kind == NULL)
+        return;
+    char *where = stack_place(p, child(node, "stack"));
+    const char *at = where ? where : "an unknown place";
+    char *line = NULL;
+    int bucket = F_ERROR;
+    if (strncmp(kind, "Leak_", 5) == 0) {
+        xmlNodePtr xw = child(node, "xwhat");
+        char *bytes = child_text(p, xw, "leakedbytes", 24);
+        char *blocks = child_text(p, xw, "leakedblocks", 24);
+        const char *b = bytes ? bytes : "?";
+        int many = blocks != NULL && strcmp(blocks, "1") != 0;
+        if (strcmp(kind, "Leak_DefinitelyLost") == 0)
+            bucket = F_DEFINITE, line = tg_asprintf("%s bytes definitely lost%s%s%s, allocated at %s", b,
+                                                    many ? " (in " : "", many ? blocks : "", many ? " blocks)" : "", at);
+        else if (strcmp(kind, "Leak_IndirectlyLost") == 0)
+            bucket = F_INDIRECT, line = tg_asprintf("%s bytes indirectly lost (only lost blocks pointed to them), "
+                                                    "allocated at %s", b, at);
+        else if (strcmp(kind, "Leak_PossiblyLost") == 0)
+            bucket = F_NOTE, line = tg_asprintf("note: %s bytes possibly lost (not penalised), allocated at %s", b, at);
+        else
+            bucket = F_NOTE, line = tg_asprintf("note: %s bytes still reachable after the scenario (not "
+                                                "penalised), allocated at %s", b, at);
+        free(bytes);
+        free(blocks);
+    } else {
+        /* invalid read/write/free, uninitialised value, mismatched free, ... */
+        char *what = NULL;
+        if (strcmp(kind, "InvalidFree") == 0) /* Valgrind says "Invalid free() / delete / delete[] / realloc()" */
+            what = tg_strdup("Invalid (or double) free()");
+        else if (strcmp(kind, "MismatchedFree") == 0)
+            what = tg_strdup("Mismatched free()");
+        else if ((what = child_text(p, node, "what", TG_MEM_TEXT_MAX)) == NULL)
+            what = child_text(p, child(node, "xwhat"), "text", TG_MEM_TEXT_MAX);
+        struct tg_buf b = TG_BUF_INIT;
+        tg_buf_printf(&b, "%s at %s", what ? what : kind, at);
+        int shown = 0, first_stack = 1;
+        for (xmlNodePtr c = node->children; c != NULL && shown < 2; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            if (strcmp((const char *)c->name, "stack") == 0 && first_stack) {
+                first_stack = 0;
+                continue;
+            }
+            if (strcmp((const char *)c->name, "auxwhat") != 0)
+                continue;
+            xmlChar *raw = xmlNodeGetContent(c);
+            char *aux = raw ? tg_sanitize((const char *)raw, strlen((const char *)raw), TG_MEM_TEXT_MAX) : NULL;
+            xmlFree(raw);
+            if (aux == NULL) {
+                p->oom = 1;
+                break;
+            }
+            xmlNodePtr next = c->next;
+            while (next != NULL && next->type != XML_ELEMENT_NODE)
+                next = next->next;
+            char *aux_at = next && strcmp((const char *)next->name, "stack") == 0 ? stack_place(p, next) : NULL;
+            const char *phrase = aux_phrase(aux);
+            size_t pl = strlen(phrase);
+            if (pl > 3 && strcmp(phrase + pl - 3, " at") == 0)
+                pl -= 3; /* "Block was alloc'd at" */
+            char first = phrase[0] >= 'A' && phrase[0] <= 'Z' ? (char)(phrase[0] - 'A' + 'a') : phrase[0];
+            if (pl > 0)
+                tg_buf_printf(&b, "; %c%.*s%s%s", first, (int)pl - 1, phrase + 1, aux_at ? " at " : "",
+                              aux_at ? aux_at : "");
+            free(aux);
+            free(aux_at);
+            shown++;
+        }
+        line = tg_buf_take(&b);
+        free(what);
+    }
+    if (line == NULL) {
+        p->oom = 1;
+    } else {
+        /* keep only as many of each kind as can be shown */
+        if (sc->n_found[bucket] < TG_MEM_PROBLEMS) {
+            if (sc->found[bucket].len > 0)
+                tg_buf_putc(&sc->found[bucket], '\n');
+            tg_buf_puts(&sc->found[bucket], line);
+        }
+        sc->n_found[bucket]++;
+    }
+    free(line);
+    free(where);
+    free(kind);
+}
+
+/* The item of a memory scenario name, or -1. */
+static int find_item(const struct parse *p, const char *name)
+{
+    for (size_t i = 0; i < p->lr->n_items; i++)
+        if (p->lr->items[i].category == TG_ITEM_MEMORY && strcmp(p->lr->items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Notes a scenario the driver ran that the rubric does not list. */
+static void note_extra(struct parse *p, const char *name)
+{
+    struct tg_lab_result *lr = p->lr;
+    char *full = tg_asprintf("memory:%s", name);
+    if (full == NULL) {
+        p->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < lr->n_extra; i++) {
+        if (strcmp(lr->extra_tests[i], full) == 0) {
+            free(full);
+            return;
+        }
+    }
+    char **ne = realloc(lr->extra_tests, (lr->n_extra + 1) * sizeof *ne);
+    if (ne == NULL) {
+        free(full);
+        p->oom = 1;
+        return;
+    }
+    lr->extra_tests = ne;
+    lr->extra_tests[lr->n_extra++] = full;
+}
+
+/* A <clientmsg>: a marker of the driver, or anything else (ignored). */
+static void on_clientmsg(struct parse *p, xmlNodePtr node)
+{
+    char *text = child_text(p, node, "text", TG_MEM_TEXT_MAX);
+    size_t pl = strlen(p->prefix);
+    if (text == NULL || strncmp(text, p->prefix, pl) != 0) {
+        free(text);
+        return;
+    }
+    char *cmd = text + pl;
+    if (strncmp(cmd, "begin ", 6) == 0) {
+        const char *name = cmd + 6;
+        if (p->active >= 0)
+            p->sc[p->active].disorder = 1; /* the open one never ended */
+        int i = find_item(p, name);
+        if (i >= 0 && p->sc[i].begun)
+            p->sc[i].disorder = 1;
+        if (i >= 0)
+            p->sc[i].begun = 1;
+        else
+            note_extra(p, name);
+        p->active = i >= 0 ? i : -2;
+        free(p->open_name);
+        p->open_name = tg_strdup(name);
+        if (p->open_name == NULL)
+            p->oom = 1;
+    } else if (strncmp(cmd, "end ", 4) == 0) {
+        char *name = cmd + 4;
+        char *sp = strchr(name, ' ');
+        const char *outcome = "";
+        if (sp != NULL) {
+            *sp = '\0';
+            outcome = sp + 1;
+        }
+        int i = find_item(p, name);
+        if (p->active == -2 || i < 0 || i != p->active) {
+            /* the end of a scenario the rubric lacks is fine; any other
+             * mismatch spoils both scenarios involved */
+            if (i >= 0)
+                p->sc[i].disorder = 1;
+            if (p->active >= 0)
+                p->sc[p->active].disorder = 1;
+        } else {
+            struct scen *sc = &p->sc[i];
+            sc->ended = 1;
+            if (strcmp(outcome, "ran") == 0) {
+                sc->ran = 1;
+            } else {
+                const char *why = strncmp(outcome, "not-run ", 8) == 0 ? outcome + 8 : "the driver gave no reason";
+                free(sc->reason);
+                sc->reason = tg_strdup(why);
+                if (sc->reason == NULL)
+                    p->oom = 1;
+            }
+        }
+        p->active = -1;
+        free(p->open_name);
+        p->open_name = NULL;
+    } else if (strcmp(cmd, "done") == 0) {
+        p->done = 1;
+    }
+    free(text);
+}
+
+/* A <fatal_signal>: the driver died inside the open scenario. */
+static void on_fatal_signal(struct parse *p, xmlNodePtr node)
+{
+    if (p->active < 0)
+        return;
+    struct scen *sc = &p->sc[p->active];
+    char *name = child_text(p, node, "signame", 32);
+    char *event = child_text(p, node, "event", 120);
+    char *where = stack_place(p, child(node, "stack"));
+    free(sc->crash);
+    sc->crash = tg_asprintf("killed by %s%s%s%s at %s", name ? name : "a signal", event ? " (" : "",
+                            event ? event : "", event ? ")" : "", where ? where : "an unknown place");
+    if (sc->crash == NULL)
+        p->oom = 1;
+    free(name);
+    free(event);
+    free(where);
+}
+
+/* Feeds the top-level elements of a (whole) report to the handlers. */
+static int read_events(struct parse *p, const char *text, size_t len)
+{
+    if (len > (size_t)0x7fffffff)
+        return -1;
+    xmlTextReaderPtr rd =
+        xmlReaderForMemory(text, (int)len, "memcheck.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (rd == NULL)
+        return -1;
+    int r = xmlTextReaderRead(rd), seen = 0;
+    while (r == 1 && !p->oom) {
+        seen = 1;
+        const xmlChar *name = xmlTextReaderConstName(rd);
+        int ours = xmlTextReaderNodeType(rd) == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(rd) == 1 &&
+                   name != NULL &&
+                   (strcmp((const char *)name, "clientmsg") == 0 || strcmp((const char *)name, "error") == 0 ||
+                    strcmp((const char *)name, "fatal_signal") == 0 || strcmp((const char *)name, "status") == 0);
+        if (!ours) {
+            r = xmlTextReaderRead(rd);
+            continue;
+        }
+        xmlNodePtr node = xmlTextReaderExpand(rd);
+        if (node == NULL)
+            break; /* cut in the middle of this element */
+        if (strcmp((const char *)name, "clientmsg") == 0) {
+            on_clientmsg(p, node);
+        } else if (strcmp((const char *)name, "error") == 0) {
+            /* after "done" or FINISHED: Valgrind's own exit-time leak check */
+            if (!p->done && !p->finished && p->active >= 0)
+                on_error(p, &p->sc[p->active], node);
+        } else if (strcmp((const char *)name, "fatal_signal") == 0) {
+            on_fatal_signal(p, node);
+        } else {
+            char *state = child_text(p, node, "state", 32);
+            if (state != NULL && strcmp(state, "FINISHED") == 0)
+                p->finished = 1;
+            free(state);
+        }
+        r = xmlTextReaderNext(rd);
+    }
+    xmlFreeTextReader(rd);
+    return seen ? 0 : -1;
+}
+
+/* The length of the report up to its last complete top-level element. A
+ * Valgrind that was killed leaves a report cut anywhere, and libxml2's reader
+ * would withhold the elements just before the cut; Valgrind writes top-level
+ * elements from column 0 (their contents are indented), so the last line
+ * that starts with "</" ends the last whole one. */
+static size_t whole_elements(const char *text, size_t len)
+{
+    for (size_t i = len; i > 0; i--) {
+        if (text[i - 1] == '\n' && i + 1 < len && text[i] == '<' && text[i + 1] == '/') {
+            const char *nl = memchr(text + i, '\n', len - i);
+            return nl ? (size_t)(nl - text) + 1 : len;
+        }
+    }
+    return 0;
+}
+
+/* Reads the report of one lab into p. Returns 0 if it was read to its end
+ * or to a cut (a killed Valgrind leaves a truncated report); -1 if it could
+ * not be read at all. */
+static int read_report(struct parse *p, const char *raw, size_t raw_len)
+{
+    static const char end[] = "</valgrindoutput>";
+    char *fixed = NULL;
+    const char *text = raw;
+    size_t len = raw_len;
+    if (strstr(raw, end) == NULL) {
+        size_t keep = whole_elements(raw, raw_len);
+        fixed = malloc(keep + sizeof end + 1);
+        if (fixed == NULL) {
+            p->oom = 1;
+            return -1;
+        }
+        memcpy(fixed, raw, keep);
+        memcpy(fixed + keep, end, sizeof end - 1);
+        fixed[keep + sizeof end - 1] = '\n';
+        fixed[keep + sizeof end] = '\0';
+        text = fixed;
+        len = keep + sizeof end;
+    }
+    int rc = read_events(p, text, len);
+    free(fixed);
+    return rc;
+}
+
+/* ------------------------------------------------------------ verdicts -- */
+
+/* How the driver's run ended, for the scenarios after the one it stopped in:
+ * "crashed", "hung" or "stopped" (it exited). */
+static const char *stop_verb(const struct tg_task *t)
+{
+    if (t->timed_out)
+        return "hung";
+    if (t->started && WIFSIGNALED(t->status))
+        return "crashed";
+    return "stopped";
+}
+
+/* The first lines of a log, stripped of the scratch and data paths. */
+static char *log_head(const char *path, const struct tg_setup *s)
+{
+    size_t len = 0;
+    char *raw = tg_read_file(path, TG_MEM_LOG_READ, &len, NULL);
+    char *text = raw ? tg_sanitize(raw, len, TG_MEM_LOG_READ) : tg_strdup("");
+    free(raw);
+    const char *from[] = {s->scratch, s->datadir};
+    for (size_t i = 0; i < 2 && text != NULL; i++) {
+        char *slash = tg_path_join(from[i], "");
+        char *t = slash ? tg_replace_all(text, slash, "") : NULL;
+        free(slash);
+        free(text);
+        text = t;
+    }
+    char *head = text ? tg_trim_lines(text, TG_MEM_LOG_LINES, TG_MEM_LOG_BYTES) : NULL;
+    free(text);
+    return head;
+}
+
+static int set_output(struct tg_item *it, int passed, char *text)
+{
+    if (text == NULL)
+        return -1;
+    char *clean = tg_sanitize(text, strlen(text), TG_MEM_OUTPUT_MAX);
+    free(text);
+    if (clean == NULL)
+        return -1;
+    free(it->output);
+    it->output = clean;
+    it->passed = passed;
+    it->time = 0;
+    return 0;
+}
+
+/* Gives every memory item of lr the same failing output. */
+static int fail_memory_items(struct tg_lab_result *lr, const char *text)
+{
+    for (size_t i = 0; i < lr->n_items; i++)
+        if (lr->items[i].category == TG_ITEM_MEMORY && set_output(&lr->items[i], 0, tg_strdup(text)) != 0)
+            return -1;
+    return 0;
+}
+
+/* Appends up to *room lines of text (newline-separated) to b. */
+static void add_lines(struct tg_buf *b, const struct tg_buf *text, size_t *room)
+{
+    const char *p = text->len > 0 ? text->data : NULL;
+    while (p != NULL && *p && *room > 0) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (b->len > 0)
+            tg_buf_putc(b, '\n');
+        tg_buf_add(b, p, len);
+        (*room)--;
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+/* The findings of a scenario, most telling first: memory errors, then
+ * definitely lost, then indirectly lost blocks (at most TG_MEM_PROBLEMS
+ * lines), then the notes (at most TG_MEM_NOTES). "" if none. */
+static char *findings(const struct scen *sc)
+{
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "");
+    size_t room = TG_MEM_PROBLEMS, total = PENALISED(sc);
+    for (int k = F_ERROR; k <= F_INDIRECT; k++)
+        add_lines(&b, &sc->found[k], &room);
+    if (total > TG_MEM_PROBLEMS)
+        tg_buf_printf(&b, "\n[... and %zu more problems]", total - TG_MEM_PROBLEMS);
+    room = TG_MEM_NOTES;
+    add_lines(&b, &sc->found[F_NOTE], &room);
+    if (sc->n_found[F_NOTE] > TG_MEM_NOTES)
+        tg_buf_printf(&b, "\n[... and %zu more notes]", sc->n_found[F_NOTE] - TG_MEM_NOTES);
+    return tg_buf_take(&b);
+}
+
+/* Turns a lab's parsed report and its run into verdicts. */
+static int verdicts(struct parse *p, const struct tg_task *t, int readable, const char *log)
+{
+    struct tg_lab_result *lr = p->lr;
+    char stop_title[160] = "";
+    int stopped = p->active != -1; /* the report ends inside a scenario */
+    if (stopped && p->open_name != NULL)
+        title_of(p->open_name, stop_title, sizeof stop_title);
+    for (size_t i = 0; i < lr->n_items; i++) {
+        struct tg_item *it = &lr->items[i];
+        if (it->category != TG_ITEM_MEMORY)
+            continue;
+        struct scen *sc = &p->sc[i];
+        char *found = findings(sc);
+        if (found == NULL)
+            return -1;
+        const char *sep = found[0] ? "\n" : "";
+        char *text = NULL;
+        int passed = 0;
+        if (sc->disorder) {
+            text = tg_asprintf("no result: the memory report was inconsistent (this scenario's markers are "
+                               "missing, repeated or out of order)%s%s", sep, found);
+        } else if (sc->begun && sc->ended) {
+            if (!sc->ran) {
+                /* what it leaked on the way is the driver's unfinished business, mostly: counted, not listed */
+                size_t n = PENALISED(sc);
+                text = n > 0 ? tg_asprintf("not run: %s\n(Valgrind also saw %zu problem%s in it, not listed)",
+                                           sc->reason ? sc->reason : "?", n, n == 1 ? "" : "s")
+                             : tg_asprintf("not run: %s", sc->reason ? sc->reason : "?");
+            } else if (PENALISED(sc) > 0) {
+                text = tg_asprintf("%s", found);
+            } else {
+                passed = 1;
+                text = tg_asprintf("%s", found);
+            }
+        } else if (sc->begun) {
+            /* the driver never came back from this scenario */
+            char *how = NULL;
+            if (sc->crash != NULL)
+                how = tg_asprintf("the memory driver crashed in this scenario: %s", sc->crash);
+            else if (t->idle_killed)
+                how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s without progress",
+                                  t->idle_limit);
+            else if (t->timed_out)
+                how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s", t->limit);
+            else if (WIFSIGNALED(t->status))
+                how = tg_asprintf("the memory driver crashed in this scenario: killed by signal %d (%s)",
+                                  WTERMSIG(t->status), strsignal(WTERMSIG(t->status)));
+            else if (WIFEXITED(t->status))
+                how = tg_asprintf("the memory driver exited (status %d) in the middle of this scenario",
+                                  WEXITSTATUS(t->status));
+            else
+                how = tg_strdup("the memory driver stopped in the middle of this scenario");
+            text = how ? tg_asprintf("%s%s%s", how, sep, found) : NULL;
+            free(how);
+        } else if (stopped) {
+            text = tg_asprintf("not run: the memory driver %s in scenario \"%s\"", stop_verb(t),
+                               stop_title[0] ? stop_title : "?");
+        } else if (p->done) {
+            text = tg_asprintf("not run: the memory driver has no scenario %s (do grader/rubric.txt and "
+                               "memcheck/mem_%s.c agree?)", it->name, p->lab);
+        } else if (!t->started) {
+            text = tg_asprintf("not run: Valgrind could not be started: %s", strerror(t->spawn_errno));
+        } else if (!readable) {
+            text = tg_asprintf("no result: Valgrind wrote no readable report%s%s", log && log[0] ? ": " : "",
+                               log ? log : "");
+        } else {
+            char *how = tg_task_outcome(t);
+            text = how ? tg_asprintf("not run: the memory driver stopped before this scenario (it %s)", how) : NULL;
+            free(how);
+        }
+        free(found);
+        if (set_output(it, passed, text) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------------- the run -- */
+
+struct mem_job {
+    struct tg_lab_result *lr;
+    struct words ld, vg;
+    char *ld_log, *bin, *xml, *log;
+    struct tg_task ld_task, vg_task;
+    int linked;
+};
+
+static void job_free(struct mem_job *j)
+{
+    words_free(&j->ld);
+    words_free(&j->vg);
+    free(j->ld_log);
+    free(j->bin);
+    free(j->xml);
+    free(j->log);
+}
+
+/* 1 if the lab has memory items and its student object was built. */
+static int lab_ready(const struct tg_lab_result *lr, const struct tg_intake *in, const struct tg_setup *s)
+{
+    int any = 0;
+    for (size_t i = 0; i < lr->n_items; i++)
+        any |= lr->items[i].category == TG_ITEM_MEMORY;
+    if (!any || !in->present[lr->lab] || (lr->status != TG_LAB_GRADED && lr->status != TG_LAB_LINK_ERROR))
+        return 0;
+    char name[64];
+    snprintf(name, sizeof name, "obj/%s.o", tg_lab_names[lr->lab]);
+    return file_exists(s->scratch, name);
+}
+
+static int prepare_link(struct mem_job *j, const struct tg_setup *s)
+{
+    const char *lab = tg_lab_names[j->lr->lab];
+    char *log = tg_asprintf("out/%s.mem-ld.log", lab), *bin = tg_asprintf("bin/mem_%s", lab);
+    j->ld_log = log ? tg_path_join(s->scratch, log) : NULL;
+    j->bin = bin ? tg_path_join(s->scratch, bin) : NULL;
+    free(log);
+    free(bin);
+    if (j->ld_log == NULL || j->bin == NULL)
+        return -1;
+    words_add(&j->ld, s->cc);
+    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
+        words_add(&j->ld, *w);
+    words_add(&j->ld, "-o");
+    words_add(&j->ld, j->bin);
+    words_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
+    words_addf(&j->ld, "obj/%s.o", lab);
+    for (int other = 0; other < TG_N_LABS; other++)
+        if (other != j->lr->lab)
+            words_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
+    words_addf(&j->ld, "%s/memcheck/libttmem.a", s->datadir);
+    words_addf(&j->ld, "%s/libttsupport.a", s->datadir);
+    words_add(&j->ld, "-lm");
+    if (j->ld.failed)
+        return -1;
+    j->ld_task.argv = j->ld.v;
+    j->ld_task.envp = environ;
+    j->ld_task.cwd = s->scratch;
+    j->ld_task.out_path = j->ld_log;
+    j->ld_task.limit = TG_MEM_LINK_SECONDS;
+    return 0;
+}
+
+static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *valgrind, char **envp)
+{
+    const char *lab = tg_lab_names[j->lr->lab];
+    char *xml = tg_asprintf("out/%s.mem.xml", lab), *log = tg_asprintf("out/%s.mem.log", lab);
+    j->xml = xml ? tg_path_join(s->scratch, xml) : NULL;
+    j->log = log ? tg_path_join(s->scratch, log) : NULL;
+    free(xml);
+    free(log);
+    if (j->xml == NULL || j->log == NULL)
+        return -1;
+    static const char *const flags[] = {
+        "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=all",
+        "--errors-for-leak-kinds=definite,indirect", "--track-origins=yes", "--error-limit=no",
+        "--num-callers=20", "--child-silent-after-fork=yes", "--trace-children=no", "--vgdb=no",
+        "--xml=yes",
+    };
+    words_add(&j->vg, valgrind);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        words_add(&j->vg, flags[i]);
+    words_addf(&j->vg, "--xml-file=%s", j->xml);
+    words_add(&j->vg, j->bin);
+    if (j->vg.failed)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < j->lr->n_items; i++)
+        n += j->lr->items[i].category == TG_ITEM_MEMORY;
+    /* A scenario takes well under a second under Valgrind: one that writes
+     * nothing new (no marker, no finding) for a test's timeout and then some
+     * is taken to hang; the whole run gets twice that per scenario. */
+    j->vg_task.argv = j->vg.v;
+    j->vg_task.envp = envp;
+    j->vg_task.cwd = s->scratch;
+    j->vg_task.out_path = j->log;
+    j->vg_task.limit = (double)n * (2 * s->timeout + 6) + TG_MEM_SLACK_SECONDS;
+    j->vg_task.watch[0] = j->xml;
+    j->vg_task.watch[1] = j->log;
+    j->vg_task.idle_limit = s->timeout + 3;
+    return 0;
+}
+
+/* The drivers' environment: the test programs' one, without $VALGRIND_OPTS
+ * (our options must be the only ones), plus the marker token. */
+static char **driver_env(char *const *base, const char *token_var)
+{
+    size_t n = 0;
+    while (base[n] != NULL)
+        n++;
+    char **env = calloc(n + 2, sizeof *env);
+    if (env == NULL)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(base[i], "VALGRIND_OPTS=", 14) != 0 && strncmp(base[i], "TTMEM_TOKEN=", 12) != 0)
+            env[k++] = base[i];
+    env[k++] = (char *)token_var;
+    env[k] = NULL;
+    return env;
+}
+
+/* 16 random hex digits. */
+static void make_token(char out[17])
+{
+    unsigned char raw[8];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, raw, sizeof raw) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (got != (ssize_t)sizeof raw) {
+        unsigned long long v = (unsigned long long)(tg_now() * 1e9) ^ ((unsigned long long)getpid() << 32);
+        for (size_t i = 0; i < sizeof raw; i++)
+            raw[i] = (unsigned char)(v >> (8 * i));
+    }
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* `valgrind --version`, one line, or NULL. */
+static char *valgrind_version(const char *valgrind, const char *scratch)
+{
+    char *log = tg_path_join(scratch, "out/valgrind-version.log");
+    if (log == NULL)
+        return NULL;
+    char *argv[] = {(char *)valgrind, "--version", NULL};
+    struct tg_task t;
+    memset(&t, 0, sizeof t);
+    t.argv = argv;
+    t.envp = environ;
+    t.out_path = log;
+    t.limit = 10;
+    char *line = NULL;
+    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
+        char *text = tg_read_file(log, 4096, NULL, NULL);
+        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
+        line = clean ? tg_first_line(clean) : NULL;
+        free(text);
+        free(clean);
+    }
+    free(log);
+    return line;
+}
+
+/* Reads lab j's report and gives its memory items their verdicts. */
+static int collect(struct mem_job *j, const struct tg_setup *s, const char *token)
+{
+    struct parse p;
+    memset(&p, 0, sizeof p);
+    p.lr = j->lr;
+    p.lab = tg_lab_names[j->lr->lab];
+    p.active = -1;
+    snprintf(p.student_file, sizeof p.student_file, "%s.c", p.lab);
+    snprintf(p.prefix, sizeof p.prefix, "ttmem %s ", token);
+    p.sc = calloc(j->lr->n_items ? j->lr->n_items : 1, sizeof *p.sc);
+    if (p.sc == NULL)
+        return -1;
+    int rc = -1, readable = 0;
+    size_t len = 0;
+    char *log = NULL;
+    char *text = j->vg_task.started ? tg_read_file(j->xml, TG_MEM_XML_MAX, &len, NULL) : NULL;
+    if (text != NULL)
+        readable = read_report(&p, text, len) == 0;
+    if (p.oom)
+        goto out;
+    if (!readable && j->vg_task.started && (log = log_head(j->log, s)) == NULL)
+        goto out;
+    rc = verdicts(&p, &j->vg_task, readable, log);
+out:
+    for (size_t i = 0; i < j->lr->n_items; i++) {
+        free(p.sc[i].reason);
+        free(p.sc[i].crash);
+        for (int k = 0; k < 4; k++)
+            tg_buf_free(&p.sc[i].found[k]);
+    }
+    free(p.sc);
+    free(p.open_name);
+    free(text);
+    free(log);
+    return rc;
+}
+
+int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
+                    struct tg_result *res, char **err)
+{
+    *err = NULL;
+    if (!mc->wanted)
+        return 0;
+    if (mc->skipped != NULL)
+        return ungrade(res, TG_ITEM_MEMORY, 0, mc->skipped);
+    double t0 = tg_now();
+    int rc = -1;
+    size_t n = res->n_labs, m = 0;
+    char token[17], *token_var = NULL, **envp = NULL;
+    struct mem_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+    struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
+    size_t *map = calloc(n ? n : 1, sizeof *map);
+    make_token(token);
+    token_var = tg_asprintf("TTMEM_TOKEN=%s", token);
+    envp = token_var ? driver_env(s->envp, token_var) : NULL;
+    if (jobs == NULL || tasks == NULL || map == NULL || envp == NULL)
+        goto out;
+    free(mc->version);
+    mc->version = valgrind_version(mc->valgrind, s->scratch);
+
+    /* 1. Link each driver with the student's object and the reference. */
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].lr = &res->labs[i];
+        if (!lab_ready(&res->labs[i], in, s))
+            continue;
+        if (prepare_link(&jobs[i], s) != 0)
+            goto out;
+        tasks[m] = jobs[i].ld_task;
+        map[m++] = i;
+    }
+    if (tg_run_tasks(tasks, m, s->jobs) != 0) {
+        *err = tg_strdup("interrupted");
+        goto out;
+    }
+    for (size_t k = 0; k < m; k++) {
+        struct mem_job *j = &jobs[map[k]];
+        j->ld_task = tasks[k];
+        if (!j->ld_task.started) {
+            *err = tg_asprintf("cannot run the C compiler %s: %s", s->cc, strerror(j->ld_task.spawn_errno));
+            goto out;
+        }
+        if (tg_task_ok(&j->ld_task)) {
+            j->linked = 1;
+            continue;
+        }
+        char *head = log_head(j->ld_log, s);
+        char *text = head ? tg_asprintf("not run: the memory driver did not link%s%s", head[0] ? ": " : "", head)
+                          : NULL;
+        free(head);
+        int bad = text == NULL || fail_memory_items(j->lr, text) != 0;
+        free(text);
+        if (bad)
+            goto out;
+    }
+
+    /* 2. Run every linked driver under Valgrind, in parallel. */
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].linked)
+            continue;
+        if (prepare_run(&jobs[i], s, mc->valgrind, envp) != 0)
+            goto out;
+        tasks[r] = jobs[i].vg_task;
+        map[r++] = i;
+    }
+    if (tg_run_tasks(tasks, r, s->jobs) != 0) {
+        *err = tg_strdup("interrupted");
+        goto out;
+    }
+    for (size_t k = 0; k < r; k++) {
+        struct mem_job *j = &jobs[map[k]];
+        j->vg_task = tasks[k];
+        mc->lab_time[j->lr->lab] = j->vg_task.elapsed;
+        if (collect(j, s, token) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    mc->t_total = tg_now() - t0;
+    for (size_t i = 0; jobs != NULL && i < n; i++)
+        job_free(&jobs[i]);
+    free(jobs);
+    free(tasks);
+    free(map);
+    free(envp);
+    free(token_var);
+    return rc;
+}

@@ -1,0 +1,69 @@
+/* memcheck.h - the memory checks: each lab's memory driver (memcheck/mem_<lab>.c,
+ * precompiled in the data dir) is linked with the student's object for that lab
+ * and the reference objects of the others, and run once under Valgrind. The
+ * driver brackets every scenario with client messages and a leak check of its
+ * own, so each error and leak in Valgrind's XML report (read with libxml2)
+ * belongs to one scenario, and each scenario is one graded item
+ * (TG_ITEM_MEMORY) with the points rubric.txt gives `<lab> memory:<scenario>`.
+ *
+ * Scoring: a scenario scores its points only if it ran (the driver says every
+ * call it depends on did its job) and Valgrind saw no invalid read or write,
+ * no uninitialised value used, no invalid, double or mismatched free, and no
+ * byte definitely or indirectly lost in it. "Still reachable" and "possibly
+ * lost" blocks are reported, not penalised. A crash, a hang or an early exit
+ * fails its scenario, and the ones after it are "not run" (fail closed).
+ *
+ * Without Valgrind (not found when configured, or now), or with --no-memcheck,
+ * every memory item is marked ungraded: left out of both score and max_score,
+ * with a note in every report; never silently 0 or full marks. */
+#ifndef TG_MEMCHECK_H
+#define TG_MEMCHECK_H
+
+#include "ttgrade.h"
+
+struct tg_memcheck {
+    int wanted;                   /* the rubric has memory checks for the labs graded */
+    char *valgrind;               /* the Valgrind to run, absolute; NULL when skipped */
+    char *version;                /* "valgrind-3.19.0", once run; NULL if unknown */
+    char *skipped;                /* why the memory checks did not run, or NULL */
+    const char *tests_skipped;    /* why the tests and questions were left out (--memcheck-only), or NULL */
+    double lab_time[TG_N_LABS];   /* wall seconds of each lab's Valgrind run; < 0: not run */
+    double t_total;               /* wall seconds of the whole phase (link and run) */
+};
+
+/* Decides whether the memory checks can run: not with `off` (--no-memcheck),
+ * not when the rubric has none for the labs graded, not without Valgrind
+ * ($TTGRADE_VALGRIND: a path, or empty for none; else the one found by
+ * configure) or without the drivers in the data dir. Such cases are not
+ * errors: mc->skipped says why. Returns 0, or -1 if memory ran out. */
+int tg_memcheck_open(struct tg_memcheck *mc, const struct tg_rubric *rubric, const struct tg_result *res,
+                     const char *datadir, int off);
+void tg_memcheck_close(struct tg_memcheck *mc);
+
+/* Links and runs, in parallel, the memory driver of each graded lab whose file
+ * compiled, and gives every memory item its verdict; when the checks are
+ * skipped, marks the memory items ungraded instead. Returns 0, or -1 with
+ * *err set (interrupted, out of memory: NULL). */
+int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
+                    struct tg_result *res, char **err);
+
+/* --memcheck-only: marks every item that is not a memory check (tests,
+ * questions) ungraded, with `why`. Returns 0 or -1. */
+int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, const char *why);
+
+/* For the reports. An item's title: "memory: forward with bias" for a memory
+ * check, the test name for a test. Returns buf. */
+const char *tg_item_title(const struct tg_item *it, char *buf, size_t len);
+
+/* "passed", "failed" or "ungraded". */
+const char *tg_item_status(const struct tg_item *it);
+
+/* What a category's points are called in notes: "tests", "memory", "questions". */
+const char *tg_category_label(int category);
+
+/* One line per category of items left ungraded, for the end of every report
+ * ("memory: 50 points ungraded (valgrind was not found): left out of the
+ * score\n"); "" when none. malloc'd, or NULL when memory ran out. */
+char *tg_ungraded_note(const struct tg_result *res);
+
+#endif /* TG_MEMCHECK_H */

@@ -1,0 +1,66 @@
+## grader/memcheck.mk - the memory checks: the public memory drivers
+## (memcheck/), their objects in the grader's data dir, ttgrade's part
+## (grader/memcheck.c, which reads Valgrind's XML with libxml2), and
+## `make memcheck`.
+##
+## It needs, in configure.ac, libxml2 (PKG_CHECK_MODULES([LIBXML2], ...)),
+## the check for <valgrind/memcheck.h> and the substitution TTGRADE_VALGRIND
+## (the Valgrind ttgrade runs, "" if none); in Makefile.am, `include
+## grader/memcheck.mk` after grader/local.mk.
+
+# The shared runner (markers, per-scenario leak checks), linked into every
+# driver; and the drivers, built only to get their objects (each has a main).
+noinst_LIBRARIES += memcheck/libttmem.a memcheck/libttmemdrivers.a
+memcheck_libttmem_a_SOURCES = memcheck/scenario.h memcheck/scenario.c
+memcheck_libttmemdrivers_a_SOURCES = \
+	memcheck/mem_matmul.c \
+	memcheck/mem_module.c \
+	memcheck/mem_linear.c \
+	memcheck/mem_sequential.c \
+	memcheck/mem_flatten.c
+memcheck_libttmemdrivers_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/memcheck
+
+# What grader/data.mk copies into grader/data/memcheck/: libttmem.a and
+# <lab>.o, the driver of each lab.
+MEMCHECK_DATA_INPUTS = memcheck/libttmem.a memcheck/libttmemdrivers.a
+
+grader_ttgrade_SOURCES += grader/memcheck.c grader/memcheck.h
+grader_ttgrade_CPPFLAGS += $(LIBXML2_CFLAGS) -DTTGRADE_VALGRIND='"$(TTGRADE_VALGRIND)"'
+grader_ttgrade_LDADD += $(LIBXML2_LIBS)
+
+# make memcheck: run the memory drivers under Valgrind against a tree of lab
+# files and print the same feedback as the grader: `make memcheck` checks
+# student/, `make memcheck SUBMISSION=dir` another folder or archive. Like
+# `make grade`, it fails only when ttgrade could not check (exit status 2).
+# (`make grade`'s default SUBMISSION is the sample; here it is student/.)
+memcheck: grader/ttgrade grader/data/stamp
+	@sub='$(SUBMISSION)'; \
+	if test "x$$sub" = 'x$(srcdir)/examples/submissions/sample'; then sub='$(srcdir)/student'; fi; \
+	grader/ttgrade --memcheck-only $(TTGRADE_FLAGS) "$$sub"; status=$$?; \
+	if test $$status -gt 1; then echo "make memcheck: ttgrade could not check '$$sub' (exit $$status)" >&2; exit $$status; fi
+.PHONY: memcheck
+
+# make check: each driver linked with the reference alone, to list its
+# scenarios (against the rubric) and to run them outside Valgrind.
+check_PROGRAMS += \
+	memcheck/ref_mem_matmul \
+	memcheck/ref_mem_module \
+	memcheck/ref_mem_linear \
+	memcheck/ref_mem_sequential \
+	memcheck/ref_mem_flatten
+MEMCHECK_REF_LDADD = memcheck/libttmem.a reference/libttref.a -lm
+memcheck_ref_mem_matmul_SOURCES = memcheck/mem_matmul.c
+memcheck_ref_mem_matmul_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
+memcheck_ref_mem_matmul_LDADD = $(MEMCHECK_REF_LDADD)
+memcheck_ref_mem_module_SOURCES = memcheck/mem_module.c
+memcheck_ref_mem_module_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
+memcheck_ref_mem_module_LDADD = $(MEMCHECK_REF_LDADD)
+memcheck_ref_mem_linear_SOURCES = memcheck/mem_linear.c
+memcheck_ref_mem_linear_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
+memcheck_ref_mem_linear_LDADD = $(MEMCHECK_REF_LDADD)
+memcheck_ref_mem_sequential_SOURCES = memcheck/mem_sequential.c
+memcheck_ref_mem_sequential_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
+memcheck_ref_mem_sequential_LDADD = $(MEMCHECK_REF_LDADD)
+memcheck_ref_mem_flatten_SOURCES = memcheck/mem_flatten.c
+memcheck_ref_mem_flatten_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
+memcheck_ref_mem_flatten_LDADD = $(MEMCHECK_REF_LDADD)
