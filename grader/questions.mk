@@ -1,0 +1,47 @@
+## grader/questions.mk - the systems questions: the question banks
+## (labs/NN-<lab>/questions.txt), their copies in the grader's data dir,
+## ttgrade's part (grader/questions.c, which computes every expected value by
+## building the networks with the reference library), the ttquestions tool,
+## and `make questions`.
+##
+## It needs, in Makefile.am, `include grader/questions.mk` after
+## grader/local.mk; grader/data.mk copies $(QUESTION_BANKS) into
+## grader/data/questions/<lab>.txt.
+
+QUESTION_BANKS = \
+	labs/01-matmul/questions.txt \
+	labs/02-module/questions.txt \
+	labs/03-linear/questions.txt \
+	labs/04-sequential/questions.txt \
+	labs/05-flatten/questions.txt
+QUESTIONS_DATA_INPUTS = $(QUESTION_BANKS:%=$(srcdir)/%)
+EXTRA_DIST += $(QUESTION_BANKS)
+
+# ttgrade grades answers.txt; the reference library builds the networks.
+grader_ttgrade_SOURCES += grader/questions.c grader/questions.h
+grader_ttgrade_LDADD += reference/libttref.a -lm
+
+# ttquestions writes a student's answers.txt and checks the banks.
+bin_PROGRAMS += grader/ttquestions
+grader_ttquestions_SOURCES = \
+	grader/ttquestions.c \
+	grader/questions.c \
+	grader/questions.h \
+	grader/ttgrade.h \
+	grader/rubric.c \
+	grader/text.c \
+	grader/text.h
+grader_ttquestions_LDADD = reference/libttref.a -lm
+
+# make questions STUDENT_ID=s123 [ANSWERS=path] [FORCE=1]: writes the
+# answers.txt of student s123 (their questions, with their numbers, and
+# blanks to fill in), by default into student/answers.txt. Without STUDENT_ID,
+# the course's own numbers. It never overwrites an existing file unless FORCE=1.
+STUDENT_ID =
+ANSWERS = $(srcdir)/student/answers.txt
+FORCE =
+questions: grader/ttquestions
+	@sid='$(STUDENT_ID)'; force='$(FORCE)'; \
+	grader/ttquestions $${sid:+--student-id "$$sid"} $${force:+--force} -o '$(ANSWERS)' \
+	  $(QUESTIONS_DATA_INPUTS)
+.PHONY: questions
