@@ -1,0 +1,189 @@
+/* inspect.c - the first line of defence against hostile submissions: before a
+ * student's object file is linked into a test program, check what it defines,
+ * what it calls and which sections it carries.
+ *
+ * The student's object is linked into the Criterion runner as well as into the
+ * test workers, so a constructor, a global that shadows a library function, or
+ * a call to exit()/fork()/getenv() could tamper with the verdicts. An object
+ * passes only if
+ *   - every global symbol it defines is a function its lab declares (helpers
+ *     must be static, globals too);
+ *   - every symbol it references is on an allowlist: the tt_ API, and the
+ *     libc/libm functions a lab can legitimately need (memory, strings,
+ *     formatting, printing for debugging, maths, assert);
+ *   - it has no constructors, destructors or sections outside the ones a
+ *     plain C translation unit produces.
+ * It reads the ELF file with libelf (Debian's libelf-dev) rather than parsing
+ * nm's output. Inline assembly can still make system calls: that is what the
+ * sandbox is for (see grader/SECURITY.md). */
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inspect.h"
+#include "text.h"
+
+/* The functions each lab's file must (and alone may) define, in
+ * tg_lab_names order. */
+static const char *const lab_defines[TG_N_LABS][10] = {
+    {"tt_matmul", "tt_matmul_fast", NULL},
+    {"tt_module_init", "tt_module_add_parameter", "tt_module_add_module", "tt_module_parameters",
+     "tt_module_num_parameters", "tt_module_named_parameters", "tt_module_forward", "tt_module_name",
+     "tt_module_free", NULL},
+    {"tt_linear_new", "tt_linear_weights", "tt_linear_bias", NULL},
+    {"tt_sequential_new", "tt_sequential_add", "tt_sequential_len", NULL},
+    {"tt_flatten", "tt_flatten_new", NULL},
+};
+
+/* What student code may call besides the tt_ API. Everything here only
+ * computes, allocates or prints; nothing exits, forks, opens files, reads the
+ * environment or jumps across frames. */
+static const char *const allowed_refs[] = {
+    /* memory */
+    "malloc", "calloc", "realloc", "free", "aligned_alloc", "posix_memalign",
+    "memcpy", "memmove", "memset", "memcmp", "memchr",
+    /* strings and formatting */
+    "strlen", "strnlen", "strcmp", "strncmp", "strcpy", "strncpy", "strcat", "strncat", "strchr",
+    "strrchr", "strstr", "strdup", "strndup", "strspn", "strcspn", "strtol", "strtoul", "strtod",
+    "snprintf", "vsnprintf", "sprintf", "vsprintf", "sscanf", "atoi", "atol", "atof",
+    "isalpha", "isdigit", "isspace", "isalnum", "tolower", "toupper", "__ctype_b_loc",
+    /* printing, for debugging (it only reaches the test's captured output) */
+    "printf", "fprintf", "vprintf", "vfprintf", "puts", "fputs", "putchar", "fputc", "putc",
+    "fflush", "fwrite", "perror", "stdout", "stderr",
+    /* maths */
+    "sqrt", "sqrtf", "exp", "expf", "log", "logf", "pow", "powf", "fabs", "fabsf", "floor",
+    "floorf", "ceil", "ceilf", "fmax", "fmaxf", "fmin", "fminf", "round", "roundf", "tanh",
+    "tanhf", "abs", "labs", "llabs", "qsort", "bsearch",
+    /* what compilers and assert() emit on their own */
+    "__assert_fail", "__stack_chk_fail", "_GLOBAL_OFFSET_TABLE_", "abort",
+    "__memcpy_chk", "__memmove_chk", "__memset_chk", "__snprintf_chk", "__vsnprintf_chk",
+    "__sprintf_chk", "__printf_chk", "__fprintf_chk", "__strcpy_chk", "__strncpy_chk",
+    "__strcat_chk", "__isoc99_sscanf", "__isoc23_sscanf", "__isoc23_strtol", "__isoc23_strtoul",
+    NULL,
+};
+
+/* Sections a plain C translation unit may have, by exact name or prefix
+ * (a trailing '*'). */
+static const char *const allowed_sections[] = {
+    "", ".text", ".text.*", ".data", ".data.*", ".rodata", ".rodata.*", ".bss", ".bss.*",
+    ".comment", ".note.GNU-stack", ".note.gnu.property", ".eh_frame", ".rela.text*",
+    ".rela.data*", ".rela.rodata*", ".rela.eh_frame", ".rela.debug_*", ".debug_*",
+    ".symtab", ".strtab", ".shstrtab", ".group", ".tbss", ".tdata", ".rel.text*",
+    ".rel.data*", ".rel.rodata*", ".rel.eh_frame", ".rel.debug_*", ".llvm_addrsig",
+    NULL,
+};
+
+static int in_list(const char *const *list, const char *name)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        size_t len = strlen(list[i]);
+        if (len > 0 && list[i][len - 1] == '*') {
+            if (strncmp(name, list[i], len - 1) == 0)
+                return 1;
+        } else if (strcmp(name, list[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Sets *why to a malloc'd message (sanitised: names come from the student). */
+static int refuse(char **why, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    *why = tg_sanitize(buf, strlen(buf), sizeof buf);
+    return 1;
+}
+
+int tg_inspect_object(const char *path, int lab, char **why)
+{
+    *why = NULL;
+    if (lab < 0 || lab >= TG_N_LABS)
+        return -1;
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    int verdict = 0; /* 0 accepted, 1 refused, -1 could not inspect */
+    GElf_Ehdr ehdr;
+    size_t shstrndx;
+    if (elf == NULL || elf_kind(elf) != ELF_K_ELF || gelf_getehdr(elf, &ehdr) == NULL ||
+        ehdr.e_type != ET_REL || elf_getshdrstrndx(elf, &shstrndx) != 0) {
+        verdict = refuse(why, "%s.o is not a relocatable object file", tg_lab_names[lab]);
+        goto done;
+    }
+    Elf_Scn *scn = NULL;
+    while (verdict == 0 && (scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr shdr;
+        if (gelf_getshdr(scn, &shdr) == NULL) {
+            verdict = -1;
+            break;
+        }
+        const char *sname = elf_strptr(elf, shstrndx, shdr.sh_name);
+        if (sname == NULL)
+            sname = "?";
+        if (shdr.sh_type == SHT_INIT_ARRAY || shdr.sh_type == SHT_FINI_ARRAY ||
+            shdr.sh_type == SHT_PREINIT_ARRAY || !in_list(allowed_sections, sname)) {
+            verdict = refuse(why,
+                             "%s.c has a section '%s' (a constructor, destructor or other code "
+                             "that runs outside the tested functions): not allowed",
+                             tg_lab_names[lab], sname);
+            break;
+        }
+        if (shdr.sh_type != SHT_SYMTAB)
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        size_t count = shdr.sh_entsize ? shdr.sh_size / shdr.sh_entsize : 0;
+        for (size_t i = 1; data != NULL && i < count; i++) {
+            GElf_Sym sym;
+            if (gelf_getsym(data, (int)i, &sym) == NULL) {
+                verdict = -1;
+                break;
+            }
+            int bind = GELF_ST_BIND(sym.st_info), type = GELF_ST_TYPE(sym.st_info);
+            if (bind == STB_LOCAL || type == STT_FILE || type == STT_SECTION)
+                continue;
+            const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
+            if (name == NULL || name[0] == '\0')
+                continue;
+            if (sym.st_shndx == SHN_UNDEF) {
+                if (strncmp(name, "tt_", 3) != 0 && !in_list(allowed_refs, name)) {
+                    verdict = refuse(why,
+                                     "%s.c calls '%s', which lab code may not use (allowed: the "
+                                     "tt_ API and the C library's memory, string, printing and "
+                                     "maths functions)",
+                                     tg_lab_names[lab], name);
+                    break;
+                }
+            } else if (type != STT_FUNC || !in_list(lab_defines[lab], name)) {
+                verdict = refuse(why,
+                                 "%s.c defines '%s', which is not a function of the %s lab: "
+                                 "make it static",
+                                 tg_lab_names[lab], name, tg_lab_names[lab]);
+                break;
+            }
+        }
+    }
+done:
+    if (elf != NULL)
+        elf_end(elf);
+    close(fd);
+    if (verdict < 0) {
+        free(*why);
+        *why = NULL;
+    }
+    return verdict;
+}
