@@ -1,0 +1,55 @@
+## kit.mk - the student kit: `make student-kit` writes
+## ttlab-student-$(PACKAGE_VERSION).tar.gz, a project of its own (kit/ holds
+## its configure.ac, Makefile.am, README.md and CI workflow; kit/mkkit
+## assembles it). Included from Makefile.am, after dist.mk.
+##
+## What goes in is given by the course's own lists below, so that a header,
+## support file, public test, question bank, memory driver or grader source
+## added to them reaches students too. Solutions never do: tests/student-kit.sh
+## (make check) proves it, and proves the kit works from its tarball.
+##
+## What the lists cannot carry is a new library the grader links with: when
+## configure.ac gains one (as libxml2 and libelf came), add it to
+## kit/configure.ac, the ttgrade lines of kit/Makefile.am, kit/bootstrap and
+## kit/autograde.yml; tests/student-kit.sh fails until then.
+
+KIT_TARBALL = ttlab-student-$(PACKAGE_VERSION).tar.gz
+KIT_TEMPLATES = \
+	kit/configure.ac \
+	kit/Makefile.am \
+	kit/README.md \
+	kit/autograde.yml \
+	kit/bootstrap \
+	kit/gitignore \
+	kit/kit_pass.h \
+	kit/kit_pass.c \
+	kit/make-rubric \
+	kit/check-answers \
+	kit/mkkit
+EXTRA_DIST += $(KIT_TEMPLATES)
+
+student-kit: $(KIT_TARBALL)
+.PHONY: student-kit
+
+$(KIT_TARBALL): $(DISTFILES)
+	$(AM_V_GEN)KIT_HEADERS='$(noinst_HEADERS)' \
+	KIT_SUPPORT='$(SUPPORT_SOURCES)' \
+	KIT_PUBLIC_TESTS='$(PUBLIC_TEST_SOURCES)' \
+	KIT_SUPPORT_TESTS='$(tests_public_support_tests_SOURCES)' \
+	KIT_GRADER='$(grader_ttgrade_SOURCES)' \
+	KIT_QUESTIONS='$(grader_ttquestions_SOURCES)' \
+	KIT_BANKS='$(QUESTION_BANKS)' \
+	KIT_MEMCHECK_LIB='$(memcheck_libttmem_a_SOURCES)' \
+	KIT_MEMCHECK_DRIVERS='$(memcheck_libttmemdrivers_a_SOURCES)' \
+	$(SHELL) $(srcdir)/kit/mkkit $(srcdir) $(PACKAGE_VERSION) $@
+
+CLEANFILES += $(KIT_TARBALL)
+clean-local: clean-student-kit
+clean-student-kit:
+	rm -rf kit.stage.*
+.PHONY: clean-student-kit
+
+# make check: the kit's round trip, from its tarball (made before the tests).
+check_DATA += $(KIT_TARBALL)
+TESTS += tests/student-kit.sh
+EXTRA_DIST += tests/student-kit.sh

@@ -1,0 +1,35 @@
+/* kit_pass.c - the PASS records of the public tests under `make grade`
+ * (see kit_pass.h); linked into every test program ttgrade builds. */
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kit_pass.h"
+
+double kit_pass_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void kit_pass(const char *suite, const char *name, double t0)
+{
+    const char *path = getenv("TTGRADE_PASS_FILE");
+    if (path == NULL || path[0] == '\0')
+        return;
+    char line[512];
+    int n = snprintf(line, sizeof line, "PASS %s::%s %.3f\n", suite, name, kit_pass_now() - t0);
+    if (n <= 0 || (size_t)n >= sizeof line)
+        return;
+    /* One short O_APPEND write: records never interleave. */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t w = write(fd, line, (size_t)n);
+    (void)w;
+    close(fd);
+}

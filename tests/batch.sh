@@ -1,0 +1,180 @@
+#!/bin/sh
+# batch.sh - `ttgrade batch`: the bundled examples, graded as one class, give
+# the gradebook their READMEs state (plus a failed row for a bad archive);
+# every student gets their reports; an interrupted batch (SIGINT, then
+# SIGKILL) resumes to the same gradebook; GNU parallel's per-submission
+# recipe (doc/distribution.md), run on this host only (--sshlogin :), merges
+# to the same rows.
+. "$top_srcdir/tests/lib.sh"
+ttgrade="$top_builddir/grader/ttgrade"
+command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
+# Scratch dirs of every ttgrade run stay in our scratch folder.
+TMPDIR=$scratch; export TMPDIR
+examples="$top_srcdir/examples/submissions"
+
+# --- the class: every example, a bad archive and a file that is not a submission
+class="$scratch/class"
+mkdir -p "$class"
+for dir in "$examples"/*/; do cp -R "$dir" "$class/$(basename "$dir")"; done
+chmod -R u+w "$class" # make distcheck's source tree is read-only
+echo "not a zip" > "$class/broken.zip"
+echo "notes" > "$class/notes.txt"
+
+# The expected gradebook, from the READMEs: id, status, total, max and the
+# five lab scores (columns 1-4, 5, 7, 9, 11, 13); the memory and question
+# columns are checked for form only.
+for dir in "$examples"/*/; do
+    $AWK -v id="$(basename "$dir")" '
+        /^- (matmul|module|linear|sequential|flatten): [0-9.]+\/[0-9.]+/ {
+            lab = $2; sub(/:$/, "", lab); split($3, s, "/"); got[lab] = s[1]; t += s[1]; m += s[2]; n++ }
+        END { if (n == 5) printf "%s,graded,%g,%g,%s,%s,%s,%s,%s\n", id, t, m,
+                  got["matmul"], got["module"], got["linear"], got["sequential"], got["flatten"] }' "$dir/README.md"
+done > "$scratch/want.rows"
+echo "broken,failed,,,,,,," >> "$scratch/want.rows"
+LC_ALL=C sort "$scratch/want.rows" > "$scratch/want.csv"
+project() { $AWK -F, 'NR > 1 { printf "%s,%s,%s,%s,%s,%s,%s,%s,%s\n", $1, $2, $3, $4, $5, $7, $9, $11, $13 }' "$1"; }
+
+out="$scratch/out"
+start=$(date +%s)
+"$ttgrade" batch --timeout 2 --out "$out" "$class" > "$scratch/batch.out" 2> "$scratch/batch.err"
+status=$?
+took=$(( $(date +%s) - start ))
+project "$out/grades.csv" > "$scratch/got.csv"
+if [ "$status" -eq 1 ] && diff "$scratch/want.csv" "$scratch/got.csv" > "$scratch/diff"; then
+    ok "the examples' gradebook is what their READMEs state, plus a failed row (exit 1, $took s)"
+else
+    not_ok "the examples' gradebook is what their READMEs state, plus a failed row" "exit $status" \
+        "$(cat "$scratch/diff")" "$(tail -n 5 "$scratch/batch.err")"
+fi
+if head -n 1 "$out/grades.csv" | grep -qx 'id,status,total,max,matmul,matmul_memory,module,module_memory,linear,linear_memory,sequential,sequential_memory,flatten,flatten_memory,questions,reason' \
+   && $AWK -F, 'NR > 1 && $2 == "graded" { for (i = 6; i <= 15; i++) if ((i % 2 == 0 || i == 15) && $i !~ /^([0-9.]+)?$/) bad = 1 }
+                END { exit bad }' "$out/grades.csv"; then
+    ok "grades.csv: its header, and memory and question cells that are numbers or empty"
+else
+    not_ok "grades.csv: its header, and memory and question cells that are numbers or empty" "$(cat "$out/grades.csv")"
+fi
+if grep -q '^broken,failed,.*not a folder, a .tar.gz/.tgz or a .zip archive' "$out/grades.csv" \
+   && grep -q 'skipping notes.txt' "$scratch/batch.err"; then
+    ok "a bad archive is a failed row with its reason; a stray file is skipped with a warning"
+else
+    not_ok "a bad archive is a failed row with its reason; a stray file is skipped with a warning" \
+        "$(grep broken "$out/grades.csv")" "$(cat "$scratch/batch.err")"
+fi
+
+missing=""
+for dir in "$examples"/*/; do
+    id=$(basename "$dir")
+    for f in report.json results.json junit.xml report.txt batch.json; do
+        [ -s "$out/students/$id/$f" ] || missing="$missing $id/$f"
+    done
+    jq -e '.tests | length > 0' "$out/students/$id/results.json" > /dev/null 2>&1 || missing="$missing $id/results.json(tests)"
+    if command -v xmllint > /dev/null 2>&1; then
+        xmllint --noout "$out/students/$id/junit.xml" 2> /dev/null || missing="$missing $id/junit.xml(xml)"
+    fi
+done
+if [ -z "$missing" ]; then
+    ok "every student has report.json, results.json, junit.xml, report.txt and batch.json"
+else
+    not_ok "every student has report.json, results.json, junit.xml, report.txt and batch.json" "missing or bad:$missing"
+fi
+if grep -q 'Scores, as a percentage' "$scratch/batch.out" && grep -q 'Pass rate of each graded item' "$scratch/batch.out" \
+   && cmp -s "$scratch/batch.out" "$out/summary.txt" \
+   && grep -q '<svg' "$out/summary.html" && grep -q '</html>' "$out/summary.html" \
+   && ! grep -qiE '<script|<link|<img|src=|href=|url\(' "$out/summary.html"; then
+    ok "the class summary is printed, saved as text, and as HTML with inline SVG and no external asset"
+else
+    not_ok "the class summary is printed, saved as text, and as HTML with inline SVG and no external asset" \
+        "$(head -n 20 "$scratch/batch.out")"
+fi
+if [ -z "$(ls -A "$out/.tmp")" ] && ! grep -q 'ETA' "$scratch/batch.err"; then
+    ok "no work folder is left behind, and no progress line when stderr is not a terminal"
+else
+    not_ok "no work folder is left behind, and no progress line when stderr is not a terminal" "$(ls -A "$out/.tmp")"
+fi
+
+# Run again: nothing is graded again, and the gradebook is the same.
+cp "$out/grades.csv" "$scratch/first.csv"
+start=$(date +%s)
+"$ttgrade" batch --timeout 2 --out "$out" "$class" > "$scratch/again.out" 2>&1
+if [ $(( $(date +%s) - start )) -le 3 ] && cmp -s "$scratch/first.csv" "$out/grades.csv" \
+   && grep -q '(0 graded in this run' "$scratch/again.out"; then
+    ok "run again, it grades nothing and writes the same gradebook"
+else
+    not_ok "run again, it grades nothing and writes the same gradebook" "$(head -n 3 "$scratch/again.out")"
+fi
+if command -v script > /dev/null 2>&1; then
+    script -qec "'$ttgrade' batch --timeout 2 --out '$out' '$class'" /dev/null > "$scratch/tty.out" 2>&1
+    total=$(( $(ls -d "$examples"/*/ | wc -l) + 1 ))
+    if grep -q "ttgrade batch: $total/$total done, 1 failed, 0 running, ETA" "$scratch/tty.out"; then
+        ok "on a terminal, a progress line shows done/total, failures and the ETA"
+    else
+        not_ok "on a terminal, a progress line shows done/total, failures and the ETA" "$(tr '\r' '\n' < "$scratch/tty.out" | head -n 5)"
+    fi
+fi
+
+# --- an interrupted batch resumes to the same gradebook
+# A smaller class of quick examples, graded one at a time.
+small="$scratch/small"
+mkdir -p "$small"
+for ex in crash leak-sequential no-compile sample; do cp -R "$examples/$ex" "$small/"; done
+chmod -R u+w "$small"
+$AWK -F, 'NR == 1 || $1 ~ /^(crash|leak-sequential|no-compile|sample)$/' "$scratch/first.csv" > "$scratch/small.want"
+o2="$scratch/out2"
+# wait_for N PID: until o2 holds N graded students, or PID ended (60 s at most).
+wait_for() {
+    i=0
+    while [ "$(ls "$o2/students" 2> /dev/null | wc -l)" -lt "$1" ] && kill -0 "$2" 2> /dev/null && [ $i -lt 600 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+}
+"$ttgrade" batch --jobs 1 --timeout 2 --out "$o2" "$small" > "$scratch/int1.out" 2>&1 &
+pid=$!
+wait_for 1 $pid
+kill -INT $pid
+wait $pid
+s1=$?
+n1=$(ls "$o2/students" | wc -l)
+if [ "$s1" -eq 2 ] && [ "$n1" -ge 1 ] && [ "$n1" -lt 4 ] && [ -z "$(ls -A "$o2/.tmp")" ] \
+   && [ "$(grep -c ',pending,' "$o2/grades.csv")" -eq $((4 - n1)) ]; then
+    ok "Ctrl-C: exit 2, $n1 of 4 graded, the rest pending in grades.csv, no work folder left"
+else
+    not_ok "Ctrl-C: exit 2, some graded, the rest pending, no work folder left" "exit $s1, $n1 graded" \
+        "$(cat "$scratch/int1.out")"
+fi
+"$ttgrade" batch --jobs 1 --timeout 2 --out "$o2" "$small" > "$scratch/int2.out" 2>&1 &
+pid=$!
+wait_for $((n1 + 1)) $pid
+kill -KILL $pid
+wait $pid 2> /dev/null
+sleep 1 # the orphaned ttgrade got SIGTERM (PR_SET_PDEATHSIG) and stops
+"$ttgrade" batch --jobs 1 --timeout 2 --out "$o2" "$small" > "$scratch/int3.out" 2>&1
+s3=$?
+if [ "$s3" -eq 0 ] && cmp -s "$scratch/small.want" "$o2/grades.csv" && [ -z "$(ls -A "$o2/.tmp")" ]; then
+    ok "after Ctrl-C and then kill -9, a third run completes the same gradebook as one run (exit 0)"
+else
+    not_ok "after Ctrl-C and then kill -9, a third run completes the same gradebook as one run" "exit $s3" \
+        "$(diff "$scratch/small.want" "$o2/grades.csv")" "$(tail -n 5 "$scratch/int3.out")"
+fi
+if pgrep -f "$o2/.tmp" > /dev/null 2>&1; then
+    not_ok "no ttgrade of an interrupted batch is left running" "$(pgrep -af "$o2/.tmp")"
+else
+    ok "no ttgrade of an interrupted batch is left running"
+fi
+
+# --- GNU parallel: the per-submission command on each "host" (here: this one)
+if command -v parallel > /dev/null 2>&1 && parallel --version 2> /dev/null | grep -q 'GNU parallel'; then
+    o3="$scratch/out3"
+    ls -d "$small"/crash "$small"/no-compile |
+        parallel --will-cite --sshlogin : "$ttgrade" batch --one {} --out "$o3" --timeout 2 > "$scratch/rows.csv" 2> "$scratch/parallel.err"
+    { "$ttgrade" batch --csv-header; LC_ALL=C sort "$scratch/rows.csv"; } > "$scratch/merged.csv"
+    $AWK -F, 'NR == 1 || $1 ~ /^(crash|no-compile)$/' "$scratch/first.csv" > "$scratch/par.want"
+    if cmp -s "$scratch/par.want" "$scratch/merged.csv"; then
+        ok "parallel --sshlogin : with batch --one, rows merged with sort: the same gradebook rows"
+    else
+        not_ok "parallel --sshlogin : with batch --one, rows merged with sort: the same gradebook rows" \
+            "$(diff "$scratch/par.want" "$scratch/merged.csv")" "$(cat "$scratch/parallel.err")"
+    fi
+else
+    ok "# SKIP GNU parallel not found (apt-get install parallel)"
+fi
+done_testing
