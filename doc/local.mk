@@ -1,0 +1,2 @@
+## doc/local.mk - the manual page of ttgrade, installed and shipped.
+dist_man_MANS = doc/ttgrade.1
