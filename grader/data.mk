@@ -7,6 +7,9 @@
 ##   grader/data/ref/<lab>.o        the reference object of each lab
 ##   grader/data/hidden/<lab>.o     the hidden Criterion tests of each lab
 ##   grader/data/hidden/libhidden.a helpers linked into every hidden test program
+##   grader/data/memcheck/<lab>.o   the memory driver of each lab (memcheck/mem_<lab>.c)
+##   grader/data/memcheck/libttmem.a the drivers' shared runner (grader/memcheck.mk)
+##   grader/data/questions/<lab>.txt the question bank of each lab (grader/questions.mk)
 ##
 ## `make install` copies it to $(pkglibdir); ttgrade finds it next to itself
 ## when run from the build tree.
@@ -36,7 +39,9 @@ GRADER_DATA_INPUTS = \
 	support/libttsupport.a \
 	reference/libttref.a \
 	grader/hidden/libhidden.a \
-	grader/hidden/libhiddentests.a
+	grader/hidden/libhiddentests.a \
+	$(MEMCHECK_DATA_INPUTS) \
+	$(QUESTIONS_DATA_INPUTS)
 
 EXTRA_DIST += grader/rubric.txt
 
@@ -44,16 +49,23 @@ EXTRA_DIST += grader/rubric.txt
 # build never leaves a half-made data dir behind.
 grader/data/stamp: $(GRADER_DATA_INPUTS)
 	$(AM_V_GEN)rm -rf grader/data grader/data.tmp && \
-	mkdir -p grader/data.tmp/include grader/data.tmp/ref grader/data.tmp/hidden && \
+	mkdir -p grader/data.tmp/include grader/data.tmp/ref grader/data.tmp/hidden grader/data.tmp/memcheck && \
+	mkdir -p grader/data.tmp/questions && \
+	for b in $(QUESTION_BANKS); do \
+	  lab=$${b%/questions.txt}; lab=$${lab##*/[0-9][0-9]-}; \
+	  cp $(srcdir)/$$b grader/data.tmp/questions/$$lab.txt || exit 1; \
+	done && \
 	for h in $(noinst_HEADERS); do \
 	  case $$h in include/*) cp $(srcdir)/$$h grader/data.tmp/include/ || exit 1;; esac; \
 	done && \
 	cp $(srcdir)/grader/rubric.txt grader/data.tmp/rubric.txt && \
 	cp support/libttsupport.a grader/data.tmp/libttsupport.a && \
 	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
+	cp memcheck/libttmem.a grader/data.tmp/memcheck/libttmem.a && \
 	for lab in $(LABS); do \
 	  cp reference/$$lab.$(OBJEXT) grader/data.tmp/ref/$$lab.o && \
-	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o || exit 1; \
+	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o && \
+	  cp memcheck/libttmemdrivers_a-mem_$$lab.$(OBJEXT) grader/data.tmp/memcheck/$$lab.o || exit 1; \
 	done && \
 	touch grader/data.tmp/stamp && mv grader/data.tmp grader/data
 
@@ -65,11 +77,15 @@ clean-grader-data:
 .PHONY: clean-grader-data
 
 install-data-local: grader/data/stamp
-	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/include $(DESTDIR)$(pkglibdir)/ref $(DESTDIR)$(pkglibdir)/hidden
+	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/include $(DESTDIR)$(pkglibdir)/ref $(DESTDIR)$(pkglibdir)/hidden \
+	  $(DESTDIR)$(pkglibdir)/memcheck
 	$(INSTALL_DATA) grader/data/include/*.h $(DESTDIR)$(pkglibdir)/include/
 	$(INSTALL_DATA) grader/data/rubric.txt grader/data/libttsupport.a $(DESTDIR)$(pkglibdir)/
 	$(INSTALL_DATA) grader/data/ref/*.o $(DESTDIR)$(pkglibdir)/ref/
 	$(INSTALL_DATA) grader/data/hidden/*.o grader/data/hidden/libhidden.a $(DESTDIR)$(pkglibdir)/hidden/
+	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/
+	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/questions
+	$(INSTALL_DATA) grader/data/questions/*.txt $(DESTDIR)$(pkglibdir)/questions/
 
 uninstall-local:
 	rm -rf $(DESTDIR)$(pkglibdir)

@@ -20,6 +20,7 @@
 
 #include "proc.h"
 #include "text.h"
+#include "inspect.h"
 #include "ttgrade.h"
 
 extern char **environ;
@@ -455,7 +456,7 @@ static int collect_run(struct run *r, int *verdict, struct tg_result *res)
                     continue;
                 int known = 0;
                 for (size_t i = 0; ours && i < lr->n_items; i++)
-                    if (strcmp(lr->items[i].name, tname) == 0)
+                    if (lr->items[i].category == TG_ITEM_TEST && strcmp(lr->items[i].name, tname) == 0)
                         known = 1;
                 if (!known && note_extra(lr, sname, tname) != 0)
                     goto out;
@@ -733,6 +734,37 @@ static int build_result(struct lab_job *j, const struct tg_setup *s, const struc
     return rc == 0 ? 1 : -1;
 }
 
+/* Checks the student's object before anything links it (inspect.c). Returns
+ * 0 if it may be linked, 1 if it was refused (the lab fails with the reason,
+ * and so does an object that cannot be read: fail closed), -1 when memory
+ * ran out. */
+static int inspect_object(struct lab_job *j, const struct tg_setup *s)
+{
+    const char *lab = tg_lab_names[j->lr->lab];
+    char *rel = tg_asprintf("obj/%s.o", lab);
+    char *path = rel ? tg_path_join(s->scratch, rel) : NULL;
+    char *why = NULL;
+    int r = path ? tg_inspect_object(path, j->lr->lab, &why) : -2;
+    free(rel);
+    free(path);
+    if (r == 0)
+        return 0;
+    if (r == -2 || (r == 1 && why == NULL))
+        return -1;
+    if (why == NULL && (why = tg_asprintf("%s.c: the compiled object could not be inspected", lab)) == NULL)
+        return -1;
+    char *what = tg_asprintf("refused: %s", why);
+    int rc = what ? fail_build(j->lr, TG_LAB_REFUSED, what, "") : -1;
+    if (rc == 0) {
+        free(j->lr->build_output);
+        j->lr->build_output = why;
+        why = NULL;
+    }
+    free(what);
+    free(why);
+    return rc == 0 ? 1 : -1;
+}
+
 int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const struct tg_intake *in,
              struct tg_result *res, char **err)
 {
@@ -751,6 +783,9 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         jobs[i].verdict = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].verdict);
         if (jobs[i].verdict == NULL)
             goto out;
+        /* Only tests get their verdicts here (memory checks: memcheck.c). */
+        for (size_t k = 0; k < res->labs[i].n_items; k++)
+            jobs[i].verdict[k] = res->labs[i].items[k].category != TG_ITEM_TEST;
     }
 
     /* 1. Compile every present lab file once, in parallel. */
@@ -774,6 +809,16 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         if (r < 0)
             goto out;
         j->compiled = r == 0;
+        if (j->compiled && (r = inspect_object(j, s)) != 0) {
+            if (r < 0)
+                goto out;
+            j->compiled = 0;
+        }
+    }
+    if (s->skip_tests) {
+        res->t_compile = tg_now() - t0;
+        rc = 0;
+        goto out;
     }
 
     /* 2. Link each compiled lab with the reference for the other four. */

@@ -2,7 +2,9 @@
  *
  * Only the five lab files are taken: regular files (never symlinks), at most
  * 1 MiB each, from the submission's top level, its student/ folder, or the
- * same one folder down (an archive of a folder). Archives are listed first
+ * same one folder down (an archive of a folder). answers.txt, the answers to
+ * the questions, is read from the same folder into memory (a regular file of
+ * at most 64 KiB; it is only ever parsed as text). Archives are listed first
  * with the system tar/unzip, refused if any member is absolute or has a ".."
  * component, and then only the members that can be lab files are extracted.
  * Nothing from the submission is ever run. */
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "questions.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -104,10 +107,16 @@ void tg_intake_free(struct tg_intake *in)
         free(in->why[i]);
         in->why[i] = NULL;
     }
+    free(in->answers);
+    free(in->answers_why);
+    in->answers = in->answers_why = NULL;
+    in->answers_len = 0;
 }
 
 static int is_lab_file_name(const char *base)
 {
+    if (strcmp(base, TG_ANSWERS_NAME) == 0)
+        return 1;
     for (int i = 0; i < TG_N_LABS; i++) {
         size_t n = strlen(tg_lab_names[i]);
         if (strncmp(base, tg_lab_names[i], n) == 0 && strcmp(base + n, ".c") == 0)
@@ -125,7 +134,7 @@ static int has_lab_file(int dfd)
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
             return 1;
     }
-    return 0;
+    return fstatat(dfd, TG_ANSWERS_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static int open_subdir(int dfd, const char *name)
@@ -277,6 +286,66 @@ static int take_file(int dfd, int lab, const char *dst, struct tg_intake *in, ch
     return 0;
 }
 
+/* Reads answers.txt from dfd into in->answers, or sets in->answers_why.
+ * Returns 0, or -1 when memory ran out. */
+static int take_answers(int dfd, struct tg_intake *in)
+{
+    const char *name = TG_ANSWERS_NAME;
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        if (errno == ENOENT)
+            in->answers_why = tg_asprintf("%s not found in the submission", name);
+        else if (errno == ELOOP)
+            in->answers_why = tg_asprintf("%s in the submission is a symbolic link: not accepted", name);
+        else
+            in->answers_why = tg_asprintf("%s in the submission cannot be read: %s", name, strerror(errno));
+        return in->answers_why != NULL ? 0 : -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        in->answers_why = tg_asprintf("%s in the submission is not a regular file: not accepted", name);
+        return in->answers_why != NULL ? 0 : -1;
+    }
+    if (st.st_size > TG_ANSWERS_MAX) {
+        close(fd);
+        in->answers_why = tg_asprintf("%s in the submission is larger than 64 KiB (%lld bytes): not accepted", name,
+                                      (long long)st.st_size);
+        return in->answers_why != NULL ? 0 : -1;
+    }
+    char *data = malloc(TG_ANSWERS_MAX + 2);
+    if (data == NULL) {
+        close(fd);
+        return -1;
+    }
+    size_t got = 0;
+    while (got <= (size_t)TG_ANSWERS_MAX) {
+        ssize_t r = read(fd, data + got, (size_t)TG_ANSWERS_MAX + 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(data);
+            close(fd);
+            in->answers_why = tg_asprintf("%s in the submission cannot be read: %s", name, strerror(e));
+            return in->answers_why != NULL ? 0 : -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (got > (size_t)TG_ANSWERS_MAX) {
+        free(data);
+        in->answers_why = tg_asprintf("%s in the submission is larger than 64 KiB: not accepted", name);
+        return in->answers_why != NULL ? 0 : -1;
+    }
+    data[got] = '\0';
+    in->answers = data;
+    in->answers_len = got;
+    return 0;
+}
+
 static int take_files(const char *root, const char *scratch, struct tg_intake *in, char **err)
 {
     int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -293,6 +362,8 @@ static int take_files(const char *root, const char *scratch, struct tg_intake *i
         rc = dst != NULL ? take_file(dfd, lab, dst, in, err) : -1;
         free(dst);
     }
+    if (rc == 0)
+        rc = take_answers(dfd, in);
     close(dfd);
     return rc;
 }

@@ -26,12 +26,16 @@ grader_ttgrade_SOURCES = \
 	grader/proc.c \
 	grader/proc.h \
 	grader/text.c \
-	grader/text.h
-grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) \
+	grader/inspect.c \
+	grader/inspect.h \
+	grader/text.h \
+	grader/batch.c \
+	grader/batch.h
+grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
 	-DTTGRADE_CC='"$(CC)"' \
 	-DTTGRADE_CRITERION_LIBS='"$(CRITERION_LIBS)"'
-grader_ttgrade_LDADD = $(CJSON_LIBS) -lm
+grader_ttgrade_LDADD = $(LIBELF_LIBS) $(CJSON_LIBS) -lm
 
 # make grade: grade $(SUBMISSION) with the hidden tests. It exits 0 whenever
 # the grading ran, whatever the score (the score is its output); only a

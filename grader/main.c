@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
+#include "memcheck.h"
 #include "proc.h"
+#include "questions.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -43,6 +46,9 @@ struct options {
     const char *visibility;
     const char *submission;
     int quiet, keep, no_color;
+    int no_memcheck, memcheck_only;
+    int reveal_answers;
+    int no_questions;         /* --no-questions: the student kit's make grade */
     unsigned jobs;
     double timeout;
     char *usage_error;        /* the first problem with the command line */
@@ -51,7 +57,8 @@ struct options {
 
 static void usage_short(FILE *f)
 {
-    fprintf(f, "Usage: ttgrade [options] SUBMISSION\n");
+    fprintf(f, "Usage: ttgrade [options] SUBMISSION\n"
+               "       ttgrade batch [options] DIR   (a whole class: ttgrade batch --help)\n");
 }
 
 static void usage_long(void)
@@ -69,9 +76,17 @@ static void usage_long(void)
            "  --gradescope FILE    write Gradescope's results.json to FILE\n"
            "  --junit FILE         write a JUnit XML report to FILE\n"
            "  --json FILE          write the full JSON report to FILE\n"
-           "  --student-id ID      put ID in the JSON report\n"
+           "  --student-id ID      the student: their questions' numbers, and the ID in\n"
+           "                       the JSON report (default: the course's own numbers)\n"
+           "  --reveal-answers     show the expected answer of each question missed\n"
+           "  --no-questions       do not grade answers.txt (the student kit's make grade,\n"
+           "                       which has no reference code to compute the answers)\n"
            "  --visibility VIS     Gradescope visibility of the test details: visible,\n"
            "                       hidden, after_due_date, after_published (default)\n"
+           "  --no-memcheck        skip the memory checks (Valgrind): their points are\n"
+           "                       reported as ungraded and left out of the score\n"
+           "  --memcheck-only      run only the memory checks (what `make memcheck`\n"
+           "                       does): the other points are left out of the score\n"
            "  --jobs N             labs graded in parallel (default: online CPUs)\n"
            "  --timeout SECS       time limit of one test (default: 5)\n"
            "  --datadir DIR        the grader's data dir (default: $TTGRADE_DATADIR,\n"
@@ -81,6 +96,18 @@ static void usage_long(void)
            "  --no-color           no colours (also: $NO_COLOR set, or not a terminal)\n"
            "  -h, --help           show this help\n"
            "  --version            show the version\n"
+           "\n"
+           "Memory checks: each lab's memory driver (memcheck/mem_<lab>.c) runs once under\n"
+           "Valgrind against the lab file; each scenario scores its points if it ran and\n"
+           "Valgrind found no invalid access, uninitialised value, bad free, or definitely\n"
+           "or indirectly lost byte in it. $TTGRADE_VALGRIND names the Valgrind to use\n"
+           "(empty: none). Without Valgrind the memory points are ungraded, not 0.\n"
+           "\n"
+           "Questions: each lab's systems questions (labs/NN-<lab>/questions.txt) are\n"
+           "answered in answers.txt, next to the lab files. Their numbers depend on\n"
+           "--student-id, and the file's student-id line must name the same student (or\n"
+           "be \"-\" without --student-id); expected values are computed with the\n"
+           "reference library, and shown only with --reveal-answers.\n"
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
            TTGRADE_DATADIR);
@@ -99,7 +126,8 @@ static void set_usage_error(struct options *o, char *msg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
-           OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION };
+           OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
+           OPT_REVEAL, OPT_NO_QUESTIONS };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
@@ -111,6 +139,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"datadir", required_argument, NULL, OPT_DATADIR},
         {"keep", no_argument, NULL, OPT_KEEP},
+        {"no-memcheck", no_argument, NULL, OPT_NO_MEMCHECK},
+        {"memcheck-only", no_argument, NULL, OPT_MEMCHECK_ONLY},
+        {"reveal-answers", no_argument, NULL, OPT_REVEAL},
+        {"no-questions", no_argument, NULL, OPT_NO_QUESTIONS},
         {"quiet", no_argument, NULL, 'q'},
         {"no-color", no_argument, NULL, OPT_NOCOLOR},
         {"help", no_argument, NULL, 'h'},
@@ -169,6 +201,10 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         }
         case OPT_KEEP: o->keep = 1; break;
+        case OPT_NO_MEMCHECK: o->no_memcheck = 1; break;
+        case OPT_MEMCHECK_ONLY: o->memcheck_only = 1; break;
+        case OPT_REVEAL: o->reveal_answers = 1; break;
+        case OPT_NO_QUESTIONS: o->no_questions = 1; break;
         case OPT_NOCOLOR: o->no_color = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage_long(); return 1;
@@ -184,6 +220,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         }
     }
+    if (o->no_memcheck && o->memcheck_only)
+        set_usage_error(o, tg_strdup("--no-memcheck and --memcheck-only exclude each other"));
     if (optind >= argc)
         set_usage_error(o, tg_strdup("no SUBMISSION given"));
     else if (argc - optind > 1)
@@ -393,6 +431,8 @@ struct grader {
     char *cc;                 /* the compiler's absolute path */
     char **crit_libs;         /* TTGRADE_CRITERION_LIBS split */
     char **env;               /* the test programs' environment (borrowed strings) */
+    struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
+    struct tg_questions *questions; /* the question banks of <datadir>/questions */
 };
 
 /* Finds the data dir, reads the rubric (kept even if a later step fails, so
@@ -415,6 +455,10 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
         goto out;
     if ((err = check_datadir(g->datadir)) != NULL)
         goto out;
+    /* The question banks: their items are laid out with the rubric's tests. */
+    if (!o->no_questions && (g->questions = tg_questions_load_dir(g->datadir, &err)) == NULL)
+        goto out;
+    g->rubric.questions = g->questions;
     /* TTGRADE_CC may carry options ("gcc -m64"), like $(CC). */
     g->cc_words = split_words(TTGRADE_CC);
     if (g->cc_words == NULL)
@@ -438,6 +482,8 @@ out:
 
 static void grader_close(struct grader *g)
 {
+    tg_memcheck_close(&g->mc);
+    tg_questions_free(g->questions);
     tg_rubric_free(&g->rubric);
     free_words(g->crit_libs);
     free_words(g->cc_words);
@@ -451,7 +497,7 @@ static void grader_close(struct grader *g)
  * rubric. The scratch dir is left in *scratch (NULL if none was made) for the
  * caller to keep or remove. Returns 0, or -1 with *err the reason (NULL for
  * out of memory). */
-static int grade_submission(const struct grader *g, const struct options *o, const char *submission,
+static int grade_submission(struct grader *g, const struct options *o, const char *submission,
                             struct tg_result *res, char **scratch, char **err)
 {
     struct tg_intake intake;
@@ -484,7 +530,17 @@ static int grade_submission(const struct grader *g, const struct options *o, con
     setup.jobs = o->jobs;
     setup.timeout = o->timeout;
     setup.envp = g->env;
+    setup.skip_tests = o->memcheck_only;
     rc = tg_grade(&setup, &g->rubric, &intake, res, err);
+    if (rc == 0)
+        rc = tg_memcheck_run(&g->mc, &setup, &intake, res, err);
+    if (rc == 0 && o->memcheck_only &&
+        (rc = tg_memcheck_ungrade_tests(&g->mc, res, "--memcheck-only: only the memory checks ran")) != 0)
+        *err = NULL;
+    /* The answers to the questions, whatever became of the code (not in a
+     * --memcheck-only run, which leaves everything but memory ungraded). */
+    if (rc == 0 && !o->memcheck_only)
+        rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
 out:
     tg_intake_free(&intake);
     return rc;
@@ -493,6 +549,7 @@ out:
 int main(int argc, char **argv)
 {
     tg_proc_init();
+    if (argc > 1 && strcmp(argv[1], "batch") == 0) return tg_batch_main(argc - 1, argv + 1); /* batch.c */
     double t_start = tg_now();
     struct options o;
     memset(&o, 0, sizeof o);
@@ -538,6 +595,9 @@ int main(int argc, char **argv)
     }
     if (err != NULL || oom)
         goto fail;
+    if (tg_memcheck_open(&g.mc, &g.rubric, &res, g.datadir, o.no_memcheck) != 0)
+        goto oom;
+    res.memcheck = &g.mc;
     if (grade_submission(&g, &o, o.submission, &res, &scratch, &err) != 0)
         goto fail;
     status = 0;

@@ -12,10 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memcheck.h"
 #include "text.h"
 #include "ttgrade.h"
 
-static const char *const lab_status_names[] = {"graded", "compile_error", "link_error", "missing", "error"};
+static const char *const lab_status_names[] = {"graded", "compile_error", "link_error", "missing", "error",
+                                               "refused"};
 
 /* Scores and times as they are printed: no 0.30000000000000004. */
 static double round_to(double x, double unit)
@@ -39,6 +41,31 @@ static void print_indented(const char *text)
     }
 }
 
+/* An item's name in the reports: "question: mlp_params" for a question,
+ * else what tg_item_title (memcheck.c) says. Returns buf. */
+static const char *item_title(const struct tg_item *it, char *buf, size_t len)
+{
+    if (it->category != TG_ITEM_QUESTION)
+        return tg_item_title(it, buf, len);
+    snprintf(buf, len, "question: %s", it->name ? it->name : "?");
+    return buf;
+}
+
+/* "linear: question: mlp_params: FAIL" and why, for each question of lr:
+ * graded whatever became of the lab's code. */
+static void print_questions(const struct tg_lab_result *lr, const char *ok, const char *fail)
+{
+    for (size_t j = 0; j < lr->n_items; j++) {
+        const struct tg_item *it = &lr->items[j];
+        if (it->category != TG_ITEM_QUESTION || it->ungraded)
+            continue;
+        char title[200];
+        printf("%s: %s: %s\n", tg_lab_names[lr->lab], item_title(it, title, sizeof title), it->passed ? ok : fail);
+        if (it->output != NULL && it->output[0] != '\0')
+            print_indented(it->output);
+    }
+}
+
 void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts *o)
 {
     const char *ok = o->color ? "\033[32mOK\033[0m" : "OK";
@@ -56,18 +83,52 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
         const char *lab = tg_lab_names[lr->lab];
         if (lr->status != TG_LAB_GRADED) {
             printf("%s: %s: %g/%g\n", lab, lr->reason ? lr->reason : "not graded", lr->score, lr->max_score);
-            if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR) && lr->build_output)
+            if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR ||
+                 lr->status == TG_LAB_REFUSED) && lr->build_output)
                 print_indented(lr->build_output);
+            print_questions(lr, ok, fail);
             continue;
         }
+        double ungraded[8] = {0}; /* points left out, by category */
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];
+            if (it->ungraded) {
+                ungraded[(unsigned)it->category < 8 ? (unsigned)it->category : 7] += it->points;
+                continue;
+            }
+            if (it->category == TG_ITEM_QUESTION)
+                continue; /* after the tests and memory checks */
+            if (it->category == TG_ITEM_MEMORY) {
+                /* "linear: memory: forward with bias: OK", then its findings
+                 * (a pass may have notes: still-reachable blocks) */
+                char title[200];
+                printf("%s: %s: %s\n", lab, tg_item_title(it, title, sizeof title), it->passed ? ok : fail);
+                if (it->output)
+                    print_indented(it->output);
+                continue;
+            }
             printf("%s: %s: %s (%.2fs)\n", lab, it->name, it->passed ? ok : fail, it->time);
             if (!it->passed && it->output)
                 print_indented(it->output);
         }
+        print_questions(lr, ok, fail);
+        /* "linear: memory: UNGRADED (...)"; what --memcheck-only leaves out
+         * is said once, at the end */
+        for (int k = 0; k < 8; k++)
+            if (ungraded[k] > 0 && (k == TG_ITEM_MEMORY || !res->memcheck || !res->memcheck->tests_skipped))
+                printf("%s: %s: UNGRADED (%g points left out of the score)\n", lab, tg_category_label(k),
+                       ungraded[k]);
         printf("%s: %g/%g\n", lab, lr->score, lr->max_score);
     }
+    if (!o->quiet && !res->error && res->answers.n_notes > 0) {
+        printf("questions: about answers.txt:\n");
+        for (size_t i = 0; i < res->answers.n_notes; i++)
+            print_indented(res->answers.notes[i]);
+    }
+    char *note = o->quiet ? NULL : tg_ungraded_note(res);
+    if (note != NULL && note[0] != '\0')
+        printf("%s", note);
+    free(note);
     printf("Score: %g/%g\n", res->score, res->max_score);
     fflush(stdout);
 }
@@ -205,6 +266,14 @@ static char *summary_text(const struct tg_result *res)
         tg_buf_printf(&b, "%g/%g\n", lr->score, lr->max_score);
     }
     tg_buf_printf(&b, "Total: %g/%g", res->score, res->max_score);
+    for (size_t i = 0; !res->error && i < res->answers.n_notes; i++)
+        tg_buf_printf(&b, "\n%s", res->answers.notes[i]);
+    char *note = tg_ungraded_note(res);
+    if (note == NULL)
+        b.failed = 1;
+    else if (note[0] != '\0')
+        tg_buf_printf(&b, "\n%.*s", (int)strlen(note) - 1, note);
+    free(note);
     return tg_buf_take(&b);
 }
 
@@ -234,15 +303,21 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
                 cJSON *t = add_obj(tests, NULL, &bad);
                 if (t == NULL)
                     break;
-                char *name = tg_asprintf("%s: %s", lab, it->name);
+                char title[200];
+                char *name = tg_asprintf("%s: %s%s", lab, item_title(it, title, sizeof title),
+                                         it->ungraded ? " (ungraded)" : "");
                 if (name == NULL)
                     bad = 1;
                 add_str(t, "name", name ? name : "", &bad);
                 free(name);
                 add_num(t, "score", SCORE(it->score), &bad);
-                add_num(t, "max_score", SCORE(it->points), &bad);
-                add_str(t, "status", it->passed ? "passed" : "failed", &bad);
-                add_str(t, "output", it->passed || it->output == NULL ? "" : it->output, &bad);
+                /* Ungraded: worth 0 here and no status, so Gradescope counts
+                 * it neither way; the output says why. */
+                add_num(t, "max_score", it->ungraded ? 0 : SCORE(it->points), &bad);
+                if (!it->ungraded)
+                    add_str(t, "status", it->passed ? "passed" : "failed", &bad);
+                int show = !it->passed || it->ungraded || it->category == TG_ITEM_MEMORY;
+                add_str(t, "output", !show || it->output == NULL ? "" : it->output, &bad);
                 add_str(t, "visibility", o->visibility, &bad);
                 cJSON *tags = add_arr(t, "tags", &bad);
                 if (tags != NULL)
@@ -284,7 +359,34 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         add_num(tm, "intake", SECS(res->t_intake), &bad);
         add_num(tm, "compile", SECS(res->t_compile), &bad);
         add_num(tm, "tests", SECS(res->t_tests), &bad);
+        add_num(tm, "memcheck", SECS(res->memcheck ? res->memcheck->t_total : 0), &bad);
         add_num(tm, "total", SECS(res->t_total), &bad);
+    }
+    const struct tg_memcheck *mc = res->memcheck;
+    cJSON *mem = add_obj(root, "memcheck", &bad);
+    if (mem != NULL) {
+        char *note = tg_ungraded_note(res);
+        if (note == NULL)
+            bad = 1;
+        add_str(mem, "status", mc == NULL || !mc->wanted ? "none" : res->error ? "error" : mc->skipped ? "skipped"
+                                                                                                  : "graded",
+                &bad);
+        add_str(mem, "skipped", mc ? mc->skipped : NULL, &bad);
+        add_str(mem, "valgrind", mc ? mc->valgrind : NULL, &bad);
+        add_str(mem, "valgrind_version", mc ? mc->version : NULL, &bad);
+        add_str(mem, "ungraded", note, &bad);
+        free(note);
+    }
+    cJSON *qa = add_obj(root, "questions", &bad);
+    if (qa != NULL) {
+        /* variant: whose numbers (null: the course's own); answers_file:
+         * found, missing, refused, other_student (null: not graded) */
+        add_str(qa, "variant", res->answers.variant, &bad);
+        add_str(qa, "answers_file", res->error ? NULL : res->answers.status, &bad);
+        add_str(qa, "answers_student_id", res->answers.file_id, &bad);
+        cJSON *notes = add_arr(qa, "notes", &bad);
+        for (size_t i = 0; notes != NULL && i < res->answers.n_notes; i++)
+            push_str(notes, res->answers.notes[i], &bad);
     }
     cJSON *labs = add_arr(root, "labs", &bad);
     for (size_t i = 0; labs != NULL && i < res->n_labs; i++) {
@@ -308,13 +410,53 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
             if (t == NULL)
                 break;
             add_str(t, "name", it->name, &bad);
+            add_str(t, "category", "test", &bad);
             add_str(t, "description", it->description, &bad);
             add_num(t, "points", SCORE(it->points), &bad);
             add_num(t, "score", SCORE(it->score), &bad);
-            add_str(t, "status", it->passed ? "passed" : "failed", &bad);
+            add_str(t, "status", tg_item_status(it), &bad);
             add_num(t, "time", SECS(it->time), &bad);
             add_str(t, "output", it->passed || it->output == NULL ? "" : it->output, &bad);
         }
+        cJSON *memory = add_arr(l, "memory", &bad);
+        for (size_t j = 0; memory != NULL && j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            if (it->category != TG_ITEM_MEMORY)
+                continue;
+            char title[200];
+            cJSON *t = add_obj(memory, NULL, &bad);
+            if (t == NULL)
+                break;
+            add_str(t, "name", it->name, &bad);
+            add_str(t, "category", "memory", &bad);
+            add_str(t, "title", tg_item_title(it, title, sizeof title), &bad);
+            add_str(t, "description", it->description, &bad);
+            add_num(t, "points", SCORE(it->points), &bad);
+            add_num(t, "score", SCORE(it->score), &bad);
+            add_str(t, "status", res->error ? "failed" : tg_item_status(it), &bad);
+            add_str(t, "output", it->output ? it->output : "", &bad);
+        }
+        cJSON *questions = add_arr(l, "questions", &bad);
+        for (size_t j = 0; questions != NULL && j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            if (it->category != TG_ITEM_QUESTION)
+                continue;
+            cJSON *t = add_obj(questions, NULL, &bad);
+            if (t == NULL)
+                break;
+            add_str(t, "name", it->name, &bad);
+            add_str(t, "category", "questions", &bad);
+            add_str(t, "title", it->description, &bad);
+            add_num(t, "points", SCORE(it->points), &bad);
+            add_num(t, "score", SCORE(it->score), &bad);
+            add_str(t, "status", res->error ? "failed" : tg_item_status(it), &bad);
+            add_str(t, "output", it->passed || it->output == NULL ? "" : it->output, &bad);
+        }
+        double lt = res->memcheck ? res->memcheck->lab_time[lr->lab] : -1;
+        if (lt >= 0)
+            add_num(l, "memcheck_time", SECS(lt), &bad);
+        else if (cJSON_AddNullToObject(l, "memcheck_time") == NULL)
+            bad = 1;
         cJSON *extra = add_arr(l, "extra_tests", &bad);
         for (size_t j = 0; extra != NULL && j < lr->n_extra; j++)
             push_str(extra, lr->extra_tests[j], &bad);
@@ -371,13 +513,17 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
 {
     *err = NULL;
     struct tg_buf b = TG_BUF_INIT;
-    size_t tests = 0, failures = 0;
+    size_t tests = 0, failures = 0, skipped = 0;
     double time = 0;
     for (size_t i = 0; i < res->n_labs; i++) {
         for (size_t j = 0; j < res->labs[i].n_items; j++) {
+            const struct tg_item *it = &res->labs[i].items[j];
             tests++;
-            failures += !res->labs[i].items[j].passed || res->error;
-            time += res->labs[i].items[j].time;
+            if (it->ungraded && !res->error)
+                skipped++;
+            else
+                failures += !it->passed || res->error;
+            time += it->time;
         }
     }
     /* An error before any test is known still shows up as one failure. */
@@ -386,7 +532,8 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
         tests = failures = 1;
     tg_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
     xml_attr(&b, "name", "ttgrade");
-    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.3f\">\n", tests, failures, time);
+    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n", tests,
+                  failures, skipped, time);
     if (lone) {
         tg_buf_puts(&b, "  <testsuite name=\"ttgrade\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" "
                         "time=\"0.000\">\n    <testcase classname=\"ttgrade\" name=\"grading\" time=\"0.000\">\n"
@@ -404,16 +551,19 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
     for (size_t i = 0; i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         const char *lab = tg_lab_names[lr->lab];
-        size_t lf = 0;
+        size_t lf = 0, ls = 0;
         double lt = 0;
         for (size_t j = 0; j < lr->n_items; j++) {
-            lf += !lr->items[j].passed || res->error;
+            if (lr->items[j].ungraded && !res->error)
+                ls++;
+            else
+                lf += !lr->items[j].passed || res->error;
             lt += lr->items[j].time;
         }
         tg_buf_puts(&b, "  <testsuite");
         xml_attr(&b, "name", lab);
-        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
-                      lr->n_items, lf, lt);
+        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
+                      lr->n_items, lf, ls, lt);
         tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
                           "      <property name=\"max_score\" value=\"%g\"/>\n",
                       lr->score, lr->max_score);
@@ -423,10 +573,18 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
         tg_buf_puts(&b, "/>\n    </properties>\n");
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];
+            char title[200];
             tg_buf_puts(&b, "    <testcase");
             xml_attr(&b, "classname", lab);
-            xml_attr(&b, "name", it->name);
+            xml_attr(&b, "name", item_title(it, title, sizeof title));
             tg_buf_printf(&b, " time=\"%.3f\"", it->time);
+            if (it->ungraded && !res->error) {
+                /* left out of the score: a skipped test case, with the reason */
+                tg_buf_puts(&b, ">\n      <skipped");
+                xml_attr(&b, "message", it->output ? it->output : "ungraded");
+                tg_buf_puts(&b, "/>\n    </testcase>\n");
+                continue;
+            }
             if (it->passed && !res->error) {
                 tg_buf_puts(&b, "/>\n");
                 continue;

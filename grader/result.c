@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "questions.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -36,6 +37,13 @@ void tg_result_free(struct tg_result *res)
     free(res->cc_version);
     free(res->criterion);
     res->error_msg = res->cc_version = res->criterion = NULL;
+    for (size_t i = 0; i < res->answers.n_notes; i++)
+        free(res->answers.notes[i]);
+    free(res->answers.notes);
+    free(res->answers.variant);
+    free(res->answers.status);
+    free(res->answers.file_id);
+    memset(&res->answers, 0, sizeof res->answers);
 }
 
 int tg_lab_fail_all(struct tg_lab_result *lr, const struct tg_rubric *rubric, int lab,
@@ -49,7 +57,9 @@ int tg_lab_fail_all(struct tg_lab_result *lr, const struct tg_rubric *rubric, in
         if (lr->reason == NULL)
             return -1;
     }
-    size_t n = rubric->lab_tests[lab];
+    size_t n = 0;
+    for (size_t i = 0; i < rubric->n; i++)
+        n += rubric->entries[i].lab == lab;
     if (n == 0)
         return 0;
     lr->items = calloc(n, sizeof *lr->items);
@@ -60,7 +70,7 @@ int tg_lab_fail_all(struct tg_lab_result *lr, const struct tg_rubric *rubric, in
         if (e->lab != lab)
             continue;
         struct tg_item *it = &lr->items[lr->n_items++];
-        it->category = TG_ITEM_TEST;
+        it->category = (enum tg_item_category)e->category;
         it->points = e->points;
         it->name = tg_strdup(e->test);
         it->description = tg_strdup(e->description);
@@ -68,7 +78,8 @@ int tg_lab_fail_all(struct tg_lab_result *lr, const struct tg_rubric *rubric, in
         if (it->name == NULL || it->description == NULL || it->output == NULL)
             return -1;
     }
-    return 0;
+    /* Then the lab's questions, whose points are in the question banks. */
+    return tg_questions_layout(lr, rubric->questions, lab, why);
 }
 
 void tg_result_tally(struct tg_result *res)
@@ -79,6 +90,10 @@ void tg_result_tally(struct tg_result *res)
         lr->score = lr->max_score = 0;
         for (size_t j = 0; j < lr->n_items; j++) {
             struct tg_item *it = &lr->items[j];
+            if (it->ungraded && !res->error) {
+                it->score = 0; /* left out of both score and max_score */
+                continue;
+            }
             it->score = (!res->error && it->passed) ? it->points : 0;
             lr->score += it->score;
             lr->max_score += it->points;

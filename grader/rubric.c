@@ -1,5 +1,6 @@
 /* rubric.c - the lab list and the rubric reader: rubric.txt names every hidden
- * test and its points, and is the only source of what a lab is worth. */
+ * test and every memory check ("memory:<scenario>") with its points, and is the
+ * only source of what a lab's code is worth. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -74,6 +75,13 @@ static const char *parse_line(char *line, struct tg_rubric_entry *e, char **test
     e->lab = tg_lab_index(lab);
     if (e->lab < 0)
         return "unknown lab (expected matmul, module, linear, sequential or flatten)";
+    e->category = TG_ITEM_TEST;
+    if (strncmp(name, "memory:", 7) == 0) {
+        e->category = TG_ITEM_MEMORY;
+        name += 7;
+        if (!is_identifier(name))
+            return "the scenario name after `memory:` must be a C identifier of at most 128 characters";
+    }
     if (!is_identifier(name))
         return "the test name must be a C identifier of at most 128 characters";
     char *end;
@@ -149,11 +157,18 @@ int tg_rubric_load(const char *path, struct tg_rubric *r, char **err)
         e->line = lineno;
         r->n++;
         for (size_t i = 0; i + 1 < r->n; i++) {
-            if (r->entries[i].lab == e->lab && strcmp(r->entries[i].test, e->test) == 0) {
-                *err = tg_asprintf("%s:%u: %s %s is already listed on line %u", path, lineno,
-                                   tg_lab_names[e->lab], e->test, r->entries[i].line);
+            if (r->entries[i].lab == e->lab && r->entries[i].category == e->category &&
+                strcmp(r->entries[i].test, e->test) == 0) {
+                *err = tg_asprintf("%s:%u: %s %s%s is already listed on line %u", path, lineno,
+                                   tg_lab_names[e->lab], e->category == TG_ITEM_MEMORY ? "memory:" : "", e->test,
+                                   r->entries[i].line);
                 goto out;
             }
+        }
+        if (e->category == TG_ITEM_MEMORY) {
+            r->memory_total[e->lab] += e->points;
+            r->memory_checks[e->lab]++;
+            continue;
         }
         r->lab_total[e->lab] += e->points;
         r->lab_tests[e->lab]++;
@@ -173,6 +188,15 @@ int tg_rubric_load(const char *path, struct tg_rubric *r, char **err)
         if (fabs(r->lab_total[l] - r->lab_total[0]) > 1e-9) {
             *err = tg_asprintf("%s: lab %s totals %g points but %s totals %g: every lab must have the same total",
                                path, tg_lab_names[l], r->lab_total[l], tg_lab_names[0], r->lab_total[0]);
+            goto out;
+        }
+    }
+    /* Memory checks are optional, but then every lab has them, worth the same. */
+    for (int l = 1; l < TG_N_LABS; l++) {
+        if (fabs(r->memory_total[l] - r->memory_total[0]) > 1e-9) {
+            *err = tg_asprintf("%s: lab %s's memory checks total %g points but %s's total %g: every lab must have "
+                               "the same memory total",
+                               path, tg_lab_names[l], r->memory_total[l], tg_lab_names[0], r->memory_total[0]);
             goto out;
         }
     }

@@ -29,10 +29,12 @@ int tg_lab_index(const char *name);
 
 /* -------------------------------------------------------------- rubric -- */
 
-/* One rubric line: `<lab> <test_name> <points> [description...]`. */
+/* One rubric line: `<lab> <test_name> <points> [description...]`, or a
+ * memory check `<lab> memory:<scenario> <points> [description...]`. */
 struct tg_rubric_entry {
     int lab;              /* index into tg_lab_names */
-    char *test;           /* the Criterion test name, a C identifier */
+    int category;         /* an enum tg_item_category: TG_ITEM_TEST, TG_ITEM_MEMORY */
+    char *test;           /* the Criterion test name (or scenario name), a C identifier */
     double points;        /* > 0 */
     char *description;    /* the free text, "" if none */
     unsigned line;        /* where it was in rubric.txt */
@@ -43,6 +45,11 @@ struct tg_rubric {
     size_t n;
     double lab_total[TG_N_LABS];      /* the sum of the points of each lab */
     size_t lab_tests[TG_N_LABS];      /* how many tests each lab has */
+    double memory_total[TG_N_LABS];   /* the points of each lab's memory checks (all equal) */
+    size_t memory_checks[TG_N_LABS];  /* how many memory scenarios each lab has (0: none) */
+    /* The question banks (questions.h): their points are set in the banks.
+     * Borrowed; set by the caller after loading; NULL: no questions. */
+    const struct tg_questions *questions;
 };
 
 /* Reads and checks the rubric at path. Returns 0, or -1 with *err set to a
@@ -53,10 +60,12 @@ void tg_rubric_free(struct tg_rubric *r);
 
 /* ------------------------------------------------------------- results -- */
 
-/* What a graded item is. Only TG_ITEM_TEST exists today; later issues add
- * memory (Valgrind) checks and questions, each with its own points. */
+/* What a graded item is: a hidden test or a memory check (later issues add
+ * questions), each with its own points. */
 enum tg_item_category {
-    TG_ITEM_TEST
+    TG_ITEM_TEST,
+    TG_ITEM_MEMORY,       /* a scenario of the lab's memory driver, run under Valgrind (memcheck.h) */
+    TG_ITEM_QUESTION      /* a systems question (questions.h), answered in answers.txt */
 };
 
 /* One graded item of a lab: for a test, one rubric line and its verdict. */
@@ -69,6 +78,8 @@ struct tg_item {
     int passed;
     double time;          /* seconds, from the PASS record; 0 unless passed */
     char *output;         /* why it failed (sanitised, bounded); "" if passed */
+    int ungraded;         /* 1: not graded this run (say, no Valgrind): left out of
+                           * both score and max_score; output says why */
 };
 
 enum tg_lab_status {
@@ -76,7 +87,8 @@ enum tg_lab_status {
     TG_LAB_COMPILE_ERROR, /* the student's file did not compile */
     TG_LAB_LINK_ERROR,    /* it compiled but the test program did not link */
     TG_LAB_MISSING,       /* the file was not in the submission (or was refused) */
-    TG_LAB_ERROR          /* the grader could not grade it (internal error) */
+    TG_LAB_ERROR,         /* the grader could not grade it (internal error) */
+    TG_LAB_REFUSED        /* it compiled, but the object failed inspection (inspect.c) */
 };
 
 struct tg_lab_result {
@@ -110,6 +122,15 @@ struct tg_result {
     double timeout;
     /* timings, seconds */
     double t_intake, t_compile, t_tests, t_total;
+    /* the answers to the questions, as tg_questions_grade found them */
+    struct {
+        char *variant;        /* whose numbers the questions used: the student id; NULL: the course's */
+        char *status;         /* "found", "missing", "refused", "other_student"; NULL: not graded */
+        char *file_id;        /* the student-id line of answers.txt (sanitised), or NULL */
+        char **notes;         /* line-numbered problems of answers.txt not tied to one question */
+        size_t n_notes;
+    } answers;
+    struct tg_memcheck *memcheck; /* the memory checks' run (memcheck.h), or NULL */
 };
 
 /* Frees what the result owns (not the const strings). */
@@ -131,6 +152,11 @@ void tg_result_tally(struct tg_result *res);
 struct tg_intake {
     int present[TG_N_LABS];
     char *why[TG_N_LABS];
+    /* answers.txt, the answers to the questions: its bytes (NUL-terminated,
+     * answers_len of them), or NULL with answers_why the reason. */
+    char *answers;
+    size_t answers_len;
+    char *answers_why;
 };
 
 /* Takes the lab files out of `submission` (a directory, .tar.gz/.tgz or .zip,
@@ -161,6 +187,7 @@ struct tg_setup {
     unsigned jobs;
     double timeout;             /* per test, seconds */
     char **envp;                /* the environment test programs get (without the pass file) */
+    int skip_tests;             /* compile only: the hidden tests are not linked or run */
 };
 
 /* Compiles, links and runs the selected labs (res->labs[i].lab, i < n_labs)

@@ -8,4 +8,5 @@ noinst_HEADERS += \
 	include/tt_module.h \
 	include/tt_linear.h \
 	include/tt_sequential.h \
-	include/tt_flatten.h
+	include/tt_flatten.h \
+	include/tt_summary.h

@@ -4,7 +4,7 @@
  * a tt_module, plus one shared `static const tt_module_ops` table per type:
  *
  *     typedef struct { tt_module base; ... } tt_linear;       (the "subclass")
- *     static const tt_module_ops linear_ops = { "Linear", linear_forward, NULL };
+ *     static const tt_module_ops linear_ops = {.name = "Linear", .forward = linear_forward};
  *
  * A module owns the parameters and child modules registered on it, and
  * tt_module_free releases the whole tree.
@@ -13,6 +13,7 @@
 #define TT_MODULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tt_error.h"
 #include "tt_tensor.h"
@@ -30,6 +31,13 @@ typedef struct tt_module_ops {
     /* Releases what the type owns besides its registered parameters and child
      * modules. Does not free `self` itself. May be NULL. */
     void (*destroy)(tt_module *self);
+    /* The floating-point operations one forward on x performs, for
+     * tt_module_summary (tt_summary.h); x is an input forward accepts. May be
+     * NULL: the type counts 0 FLOPs (ReLU and Flatten do no arithmetic that
+     * the course counts). Kept last, so tables written without it still work;
+     * write tables with designated initialisers (.name = ...), or -Wextra
+     * warns about the missing field. */
+    uint64_t (*flops)(const tt_module *self, const tt_tensor *x);
 } tt_module_ops;
 
 /* One registered parameter or child, with the name it was registered under. */

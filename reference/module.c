@@ -56,7 +56,7 @@ void tt_module_init(tt_module *m, const tt_module_ops *ops)
     /* TODO: set ops and empty registries (no parameters, no children). */
     /* BEGIN SOLUTION */
     if (m == NULL)
-        return;
+        return; /* GCOVR_EXCL_LINE: defensive; tt_module.h never allows m == NULL, so no test passes it */
     memset(m, 0, sizeof *m);
     m->ops = ops;
     /* END SOLUTION */

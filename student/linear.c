@@ -25,10 +25,25 @@ static tt_tensor *linear_forward(tt_module *self, const tt_tensor *x)
     return NULL;
 }
 
+/* The FLOPs of one forward on x (..., in), for tt_module_summary: with
+ * rows = x->size / in, x @ W is rows * out dot products of length in, each
+ * in multiplies and in adds: 2 * rows * in * out; the bias adds rows * out
+ * more. Given complete: it only reads the fields your constructor sets. */
+/* GCOVR_EXCL_START: given code for tt_module_summary; no graded test calls it */
+static uint64_t linear_flops(const tt_module *self, const tt_tensor *x)
+{
+    const tt_linear *layer = TT_CONTAINER_OF((tt_module *)self, tt_linear, base);
+    uint64_t in = layer->in_features, out = layer->out_features;
+    uint64_t rows = in > 0 ? x->size / in : 0;
+    return 2 * rows * in * out + (layer->bias != NULL ? rows * out : 0);
+}
+/* GCOVR_EXCL_STOP */
+
 static const tt_module_ops linear_ops = {
     .name = "Linear",
     .forward = linear_forward,
     .destroy = NULL, /* weights and bias are registered parameters: the base frees them */
+    .flops = linear_flops,
 };
 
 tt_module *tt_linear_new(size_t in_features, size_t out_features, bool use_bias, tt_rng *rng)

@@ -1,7 +1,8 @@
 ## support/local.mk - the support library given complete to students: tensor,
-## errors, RNG and ReLU. Linked into both trees' libraries below.
+## errors, RNG, ReLU and the model summary. Linked into both trees' libraries below.
 SUPPORT_SOURCES = \
 	support/error.c \
 	support/tensor.c \
 	support/rng.c \
-	support/relu.c
+	support/relu.c \
+	support/summary.c

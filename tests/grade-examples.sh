@@ -1,7 +1,8 @@
 #!/bin/sh
-# grade-examples.sh - ttgrade gives the reference full marks, the skeleton 0
-# without any grader error, and every bundled example submission exactly the
-# per-lab scores its README states (lines "- <lab>: N/M").
+# grade-examples.sh - ttgrade gives the reference (with the answers to the
+# questions) full marks, the skeleton 0 without any grader error, and every
+# bundled example submission exactly the per-lab scores its README states
+# (lines "- <lab>: N/M").
 . "$top_srcdir/tests/lib.sh"
 ttgrade="$top_builddir/grader/ttgrade"
 command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
@@ -13,7 +14,13 @@ grade() {
     status=$?
 }
 
-grade reference "$top_srcdir/reference"
+# The reference code, with the answers to the questions that ttquestions
+# computes with the reference library (the course's own numbers).
+mkdir -p "$scratch/reference"
+cp "$top_srcdir"/reference/*.c "$scratch/reference/"
+"$top_builddir/grader/ttquestions" --key -o "$scratch/reference/answers.txt" \
+    "$top_srcdir"/labs/[0-9][0-9]-*/questions.txt 2> "$scratch/key.err"
+grade reference "$scratch/reference"
 if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and .max_score > 0' "$scratch/reference.json")" = true ]; then
     ok "the reference scores full marks (exit 0)"
 else
@@ -48,10 +55,12 @@ done
 # Archives: a .tar.gz of an unpacked student kit (files under student/) and a
 # .zip of a flat submission grade the same as the folder.
 mkdir -p "$scratch/kit/student"
-cp "$top_srcdir"/examples/submissions/complete/*.c "$scratch/kit/student/"
+cp "$top_srcdir"/examples/submissions/complete/*.c "$top_srcdir"/examples/submissions/complete/answers.txt \
+    "$scratch/kit/student/"
 (cd "$scratch/kit" && tar czf "$scratch/kit.tar.gz" student && zip -q -r "$scratch/flat.zip" student)
 for archive in kit.tar.gz flat.zip; do
-    grade "$archive" "$scratch/$archive"
+    # (the memory checks are the folder's; --no-memcheck saves their time here)
+    grade "$archive" "$scratch/$archive" --no-memcheck
     if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score' "$scratch/$archive.json")" = true ]; then
         ok "a $archive of the complete submission scores full marks"
     else

@@ -7,7 +7,8 @@ PUBLIC_TEST_SOURCES = \
 	tests/public/test_module.c \
 	tests/public/test_linear.c \
 	tests/public/test_sequential.c \
-	tests/public/test_flatten.c
+	tests/public/test_flatten.c \
+	tests/public/test_summary.c
 
 check_PROGRAMS += tests/public/ref_tests tests/public/student_tests tests/public/support_tests
 
@@ -33,7 +34,9 @@ CHECK_SCRIPTS_TAP = \
 	tests/valgrind-public.sh \
 	tests/grade-examples.sh \
 	tests/grade-reports.sh \
-	tests/handout-code.sh
+	tests/handout-code.sh \
+	tests/memcheck.sh \
+	tests/questions.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
 EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap

@@ -385,3 +385,34 @@ HIDDEN_TEST(linear, seed_determinism)
     tt_module_free(a);
     HIDDEN_PASS();
 }
+
+/* A module of a type of its own, that is not a Linear. */
+static const tt_module_ops other_ops = {.name = "Other"};
+
+/* tt_linear_weights and tt_linear_bias give a Linear's tensors, and refuse
+ * what is not a Linear (NULL, a ReLU, a module of another type) with NULL
+ * and TT_EINVAL.
+ * Kills: accessors_no_type_check. */
+HIDDEN_TEST(linear, accessors_refuse_non_linear)
+{
+    tt_rng rng;
+    tt_rng_seed(&rng, 5);
+    tt_module *layer = linear_ok(3, 2, true, &rng);
+    OR_EXPECT_SHAPE(tt_linear_weights(layer), "tt_linear_weights(Linear(3, 2))", 3, 2);
+    OR_EXPECT_SHAPE(tt_linear_bias(layer), "tt_linear_bias(Linear(3, 2))", 2);
+    tt_module_free(layer);
+    tt_module *relu = tt_relu_new();
+    cr_assert(relu != NULL, "test setup: tt_relu_new failed");
+    tt_module *other = calloc(1, sizeof *other);
+    cr_assert(other != NULL, "test setup: out of memory");
+    tt_module_init(other, &other_ops);
+    static const char *const what[] = {"NULL", "a ReLU", "a module of type \"Other\""};
+    tt_module *not_linear[] = {NULL, relu, other};
+    for (size_t i = 0; i < OR_LEN(not_linear); i++) {
+        OR_EXPECT_FAIL(tt_linear_weights(not_linear[i]), TT_EINVAL, or_fmt("tt_linear_weights(%s)", what[i]));
+        OR_EXPECT_FAIL(tt_linear_bias(not_linear[i]), TT_EINVAL, or_fmt("tt_linear_bias(%s)", what[i]));
+    }
+    tt_module_free(other);
+    tt_module_free(relu);
+    HIDDEN_PASS();
+}

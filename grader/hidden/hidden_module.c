@@ -45,10 +45,10 @@ static tt_tensor *counted_forward(tt_module *self, const tt_tensor *x)
     return y;
 }
 
-static const tt_module_ops counted_ops = {"Counted", counted_forward, counted_destroy};
+static const tt_module_ops counted_ops = {.name = "Counted", .forward = counted_forward, .destroy = counted_destroy};
 
 /* A type without a forward (Python's base Module). */
-static const tt_module_ops abstract_ops = {"Abstract", NULL, counted_destroy};
+static const tt_module_ops abstract_ops = {.name = "Abstract", .destroy = counted_destroy};
 
 /* A new module of type ops (counted_ops or abstract_ops) whose destroy calls
  * are counted in *destroyed (which may be NULL). */
@@ -571,6 +571,92 @@ HIDDEN_TEST(module, null_parameter_rejected)
     /* "w" is still free. */
     add_param_ok(m, "w", vec(4, 1.0f));
     OR_EXPECT_SIZE(tt_module_num_parameters(m), 4, "tt_module_num_parameters(m)");
+    tt_module_free(m);
+    HIDDEN_PASS();
+}
+
+/* tt_module_name gives the type's name, and "?" for NULL.
+ * Kills: name_null_not_checked. */
+HIDDEN_TEST(module, name_of_null_is_question_mark)
+{
+    tt_module *m = module_new(&counted_ops, NULL);
+    const char *name = tt_module_name(m);
+    OR_CHECK(name != NULL && strcmp(name, "Counted") == 0, "tt_module_name(a Counted module)\nexpected: \"Counted\"\n"
+                                                           "got: %s", name != NULL ? or_fmt("\"%s\"", name) : "NULL");
+    name = tt_module_name(NULL);
+    OR_CHECK(name != NULL && strcmp(name, "?") == 0, "tt_module_name(NULL)\nexpected: \"?\"\ngot: %s",
+             name != NULL ? or_fmt("\"%s\"", name) : "NULL");
+    tt_module_free(m);
+    HIDDEN_PASS();
+}
+
+/* A module with more parameters and children than a small fixed array holds:
+ * p0 .. p39 of sizes 1 .. 40, then children c0 .. c11 with a (2,) "w" each. */
+enum { MANY_P = 40, MANY_C = 12 };
+
+/* Checks the names tt_module_named_parameters reports: p0 .. p39, then
+ * c0.w .. c11.w; records the first wrong one. */
+typedef struct many_log {
+    size_t calls;
+    char first_bad[160];
+} many_log;
+
+static int check_many_name(const char *name, tt_tensor *param, void *ctx)
+{
+    many_log *log = ctx;
+    char want[32];
+    if (log->calls < MANY_P)
+        snprintf(want, sizeof want, "p%zu", log->calls);
+    else
+        snprintf(want, sizeof want, "c%zu.w", log->calls - MANY_P);
+    if (log->first_bad[0] == '\0' && (name == NULL || strcmp(name, want) != 0))
+        snprintf(log->first_bad, sizeof log->first_bad, "call %zu: expected \"%s\", got \"%.40s\"", log->calls + 1,
+                 want, name != NULL ? name : "(NULL)");
+    (void)param;
+    log->calls++;
+    return 0;
+}
+
+/* The registries grow as far as needed: 40 parameters and 12 children are all
+ * registered, and collected, named and counted in order.
+ * Kills: registry_full_at_four. */
+HIDDEN_TEST(module, many_parameters_and_children)
+{
+    tt_module *m = module_new(&counted_ops, NULL);
+    tt_tensor *p[MANY_P + MANY_C];
+    char name[16];
+    size_t scalars = 0;
+    for (size_t i = 0; i < MANY_P; i++) {
+        p[i] = vec(i + 1, (float)i);
+        scalars += i + 1;
+        snprintf(name, sizeof name, "p%zu", i);
+        add_param_ok(m, name, p[i]);
+    }
+    for (size_t i = 0; i < MANY_C; i++) {
+        tt_module *c = module_new(&counted_ops, NULL);
+        p[MANY_P + i] = vec(2, -(float)i);
+        scalars += 2;
+        add_param_ok(c, "w", p[MANY_P + i]);
+        snprintf(name, sizeof name, "c%zu", i);
+        add_child_ok(m, name, c);
+    }
+    tt_tensor *got[MANY_P + MANY_C];
+    OR_EXPECT_SIZE(tt_module_parameters(m, got, MANY_P + MANY_C), MANY_P + MANY_C,
+                   "tt_module_parameters(module with 40 parameters and 12 children of one parameter each)");
+    for (size_t i = 0; i < MANY_P + MANY_C; i++)
+        OR_CHECK(got[i] == p[i], "tt_module_parameters(module with 40 parameters and 12 children)[%zu]\n"
+                                 "expected: the tensor registered as %s\ngot: another pointer",
+                 i, i < MANY_P ? or_fmt("\"p%zu\"", i) : or_fmt("\"w\" of child c%zu", i - MANY_P));
+    OR_EXPECT_SIZE(tt_module_num_parameters(m), scalars,
+                   "tt_module_num_parameters(module with 40 parameters and 12 children)");
+    many_log log;
+    memset(&log, 0, sizeof log);
+    OR_EXPECT_STATUS(tt_module_named_parameters(m, check_many_name, &log), TT_OK,
+                     "tt_module_named_parameters(module with 40 parameters and 12 children)");
+    OR_EXPECT_SIZE(log.calls, MANY_P + MANY_C,
+                   "tt_module_named_parameters(module with 40 parameters and 12 children): the number of calls");
+    OR_CHECK(log.first_bad[0] == '\0', "tt_module_named_parameters(module with 40 parameters and 12 children): %s",
+             log.first_bad);
     tt_module_free(m);
     HIDDEN_PASS();
 }

@@ -67,7 +67,7 @@ static void probe_destroy(tt_module *self)
         plog.destroyed[p->id]++;
 }
 
-static const tt_module_ops probe_ops = {"Probe", probe_forward, probe_destroy};
+static const tt_module_ops probe_ops = {.name = "Probe", .forward = probe_forward, .destroy = probe_destroy};
 
 /* A probe with id, y = x * mul + add; with_param registers a (1,) parameter
  * "p" holding the id. */
@@ -523,5 +523,35 @@ HIDDEN_TEST(sequential, nested_mlp_vs_oracle)
     tt_tensor_free(y);
     tt_tensor_free(x);
     tt_module_free(mlp);
+    HIDDEN_PASS();
+}
+
+/* tt_sequential_len counts a Sequential's layers, and refuses what is not a
+ * Sequential: 0 with TT_EINVAL for NULL, a ReLU, and a probe that has a
+ * child module of its own.
+ * Kills: len_no_type_check. */
+HIDDEN_TEST(sequential, len_refuses_non_sequential)
+{
+    PLOG_RESET();
+    tt_module *two_layers[] = {probe_new(0, 1.0f, 0.0f, 0, 0), probe_new(1, 1.0f, 0.0f, 0, 0)};
+    tt_module *two = seq_ok(two_layers, 2, "tt_sequential_new([p0, p1], 2)");
+    OR_EXPECT_SIZE(tt_sequential_len(two), 2, "tt_sequential_len(Sequential of 2 layers)");
+    tt_module_free(two);
+    tt_module *relu = tt_relu_new();
+    cr_assert(relu != NULL, "test setup: tt_relu_new failed");
+    tt_module *parent = probe_new(2, 1.0f, 0.0f, 0, 0);
+    cr_assert(tt_module_add_module(parent, "inner", probe_new(3, 1.0f, 0.0f, 0, 0)) == TT_OK,
+              "test setup: tt_module_add_module failed");
+    static const char *const what[] = {"tt_sequential_len(NULL)", "tt_sequential_len(a ReLU)",
+                                       "tt_sequential_len(a Probe module with one child)"};
+    const tt_module *not_seq[] = {NULL, relu, parent};
+    for (size_t i = 0; i < OR_LEN(not_seq); i++) {
+        tt_clear_error();
+        size_t n = tt_sequential_len(not_seq[i]);
+        OR_CHECK(n == 0 && tt_last_status() == TT_EINVAL, "%s\nexpected: 0 with TT_EINVAL (not a Sequential)\n"
+                 "got: %zu with %s", what[i], n, or_err());
+    }
+    tt_module_free(parent);
+    tt_module_free(relu);
     HIDDEN_PASS();
 }

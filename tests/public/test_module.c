@@ -29,7 +29,7 @@ static tt_tensor *affine_forward(tt_module *self, const tt_tensor *x)
     return y;
 }
 
-static const tt_module_ops affine_ops = {"Affine", affine_forward, NULL};
+static const tt_module_ops affine_ops = {.name = "Affine", .forward = affine_forward};
 
 /* A (1,) tensor holding v. */
 static tt_tensor *scalar1(float v)
@@ -53,7 +53,7 @@ static tt_module *affine_new(float scale, float shift)
 }
 
 /* A plain container type: no forward of its own. */
-static const tt_module_ops container_ops = {"Container", NULL, NULL};
+static const tt_module_ops container_ops = {.name = "Container"};
 
 static tt_module *container_new(void)
 {
@@ -79,7 +79,7 @@ static void owning_destroy(tt_module *self)
     destroy_calls++;
 }
 
-static const tt_module_ops owning_ops = {"Owning", NULL, owning_destroy};
+static const tt_module_ops owning_ops = {.name = "Owning", .destroy = owning_destroy};
 
 static tt_module *owning_new(void)
 {
@@ -528,7 +528,7 @@ static tt_tensor *simple_network_forward(tt_module *self, const tt_tensor *x)
     return y;
 }
 
-static const tt_module_ops simple_network_ops = {"SimpleNetwork", simple_network_forward, NULL};
+static const tt_module_ops simple_network_ops = {.name = "SimpleNetwork", .forward = simple_network_forward};
 
 static simple_network *simple_network_new(tt_rng *rng)
 {

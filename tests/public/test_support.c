@@ -291,3 +291,20 @@ Test(support, rng_normal_mean_and_std)
     cr_assert(fabs(mean) < 0.05, "the mean of 10000 N(0, 1) draws is %g, expected about 0", mean);
     cr_assert(std > 0.95 && std < 1.05, "the std of 10000 N(0, 1) draws is %g, expected about 1", std);
 }
+
+/* ------------------------------------------------------------------------ */
+/* The model summary (tt_summary.h): its argument checks. The summaries of  */
+/* real networks are in test_summary.c: they need your labs.                */
+/* ------------------------------------------------------------------------ */
+
+Test(support, summary_of_null_is_einval)
+{
+    tt_clear_error();
+    cr_assert(tt_module_summary(NULL, 2, (const size_t[]){1, 4}) == NULL, "tt_module_summary(NULL, ...) should be NULL");
+    PT_STATUS(TT_EINVAL, "tt_module_summary(NULL, ...)");
+    tt_clear_error();
+    cr_assert(tt_module_print_summary(stdout, NULL, 2, (const size_t[]){1, 4}) == TT_EINVAL,
+              "tt_module_print_summary(stdout, NULL, ...) should return TT_EINVAL");
+    tt_summary_free(NULL);
+    tt_summary_print(stdout, NULL);
+}

@@ -34,7 +34,7 @@ static tt_tensor *linear_forward(tt_module *self, const tt_tensor *x)
     return y;
 }
 
-static const tt_module_ops linear_ops = {"Linear", linear_forward, NULL};
+static const tt_module_ops linear_ops = {.name = "Linear", .forward = linear_forward};
 
 tt_module *tt_linear_new(size_t in_features, size_t out_features, bool use_bias, tt_rng *rng)
 {

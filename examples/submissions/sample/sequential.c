@@ -22,7 +22,7 @@ static tt_tensor *sequential_forward(tt_module *self, const tt_tensor *x)
     return owned;
 }
 
-static const tt_module_ops sequential_ops = {"Sequential", sequential_forward, NULL};
+static const tt_module_ops sequential_ops = {.name = "Sequential", .forward = sequential_forward};
 
 tt_status tt_sequential_add(tt_module *seq, tt_module *layer)
 {
