@@ -938,10 +938,15 @@ out:
 
 char *tg_cc_version(const char *cc, const char *scratch)
 {
-    char *log = tg_path_join(scratch, "out/cc-version.log");
+    return tg_tool_version(cc, scratch, "out/cc-version.log");
+}
+
+char *tg_tool_version(const char *prog, const char *scratch, const char *log_name)
+{
+    char *log = tg_path_join(scratch, log_name);
     if (log == NULL)
         return NULL;
-    char *argv[] = {(char *)cc, "--version", NULL};
+    char *argv[] = {(char *)prog, "--version", NULL};
     struct tg_task t;
     memset(&t, 0, sizeof t);
     t.argv = argv;

@@ -1020,26 +1020,7 @@ static void make_token(char out[17])
 /* `valgrind --version`, one line, or NULL. */
 static char *valgrind_version(const char *valgrind, const char *scratch)
 {
-    char *log = tg_path_join(scratch, "out/valgrind-version.log");
-    if (log == NULL)
-        return NULL;
-    char *argv[] = {(char *)valgrind, "--version", NULL};
-    struct tg_task t;
-    memset(&t, 0, sizeof t);
-    t.argv = argv;
-    t.envp = environ;
-    t.out_path = log;
-    t.limit = 10;
-    char *line = NULL;
-    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
-        char *text = tg_read_file(log, 4096, NULL, NULL);
-        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
-        line = clean ? tg_first_line(clean) : NULL;
-        free(text);
-        free(clean);
-    }
-    free(log);
-    return line;
+    return tg_tool_version(valgrind, scratch, "out/valgrind-version.log");
 }
 
 /* Reads lab j's report and gives its memory items their verdicts. */
