@@ -1046,6 +1046,7 @@ struct row {
     char *id;
     const char *status;   /* "graded", "failed", "pending" */
     char *reason;
+    char *sandbox;        /* the confinement layers of the grading (report.c), or NULL */
     int have_score;
     double total, max;
     int have_lab[TG_N_LABS], have_mem[TG_N_LABS], have_q;
@@ -1071,6 +1072,7 @@ static void row_free(struct row *r)
 {
     free(r->id);
     free(r->reason);
+    free(r->sandbox);
 }
 
 static void tally_free(struct tally *t)
@@ -1230,6 +1232,10 @@ static int load_row(const struct batch *b, const struct sub *s, struct row *r, s
         if (scan_items(rep, "questions", -1, r, t) != 0)
             goto out;
     }
+    const cJSON *env = rep ? cJSON_GetObjectItemCaseSensitive(rep, "environment") : NULL;
+    const cJSON *sbx = env ? cJSON_GetObjectItemCaseSensitive(env, "sandbox") : NULL;
+    if (cJSON_IsString(sbx) && (r->sandbox = one_line(sbx->valuestring, strlen(sbx->valuestring), BATCH_REASON_MAX)) == NULL)
+        goto out;
     rc = 0;
 out:
     cJSON_Delete(rec);
@@ -1241,7 +1247,7 @@ out:
 
 static const char csv_header_text[] = "id,status,total,max,"
                                       "matmul,matmul_memory,module,module_memory,linear,linear_memory,"
-                                      "sequential,sequential_memory,flatten,flatten_memory,questions,reason";
+                                      "sequential,sequential_memory,flatten,flatten_memory,questions,reason,sandbox";
 
 /* A CSV field: quoted when it holds a comma, quote or leading/trailing space;
  * text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
@@ -1286,6 +1292,8 @@ static char *row_line(const struct row *r)
     csv_num(&b, r->have_q, r->q);
     tg_buf_putc(&b, ',');
     csv_text(&b, r->reason ? r->reason : "");
+    tg_buf_putc(&b, ',');
+    csv_text(&b, r->sandbox ? r->sandbox : "");
     return tg_buf_take(&b);
 }
 

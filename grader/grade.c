@@ -542,7 +542,7 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
         return -1;
     /* The PASS records file exists, empty and private, before the run. */
     int fd = open(r->pass, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 || close(fd) != 0)
+    if (fd < 0 || close(fd) != 0 || tg_sandbox_give(r->pass) != 0)
         return -1;
 
     char *opt = NULL;
@@ -577,6 +577,7 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     r->task.argv = r->argv.v;
     r->task.envp = r->envp;
     r->task.cwd = s->scratch;
+    r->task.confine = &s->jails->run;
     r->task.out_path = r->log;
     if (item < 0)
         r->task.limit = (double)n_tests * (s->timeout + 1.0) + TG_RUN_SLACK_SECONDS;
@@ -652,6 +653,7 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     j->cc_task.argv = j->cc.v;
     j->cc_task.envp = environ;
     j->cc_task.cwd = j->srcdir;
+    j->cc_task.confine = &s->jails->cc;
     j->cc_task.out_path = j->cc_log;
     j->cc_task.limit = TG_BUILD_SECONDS;
     return 0;
@@ -701,6 +703,7 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     j->ld_task.argv = j->ld.v;
     j->ld_task.envp = environ;
     j->ld_task.cwd = s->scratch;
+    j->ld_task.confine = &s->jails->ld;
     j->ld_task.out_path = j->ld_log;
     j->ld_task.limit = TG_BUILD_SECONDS;
     return 0;

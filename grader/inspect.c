@@ -113,7 +113,7 @@ int tg_inspect_object(const char *path, int lab, char **why)
         return -1;
     if (elf_version(EV_CURRENT) == EV_NONE)
         return -1;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -1;
     Elf *elf = elf_begin(fd, ELF_C_READ, NULL);

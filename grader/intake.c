@@ -29,6 +29,8 @@
 /* The most an archive listing may hold (bytes), and how long tar/unzip may take. */
 #define TG_LIST_MAX (16L * 1024 * 1024)
 #define TG_ARCHIVE_SECONDS 60.0
+/* The largest archive taken (bytes). */
+#define TG_ARCHIVE_MAX (64LL * 1024 * 1024)
 /* Lab files are looked for at most this many path components deep in an
  * archive: top/student/matmul.c is 3. */
 #define TG_MEMBER_DEPTH_MAX 4
@@ -59,9 +61,18 @@ char *tg_scratch_create(char **err)
         return NULL;
     }
     free(tmpl);
+    /* The sandbox user (proc.h) may pass through, not list: src (read-only
+     * for it) is world-readable, and tg_jails_init gives it the dirs it
+     * writes. */
+    if (chmod(path, 0711) != 0) {
+        *err = tg_asprintf("cannot set the mode of %s: %s", path, strerror(errno));
+        tg_scratch_remove(path);
+        free(path);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
         char *d = tg_path_join(path, subdirs[i]);
-        if (d == NULL || mkdir(d, 0700) != 0) {
+        if (d == NULL || mkdir(d, i == 0 ? 0755 : 0700) != 0 || (i == 0 && chmod(d, 0755) != 0)) {
             if (d != NULL)
                 *err = tg_asprintf("cannot make %s: %s", d, strerror(errno));
             free(d);
@@ -72,6 +83,54 @@ char *tg_scratch_create(char **err)
         free(d);
     }
     return path;
+}
+
+int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, char **err)
+{
+    memset(j, 0, sizeof *j);
+    *err = NULL;
+    j->src = tg_path_join(scratch, "src");
+    j->obj = tg_path_join(scratch, "obj");
+    j->bin = tg_path_join(scratch, "bin");
+    j->out = tg_path_join(scratch, "out");
+    j->in = tg_path_join(scratch, "in");
+    j->inc = datadir ? tg_path_join(datadir, "include") : NULL;
+    if (!j->src || !j->obj || !j->bin || !j->out || !j->in || (datadir && !j->inc)) {
+        tg_jails_free(j);
+        return -1;
+    }
+    const char *give[] = {j->obj, j->bin, j->out, j->in};
+    for (size_t i = 0; i < sizeof give / sizeof give[0]; i++) {
+        if (tg_sandbox_give(give[i]) != 0) {
+            *err = tg_asprintf("cannot hand %s to the sandbox user: %s", give[i], strerror(errno));
+            tg_jails_free(j);
+            return -1;
+        }
+    }
+    j->cc.ro[0] = j->src;
+    j->cc.ro[1] = j->inc;
+    j->cc.rw[0] = j->obj;
+    j->cc.mem_bytes = 2ULL << 30;
+    j->ld.ro[0] = j->obj;
+    j->ld.ro[1] = datadir;
+    j->ld.rw[0] = j->bin;
+    j->ld.mem_bytes = 2ULL << 30;
+    j->run.ro[0] = j->bin;
+    j->run.rw[0] = j->out;
+    j->unpack.rw[0] = j->in;
+    j->unpack.mem_bytes = 1ULL << 30;
+    return 0;
+}
+
+void tg_jails_free(struct tg_jails *j)
+{
+    free(j->src);
+    free(j->obj);
+    free(j->bin);
+    free(j->out);
+    free(j->in);
+    free(j->inc);
+    memset(j, 0, sizeof *j);
 }
 
 static int open_dirs_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -258,7 +317,12 @@ static int take_file(int dfd, int lab, const char *dst, struct tg_intake *in, ch
         in->why[lab] = tg_asprintf("%s in the submission is larger than 1 MiB: not accepted", name);
         return in->why[lab] != NULL ? 0 : -1;
     }
-    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /* Readable by the sandbox user that compiles it, writable by no one. */
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+    if (out >= 0 && fchmod(out, 0444) != 0) { /* whatever the umask */
+        close(out);
+        out = -1;
+    }
     if (out < 0) {
         *err = tg_asprintf("cannot create %s: %s", dst, strerror(errno));
         free(data);
@@ -425,10 +489,12 @@ static int member_wanted(const char *m, enum archive_kind kind)
 /* Runs argv (stdout to out_path, stderr to err_path). Returns 0 if it exited
  * with 0; otherwise -1 with *err built from `what` and the first line of its
  * stderr. */
-static int run_tool(char **argv, const char *out_path, const char *err_path, const char *what, char **err)
+static int run_tool(char **argv, const char *out_path, const char *err_path, const struct tg_confine *jail,
+                    const char *what, char **err)
 {
     struct tg_task t;
     memset(&t, 0, sizeof t);
+    t.confine = jail;
     t.argv = argv;
     t.envp = environ;
     t.out_path = out_path;
@@ -466,8 +532,12 @@ static int run_tool(char **argv, const char *out_path, const char *err_path, con
 }
 
 static int extract_archive(const char *archive, const char *display, enum archive_kind kind, const char *scratch,
-                           char **err)
+                           const struct tg_jails *jails, char **err)
 {
+    /* tar and unzip see only the archive (a copy the sandbox user can read,
+     * made by copy_archive) and in/. */
+    struct tg_confine jail = jails->unpack;
+    jail.ro[0] = archive;
     int rc = -1, r, trunc;
     size_t len;
     char *tool = NULL, *list_path = NULL, *err_path = NULL, *indir = NULL, *list = NULL, *what = NULL;
@@ -489,7 +559,7 @@ static int extract_archive(const char *archive, const char *display, enum archiv
     what = tg_asprintf("cannot list the archive %s", display);
     if (what == NULL)
         goto out;
-    r = run_tool(largv, list_path, err_path, what, err);
+    r = run_tool(largv, list_path, err_path, &jail, what, err);
     free(what);
     what = NULL;
     if (r != 0)
@@ -565,7 +635,7 @@ static int extract_archive(const char *archive, const char *display, enum archiv
     what = tg_asprintf("cannot extract the archive %s", display);
     if (what == NULL)
         goto out;
-    r = run_tool(argv, list_path, err_path, what, err);
+    r = run_tool(argv, list_path, err_path, &jail, what, err);
     if (r != 0)
         goto out;
     rc = 0;
@@ -582,7 +652,71 @@ out:
 
 /* -------------------------------------------------------------- intake -- */
 
-int tg_intake_run(const char *submission, const char *scratch, struct tg_intake *in, char **err)
+/* Copies the archive to <scratch>/in.archive, readable by the sandbox user
+ * (the original may sit where it cannot go). Returns the copy's malloc'd
+ * path, or NULL with *err (NULL: no memory). */
+static char *copy_archive(const char *archive, const char *display, const char *scratch, char **err)
+{
+    char *dst = tg_path_join(scratch, "in.archive");
+    if (dst == NULL)
+        return NULL;
+    int in = open(archive, O_RDONLY | O_NONBLOCK | O_CLOEXEC), out = -1;
+    if (in < 0) {
+        *err = tg_asprintf("cannot open %s: %s", display, strerror(errno));
+        goto fail;
+    }
+    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+    if (out < 0 || fchmod(out, 0444) != 0) {
+        *err = tg_asprintf("cannot create %s: %s", dst, strerror(errno));
+        goto fail;
+    }
+    char buf[65536];
+    long long total = 0;
+    for (;;) {
+        ssize_t r = read(in, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            *err = tg_asprintf("cannot read %s: %s", display, strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        total += r;
+        if (total > TG_ARCHIVE_MAX) {
+            *err = tg_asprintf("the archive %s is larger than %lld MiB: not accepted", display,
+                               (long long)TG_ARCHIVE_MAX >> 20);
+            goto fail;
+        }
+        for (ssize_t off = 0; off < r;) {
+            ssize_t w = write(out, buf + off, (size_t)(r - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                *err = tg_asprintf("cannot write %s: %s", dst, strerror(errno));
+                goto fail;
+            }
+            off += w;
+        }
+    }
+    close(in);
+    if (close(out) != 0) {
+        out = -1;
+        *err = tg_asprintf("cannot write %s: %s", dst, strerror(errno));
+        goto fail;
+    }
+    return dst;
+fail:
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    free(dst);
+    return NULL;
+}
+
+int tg_intake_run(const char *submission, const char *scratch, const struct tg_jails *jails, struct tg_intake *in,
+                  char **err)
 {
     memset(in, 0, sizeof *in);
     *err = NULL;
@@ -605,12 +739,10 @@ int tg_intake_run(const char *submission, const char *scratch, struct tg_intake 
         *err = tg_asprintf("the submission %s is not a folder, a .tar.gz/.tgz or a .zip archive", submission);
         return -1;
     }
-    char *abs = realpath(submission, NULL);
-    if (abs == NULL) {
-        *err = tg_asprintf("cannot access the submission %s: %s", submission, strerror(errno));
+    char *abs = copy_archive(submission, submission, scratch, err);
+    if (abs == NULL)
         return -1;
-    }
-    int rc = extract_archive(abs, submission, kind, scratch, err);
+    int rc = extract_archive(abs, submission, kind, scratch, jails, err);
     free(abs);
     if (rc != 0)
         return -1;

@@ -49,6 +49,7 @@ struct options {
     int no_memcheck, memcheck_only;
     int reveal_answers;
     int no_questions;         /* --no-questions: the student kit's make grade */
+    int sandbox;              /* enum tg_sandbox_mode */
     unsigned jobs;
     double timeout;
     char *usage_error;        /* the first problem with the command line */
@@ -91,6 +92,9 @@ static void usage_long(void)
            "  --timeout SECS       time limit of one test (default: 5)\n"
            "  --datadir DIR        the grader's data dir (default: $TTGRADE_DATADIR,\n"
            "                       then data/ next to ttgrade, then %s)\n"
+           "  --sandbox MODE       how the student's code is confined: auto (default:\n"
+           "                       bubblewrap where it works, else rlimits), bwrap (or\n"
+           "                       fail), rlimits (no bubblewrap); also $TTGRADE_SANDBOX\n"
            "  --keep               keep the scratch dir and print its path\n"
            "  -q, --quiet          print only the final Score line\n"
            "  --no-color           no colours (also: $NO_COLOR set, or not a terminal)\n"
@@ -123,11 +127,24 @@ static void set_usage_error(struct options *o, char *msg)
 }
 
 /* 0 to go on, 1 to exit 0 at once (help, version), -1 if out of memory. */
+static int set_sandbox(struct options *o, const char *mode)
+{
+    if (strcmp(mode, "auto") == 0)
+        o->sandbox = TG_SANDBOX_AUTO;
+    else if (strcmp(mode, "bwrap") == 0)
+        o->sandbox = TG_SANDBOX_BWRAP;
+    else if (strcmp(mode, "rlimits") == 0)
+        o->sandbox = TG_SANDBOX_RLIMITS;
+    else
+        return -1;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
            OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
-           OPT_REVEAL, OPT_NO_QUESTIONS };
+           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
@@ -143,6 +160,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"memcheck-only", no_argument, NULL, OPT_MEMCHECK_ONLY},
         {"reveal-answers", no_argument, NULL, OPT_REVEAL},
         {"no-questions", no_argument, NULL, OPT_NO_QUESTIONS},
+        {"sandbox", required_argument, NULL, OPT_SANDBOX},
         {"quiet", no_argument, NULL, 'q'},
         {"no-color", no_argument, NULL, OPT_NOCOLOR},
         {"help", no_argument, NULL, 'h'},
@@ -152,6 +170,9 @@ static int parse_options(int argc, char **argv, struct options *o)
     static const char *const vis[] = {"visible", "hidden", "after_due_date", "after_published"};
     opterr = 0;
     int c;
+    const char *sandbox = getenv("TTGRADE_SANDBOX");
+    if (sandbox != NULL && sandbox[0] != '\0' && set_sandbox(o, sandbox) != 0)
+        set_usage_error(o, tg_asprintf("bad $TTGRADE_SANDBOX '%s' (expected auto, bwrap or rlimits)", sandbox));
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
@@ -205,6 +226,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_MEMCHECK_ONLY: o->memcheck_only = 1; break;
         case OPT_REVEAL: o->reveal_answers = 1; break;
         case OPT_NO_QUESTIONS: o->no_questions = 1; break;
+        case OPT_SANDBOX:
+            if (set_sandbox(o, optarg) != 0)
+                set_usage_error(o, tg_asprintf("bad --sandbox '%s' (expected auto, bwrap or rlimits)", optarg));
+            break;
         case OPT_NOCOLOR: o->no_color = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage_long(); return 1;
@@ -504,13 +529,26 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     memset(&intake, 0, sizeof intake);
     int rc = -1;
     *err = NULL;
+    struct tg_jails jails;
+    memset(&jails, 0, sizeof jails);
     *scratch = tg_scratch_create(err);
     if (*scratch == NULL)
         return -1;
     res->cc_version = tg_cc_version(g->cc, *scratch);
 
     double t0 = tg_now();
-    if (tg_intake_run(submission, *scratch, &intake, err) != 0)
+    char *probe = tg_path_join(*scratch, "out");
+    if (probe == NULL)
+        goto out;
+    if (tg_sandbox_init((enum tg_sandbox_mode)o->sandbox, probe, g->datadir, err) != 0) {
+        free(probe);
+        goto out;
+    }
+    free(probe);
+    res->sandbox = tg_sandbox_layers();
+    if (tg_jails_init(&jails, *scratch, g->datadir, err) != 0)
+        goto out;
+    if (tg_intake_run(submission, *scratch, &jails, &intake, err) != 0)
         goto out;
     res->t_intake = tg_now() - t0;
     for (size_t i = 0; i < res->n_labs; i++) {
@@ -531,6 +569,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.timeout = o->timeout;
     setup.envp = g->env;
     setup.skip_tests = o->memcheck_only;
+    setup.jails = &jails;
     rc = tg_grade(&setup, &g->rubric, &intake, res, err);
     if (rc == 0)
         rc = tg_memcheck_run(&g->mc, &setup, &intake, res, err);
@@ -543,6 +582,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
 out:
     tg_intake_free(&intake);
+    tg_jails_free(&jails);
     return rc;
 }
 

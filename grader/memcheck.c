@@ -936,6 +936,7 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     j->ld_task.argv = j->ld.v;
     j->ld_task.envp = environ;
     j->ld_task.cwd = s->scratch;
+    j->ld_task.confine = &s->jails->ld;
     j->ld_task.out_path = j->ld_log;
     j->ld_task.limit = TG_MEM_LINK_SECONDS;
     return 0;
@@ -973,6 +974,7 @@ static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *
     j->vg_task.argv = j->vg.v;
     j->vg_task.envp = envp;
     j->vg_task.cwd = s->scratch;
+    j->vg_task.confine = &s->jails->run;
     j->vg_task.out_path = j->log;
     j->vg_task.limit = (double)n * (2 * s->timeout + 6) + TG_MEM_SLACK_SECONDS;
     j->vg_task.watch[0] = j->xml;

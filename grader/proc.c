@@ -11,6 +11,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,296 @@
 
 /* The longest the pool sleeps between checks of the interrupt flag. */
 #define TG_POLL_SECONDS 0.1
+
+/* --------------------------------------------------------- sandbox -- */
+
+/* How confined tasks run; set once by tg_sandbox_init. */
+static struct {
+    int inited;
+    int bwrap;             /* 1: inside bubblewrap */
+    char *bwrap_path;      /* absolute */
+    char **sys;            /* bwrap words that lay out the system dirs, NULL-terminated */
+    size_t n_sys;
+    int drop;              /* 1: drop to uid/gid before exec (we are root) */
+    uid_t uid;
+    gid_t gid;
+    char *layers;          /* for reports */
+} sb;
+
+static void sys_free(void)
+{
+    for (size_t i = 0; sb.sys != NULL && i < sb.n_sys; i++)
+        free(sb.sys[i]);
+    free(sb.sys);
+    sb.sys = NULL;
+    sb.n_sys = 0;
+}
+
+static int sys_add(const char *w)
+{
+    char **v = realloc(sb.sys, (sb.n_sys + 2) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    sb.sys = v;
+    if ((v[sb.n_sys] = tg_strdup(w)) == NULL)
+        return -1;
+    v[++sb.n_sys] = NULL;
+    return 0;
+}
+
+/* The words that show the system's own dirs read-only inside the sandbox:
+ * /usr, and /lib, /lib64, /bin ... as the symlinks or dirs they are here,
+ * plus the few files of /etc that the loader and the compiler read. */
+static int sys_layout(void)
+{
+    static const char *const dirs[] = {"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin"};
+    static const char *const etc[] = {"/etc/ld.so.cache", "/etc/alternatives"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        struct stat st;
+        if (lstat(dirs[i], &st) != 0)
+            continue;
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = readlink(dirs[i], target, sizeof target - 1);
+            if (n <= 0)
+                continue;
+            target[n] = '\0';
+            if (sys_add("--symlink") || sys_add(target) || sys_add(dirs[i]))
+                return -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (sys_add("--ro-bind") || sys_add(dirs[i]) || sys_add(dirs[i]))
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < sizeof etc / sizeof etc[0]; i++)
+        if (sys_add("--ro-bind-try") || sys_add(etc[i]) || sys_add(etc[i]))
+            return -1;
+    return 0;
+}
+
+/* The argv that runs t inside bubblewrap (its strings are borrowed), or
+ * NULL on no memory. */
+static char **confine_argv(const struct tg_task *t)
+{
+    size_t n_argv = 0;
+    while (t->argv[n_argv] != NULL)
+        n_argv++;
+    size_t cap = 16 + sb.n_sys + 3 * 7 + n_argv;
+    char **v = calloc(cap, sizeof *v), **w = v;
+    if (v == NULL)
+        return NULL;
+    /* No network, IPC, UTS or PID sharing; killed with the pool's child; a
+     * session of its own (no TIOCSTI into our terminal). */
+    static const char *const head[] = {"--unshare-all", "--die-with-parent", "--new-session"};
+    *w++ = sb.bwrap_path;
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        *w++ = (char *)head[i];
+    for (size_t i = 0; i < sb.n_sys; i++)
+        *w++ = sb.sys[i];
+    *w++ = "--proc";
+    *w++ = "/proc";
+    *w++ = "--dev";
+    *w++ = "/dev";
+    *w++ = "--tmpfs";
+    *w++ = "/tmp";
+    const struct tg_confine *c = t->confine;
+    for (size_t i = 0; i < sizeof c->ro / sizeof c->ro[0] && c->ro[i] != NULL; i++) {
+        *w++ = "--ro-bind";
+        *w++ = (char *)c->ro[i];
+        *w++ = (char *)c->ro[i];
+    }
+    for (size_t i = 0; i < sizeof c->rw / sizeof c->rw[0] && c->rw[i] != NULL; i++) {
+        *w++ = "--bind";
+        *w++ = (char *)c->rw[i];
+        *w++ = (char *)c->rw[i];
+    }
+    if (t->cwd != NULL) {
+        *w++ = "--chdir";
+        *w++ = (char *)t->cwd;
+    }
+    *w++ = "--";
+    for (size_t i = 0; i < n_argv; i++)
+        *w++ = t->argv[i];
+    *w = NULL;
+    return v;
+}
+
+/* In the child, before execve: the limits of a confined task, then the
+ * unprivileged user. Only async-signal-safe calls. 0 or -1 (errno). */
+static int confine_child(const struct tg_task *t)
+{
+    struct rlimit rl;
+    /* CPU seconds: the wall limit, rounded up, and a second of grace before
+     * the hard limit's SIGKILL (SIGXCPU at the soft one can be ignored). */
+    rlim_t cpu = t->limit > 0 ? (rlim_t)t->limit + 1 : 60;
+    rl.rlim_cur = cpu + 1;
+    rl.rlim_max = cpu + 2;
+    if (setrlimit(RLIMIT_CPU, &rl) != 0)
+        return -1;
+    rl.rlim_cur = rl.rlim_max = (rlim_t)(t->confine->mem_bytes ? t->confine->mem_bytes : TG_SANDBOX_MEM_DEFAULT);
+    if (setrlimit(RLIMIT_AS, &rl) != 0)
+        return -1;
+    rl.rlim_cur = rl.rlim_max = TG_SANDBOX_NPROC;
+    if (setrlimit(RLIMIT_NPROC, &rl) != 0)
+        return -1;
+    /* Open files: the soft limit only (Valgrind, when ttgrade itself runs
+     * under it, refuses any change to the hard one). */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > TG_SANDBOX_NOFILE)) {
+        rl.rlim_cur = TG_SANDBOX_NOFILE;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            return -1;
+    }
+    rl.rlim_cur = rl.rlim_max = (rlim_t)TG_CHILD_FSIZE_MAX;
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return -1;
+    if (sb.drop) {
+        /* Root's processes are exempt from RLIMIT_NPROC, and may write
+         * anywhere: the program runs as the sandbox user instead. */
+        if (setgroups(0, NULL) != 0 || setgid(sb.gid) != 0 || setuid(sb.uid) != 0)
+            return -1;
+        if (setuid(0) == 0) { /* must not be able to come back */
+            errno = EPERM;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int tg_sandbox_drops_user(void)
+{
+    return sb.drop;
+}
+
+int tg_sandbox_give(const char *path)
+{
+    if (!sb.drop)
+        return 0;
+    return lchown(path, sb.uid, sb.gid);
+}
+
+const char *tg_sandbox_layers(void)
+{
+    return sb.layers != NULL ? sb.layers : "process-group kill, subreaper, core dumps off, files 16 MiB";
+}
+
+void tg_sandbox_close(void)
+{
+    sys_free();
+    free(sb.bwrap_path);
+    free(sb.layers);
+    memset(&sb, 0, sizeof sb);
+}
+
+/* Starts a probe (in bubblewrap if sb.bwrap) in probe_dir, that must be able
+ * to read read_dir: 0 if it ran, -1 with *why. */
+static int sandbox_probe(const char *probe_dir, const char *read_dir, char **why)
+{
+    char *truth = tg_find_program("test");
+    if (truth == NULL) {
+        *why = tg_strdup("no 'test' program to probe with");
+        return -1;
+    }
+    /* Absolute paths: the working dir is entered before the user drops. */
+    char *argv[] = {truth, "-r", (char *)(read_dir ? read_dir : probe_dir), "-a", "-w", (char *)probe_dir, NULL};
+    char *envp[] = {NULL};
+    struct tg_confine c;
+    memset(&c, 0, sizeof c);
+    c.rw[0] = probe_dir;
+    c.ro[0] = read_dir;
+    struct tg_task t;
+    memset(&t, 0, sizeof t);
+    t.argv = argv;
+    t.envp = envp;
+    t.cwd = probe_dir;
+    t.limit = 10;
+    t.confine = &c;
+    int rc = -1;
+    if (tg_run_tasks(&t, 1, 1) != 0)
+        *why = tg_strdup("interrupted");
+    else if (tg_task_ok(&t))
+        rc = 0;
+    else {
+        char *how = tg_task_outcome(&t);
+        *why = tg_asprintf("a probe sandbox %s", how ? how : "failed");
+        free(how);
+    }
+    free(truth);
+    return rc;
+}
+
+int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char *read_dir, char **err)
+{
+    *err = NULL;
+    if (sb.inited)
+        return 0;
+    memset(&sb, 0, sizeof sb);
+    if (geteuid() == 0) {
+        struct passwd *pw = getpwnam("nobody");
+        sb.uid = pw ? pw->pw_uid : 65534;
+        sb.gid = pw ? pw->pw_gid : 65534;
+        sb.drop = 1;
+        if (tg_sandbox_give(probe_dir) != 0) {
+            *err = tg_asprintf("cannot hand %s to the sandbox user: %s", probe_dir, strerror(errno));
+            memset(&sb, 0, sizeof sb);
+            return -1;
+        }
+    }
+    char *why = NULL;
+    if (mode != TG_SANDBOX_RLIMITS) {
+        const char *env = getenv("TTGRADE_BWRAP");
+        if (env != NULL && env[0] == '\0')
+            why = tg_strdup("$TTGRADE_BWRAP is empty");
+        else if ((sb.bwrap_path = tg_find_program(env ? env : "bwrap")) == NULL)
+            why = tg_asprintf("%s not found (Debian package bubblewrap)", env ? env : "bwrap");
+        else if (sys_layout() != 0)
+            goto oom;
+        else {
+            sb.bwrap = 1; /* for the probe */
+            if (sandbox_probe(probe_dir, read_dir, &why) != 0)
+                sb.bwrap = 0;
+        }
+        if (!sb.bwrap && why == NULL)
+            goto oom;
+        if (!sb.bwrap && mode == TG_SANDBOX_BWRAP) {
+            *err = tg_asprintf("--sandbox bwrap: bubblewrap cannot run here: %s", why);
+            free(why);
+            tg_sandbox_close();
+            return -1;
+        }
+    }
+    char *why_user = NULL;
+    if (!sb.bwrap && sb.drop && sandbox_probe(probe_dir, read_dir, &why_user) != 0) {
+        sb.drop = 0;
+        if (why_user == NULL)
+            goto oom;
+    }
+    struct tg_buf b = TG_BUF_INIT;
+    if (why_user != NULL)
+        tg_buf_printf(&b, "no bubblewrap and as root: user %lu cannot reach the scratch dir or the data dir "
+                      "(make $TMPDIR and the data dir passable by others), ", (unsigned long)sb.uid);
+    else if (sb.bwrap)
+        tg_buf_printf(&b, "bubblewrap (no network, read-only system, private /tmp, PID namespace), ");
+    else if (mode == TG_SANDBOX_RLIMITS)
+        tg_buf_printf(&b, "no bubblewrap (--sandbox rlimits), ");
+    else
+        tg_buf_printf(&b, "no bubblewrap (%s), ", why);
+    if (sb.drop)
+        tg_buf_printf(&b, "user %lu, ", (unsigned long)sb.uid);
+    free(why_user);
+    tg_buf_printf(&b, "rlimits (CPU, memory %llu GiB, %d processes, files %ld MiB), "
+                  "process-group kill, subreaper",
+                  TG_SANDBOX_MEM_DEFAULT >> 30, TG_SANDBOX_NPROC, TG_CHILD_FSIZE_MAX >> 20);
+    free(why);
+    why = NULL;
+    if ((sb.layers = tg_buf_take(&b)) == NULL)
+        goto oom;
+    sb.inited = 1;
+    return 0;
+oom:
+    free(why);
+    tg_sandbox_close();
+    return -1;
+}
 
 static volatile sig_atomic_t got_signal;
 
@@ -99,10 +392,16 @@ static void task_spawn(struct tg_task *t)
         t->spawn_errno = errno;
         goto fail;
     }
+    char **bw = NULL;
+    if (t->confine != NULL && sb.bwrap && (bw = confine_argv(t)) == NULL) {
+        t->spawn_errno = ENOMEM;
+        goto fail;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t->t0);
     pid_t pid = fork();
     if (pid < 0) {
         t->spawn_errno = errno;
+        free(bw);
         goto fail;
     }
     if (pid == 0) {
@@ -122,10 +421,15 @@ static void task_spawn(struct tg_task *t)
             rl.rlim_cur = (rlim_t)TG_CHILD_FSIZE_MAX;
             setrlimit(RLIMIT_FSIZE, &rl);
         }
+        if (t->confine != NULL && confine_child(t) != 0)
+            goto child_fail;
         signal(SIGPIPE, SIG_DFL);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        execve(t->argv[0], t->argv, t->envp);
+        if (bw != NULL)
+            execve(bw[0], bw, t->envp);
+        else
+            execve(t->argv[0], t->argv, t->envp);
     child_fail:
         err = errno;
         if (write(pfd[1], &err, sizeof err) < 0)
@@ -134,6 +438,7 @@ static void task_spawn(struct tg_task *t)
     }
     /* Both sides set the group, so kill(-pid) works whoever runs first. */
     setpgid(pid, pid);
+    free(bw);
     close(pfd[1]);
     pfd[1] = -1;
     int child_err = 0;
@@ -222,6 +527,11 @@ static size_t reap_finished(struct tg_task *tasks, size_t n)
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
         if (t != NULL) {
+            /* bubblewrap passes on a death by signal N as exit status
+             * 128 + N: give it back its own meaning. */
+            if (t->confine != NULL && sb.bwrap && WIFEXITED(st) && WEXITSTATUS(st) > 128 &&
+                WEXITSTATUS(st) < 128 + 65)
+                st = WEXITSTATUS(st) - 128;
             t->status = st;
             t->elapsed = task_age(t, tg_now());
             t->done = 1;

@@ -13,6 +13,29 @@
  * prints in a loop dies with SIGXFSZ instead of filling the disk. */
 #define TG_CHILD_FSIZE_MAX (16L * 1024 * 1024)
 
+/* How a task that touches untrusted input (the student's code, an archive
+ * from a submission) is confined; see tg_sandbox_init. The paths are bound at
+ * the same place inside the sandbox; everything else of the file system is
+ * invisible there but for the system's own read-only dirs (/usr and friends),
+ * a private /tmp, /proc and /dev. */
+struct tg_confine {
+    const char *ro[4];            /* read-only binds (NULL-padded) */
+    const char *rw[3];            /* read-write binds (NULL-padded) */
+    unsigned long long mem_bytes; /* RLIMIT_AS of each process; 0: TG_SANDBOX_MEM_DEFAULT */
+};
+
+/* Resource limits of every confined process (any sandbox mode). */
+#define TG_SANDBOX_MEM_DEFAULT (4ULL << 30)  /* address space: 4 GiB, Valgrind included */
+#define TG_SANDBOX_NPROC 128                 /* processes and threads of the sandbox user */
+#define TG_SANDBOX_NOFILE 256                /* open files */
+
+/* What confinement is possible, chosen once by tg_sandbox_init. */
+enum tg_sandbox_mode {
+    TG_SANDBOX_AUTO,    /* bubblewrap if it works here, else rlimits only */
+    TG_SANDBOX_BWRAP,   /* bubblewrap or an error */
+    TG_SANDBOX_RLIMITS, /* rlimits (and, as root, an unprivileged user) only */
+};
+
 /* One program to run. The caller fills the "in" fields; tg_run_tasks fills the
  * "out" fields. */
 struct tg_task {
@@ -25,6 +48,7 @@ struct tg_task {
     double limit;          /* wall-clock limit in seconds; the group is SIGKILLed past it */
     const char *watch[2];  /* files whose growth shows progress (may be NULL) ... */
     double idle_limit;     /* ... and the group is SIGKILLed after this long without any; 0: off */
+    const struct tg_confine *confine; /* NULL: a trusted program, run as it is */
 
     /* out */
     int started;           /* 1 if the program was started */
@@ -48,6 +72,33 @@ struct tg_task {
  * running group has been killed and reaped, and the tasks not yet started
  * have started == 0 and spawn_errno == EINTR. */
 int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs);
+
+/* Chooses how confined tasks run, once, before the first one: with `mode`
+ * AUTO, bubblewrap (bwrap on $PATH, or $TTGRADE_BWRAP; empty: none) if a
+ * probe sandbox starts here, with probe_dir bound read-write and as its
+ * working dir and read_dir (may be NULL) bound read-only, else rlimits only.
+ * When not even that probe runs as the sandbox user (it cannot reach the
+ * dirs), the user is not dropped, and the layers say so. As root, confined programs
+ * also drop to an unprivileged user (nobody), so that RLIMIT_NPROC holds.
+ * Returns 0, or -1 with *err (malloc'd) when BWRAP was asked for and cannot
+ * work, or on no memory (*err NULL). */
+int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char *read_dir, char **err);
+
+/* The layers in force, one line for reports: e.g. "bubblewrap (no network,
+ * read-only system, private /tmp, PID namespace), user nobody, rlimits (CPU,
+ * memory 4 GiB, 128 processes, files 16 MiB), process-group kill, subreaper".
+ * Never NULL. */
+const char *tg_sandbox_layers(void);
+
+/* 1 if confined programs run as another user than the grader. */
+int tg_sandbox_drops_user(void);
+
+/* Hands `path` (a dir or file the grader made) to the sandbox user, so that a
+ * confined program may write it. No-op when not dropping the user. 0 or -1. */
+int tg_sandbox_give(const char *path);
+
+/* Frees what tg_sandbox_init took. */
+void tg_sandbox_close(void);
 
 /* 1 once the grader has received SIGINT, SIGTERM or SIGHUP. */
 int tg_interrupted(void);

@@ -129,6 +129,8 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
     if (note != NULL && note[0] != '\0')
         printf("%s", note);
     free(note);
+    if (!o->quiet && res->sandbox != NULL)
+        printf("sandbox: %s\n", res->sandbox);
     printf("Score: %g/%g\n", res->score, res->max_score);
     fflush(stdout);
 }
@@ -274,6 +276,8 @@ static char *summary_text(const struct tg_result *res)
     else if (note[0] != '\0')
         tg_buf_printf(&b, "\n%.*s", (int)strlen(note) - 1, note);
     free(note);
+    if (res->sandbox != NULL)
+        tg_buf_printf(&b, "\nSandbox: %s", res->sandbox);
     return tg_buf_take(&b);
 }
 
@@ -353,6 +357,7 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         add_num(env, "jobs", res->jobs, &bad);
         add_num(env, "timeout", res->timeout, &bad);
         add_str(env, "datadir", res->datadir, &bad);
+        add_str(env, "sandbox", res->sandbox, &bad);
     }
     cJSON *tm = add_obj(root, "timings", &bad);
     if (tm != NULL) {
@@ -570,7 +575,14 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
         tg_buf_puts(&b, "      <property");
         xml_attr(&b, "name", "status");
         xml_attr(&b, "value", res->error ? "error" : lab_status_names[lr->status]);
-        tg_buf_puts(&b, "/>\n    </properties>\n");
+        tg_buf_puts(&b, "/>\n");
+        if (res->sandbox != NULL) {
+            tg_buf_puts(&b, "      <property");
+            xml_attr(&b, "name", "sandbox");
+            xml_attr(&b, "value", res->sandbox);
+            tg_buf_puts(&b, "/>\n");
+        }
+        tg_buf_puts(&b, "    </properties>\n");
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];
             char title[200];

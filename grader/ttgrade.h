@@ -12,6 +12,7 @@
 #define TG_TTGRADE_H
 
 #include <stddef.h>
+#include "proc.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -116,6 +117,7 @@ struct tg_result {
     /* environment, for our JSON report */
     const char *cc;           /* the compiler's path */
     char *cc_version;         /* the first line of `cc --version`, or NULL */
+    const char *sandbox;      /* the confinement layers in force (proc.h), or NULL: none yet */
     char *criterion;          /* "Criterion v2.4.1" from a test report, or NULL */
     const char *datadir;
     unsigned jobs;
@@ -159,17 +161,36 @@ struct tg_intake {
     char *answers_why;
 };
 
+struct tg_jails;
+
 /* Takes the lab files out of `submission` (a directory, .tar.gz/.tgz or .zip,
  * files at its top level or under student/). Never runs anything from it.
  * Returns 0, or -1 with *err a malloc'd reason ("no such submission: foo";
  * NULL if only memory ran out). */
-int tg_intake_run(const char *submission, const char *scratch, struct tg_intake *in, char **err);
+int tg_intake_run(const char *submission, const char *scratch, const struct tg_jails *jails, struct tg_intake *in,
+                  char **err);
 void tg_intake_free(struct tg_intake *in);
 
 /* Makes a private scratch dir (mkdtemp under $TMPDIR or /tmp) with its
  * subdirectories src, obj, bin, out, in. Returns the malloc'd path or NULL
  * with *err set. */
 char *tg_scratch_create(char **err);
+
+/* What each kind of step that handles student input may see in the sandbox
+ * (proc.h): paths inside one scratch dir, and the data dir. */
+struct tg_jails {
+    char *src, *obj, *bin, *out, *in, *inc;  /* owned paths */
+    struct tg_confine cc;      /* compile: reads src and the headers, writes obj */
+    struct tg_confine ld;      /* link: reads obj and the data dir, writes bin */
+    struct tg_confine run;     /* run a test program or memory driver: reads bin, writes out */
+    struct tg_confine unpack;  /* tar/unzip: reads the archive's copy, writes in */
+};
+
+/* Fills j for `scratch` (and datadir); after tg_sandbox_init, hands the dirs
+ * the confined steps write to the sandbox user. 0, or -1 (*err set, or NULL
+ * on no memory). */
+int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, char **err);
+void tg_jails_free(struct tg_jails *j);
 
 /* Removes the scratch dir recursively (without following symlinks).
  * Returns 0 or -1. */
@@ -188,6 +209,7 @@ struct tg_setup {
     double timeout;             /* per test, seconds */
     char **envp;                /* the environment test programs get (without the pass file) */
     int skip_tests;             /* compile only: the hidden tests are not linked or run */
+    const struct tg_jails *jails; /* the sandbox of each step */
 };
 
 /* Compiles, links and runs the selected labs (res->labs[i].lab, i < n_labs)

@@ -26,10 +26,10 @@ if grep -q '@[A-Z_]*@' "$root/source/setup.sh" "$root/source/run_autograder"; th
 else
     ok "every @SETTING@ of the scripts was filled in"
 fi
-if grep -qE 'bwrap|bubblewrap' "$root/source/setup.sh" "$root/source/run_autograder"; then
-    not_ok "the bundle's scripts do not use bubblewrap"
+if grep -qE -- '--sandbox|TTGRADE_SANDBOX' "$root/source/run_autograder"; then
+    not_ok "run_autograder leaves the sandbox to ttgrade's default (bubblewrap where it can start, else rlimits)"
 else
-    ok "the bundle's scripts do not use bubblewrap"
+    ok "run_autograder leaves the sandbox to ttgrade's default (bubblewrap where it can start, else rlimits)"
 fi
 
 # No run_autograder of a bundle whose setup failed may leave Gradescope

@@ -20,4 +20,7 @@ done_testing() { echo "1..$tap_n"; exit 0; }
 
 # A scratch directory removed on exit.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ttlab-test.XXXXXX") || exit 99
+# Passable (not listable) by others, as /tmp is: ttgrade's scratch dirs made
+# in here must be reachable by its sandbox user (nobody, when run as root).
+chmod 711 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
