@@ -101,10 +101,12 @@ typedef struct af_fixture {
     tt_module *layers[3];        /* for tt_sequential_new */
     tt_tensor *y;                /* the result of the call under test */
     tt_module *made;             /* the module the call under test made */
+    tt_summary *s;               /* the summary the call under test made */
 } af_fixture;
 
 static void af_teardown(af_fixture *f)
 {
+    tt_summary_free(f->s);
     tt_tensor_free(f->y);
     tt_module_free(f->made);
     tt_module_free(f->m);
@@ -319,6 +321,35 @@ Test(alloc_fail, sequential_forward_and_add)
     sweep("Sequential(Linear, ReLU, Linear) forward", setup_sequential_forward, call_forward);
     sweep("Sequential() forward", setup_sequential_empty, call_forward);
     sweep("tt_sequential_add", setup_sequential_add, call_sequential_add);
+}
+
+/* The summary (support code) over a model of the students' layers: every
+ * allocation failure is an error that frees all, and on success the Linear
+ * layers' FLOPs (the flops hook in linear.c, with and without a bias) are
+ * the handout's 2 * rows * in * out (+ rows * out for the bias). */
+static void setup_summary(af_fixture *f)
+{
+    f->layers[0] = af_linear(f, 3, 4);
+    f->layers[1] = af_module(tt_relu_new(), "tt_relu_new");
+    f->layers[2] = af_module(tt_linear_new(4, 2, false, &f->rng), "tt_linear_new");
+    f->m = af_module(tt_sequential_new(f->layers, 3), "tt_sequential_new");
+    f->layers[0] = f->layers[1] = f->layers[2] = NULL;
+}
+static int call_summary(af_fixture *f)
+{
+    f->s = tt_module_summary(f->m, 2, (size_t[]){5, 3});
+    if (f->s == NULL)
+        return 0;
+    cr_assert_eq(f->s->n_rows, 3, "summary of Sequential(Linear, ReLU, Linear): %zu rows, expected 3", f->s->n_rows);
+    cr_assert_eq(f->s->rows[0].flops, 2u * 5 * 3 * 4 + 5 * 4, "Linear(3, 4) on (5, 3): %llu FLOPs, expected %u",
+                 (unsigned long long)f->s->rows[0].flops, 2u * 5 * 3 * 4 + 5 * 4);
+    cr_assert_eq(f->s->rows[2].flops, 2u * 5 * 4 * 2, "Linear(4, 2, no bias) on (5, 4): %llu FLOPs, expected %u",
+                 (unsigned long long)f->s->rows[2].flops, 2u * 5 * 4 * 2);
+    return 1;
+}
+Test(alloc_fail, summary)
+{
+    sweep("tt_module_summary(Sequential(Linear, ReLU, Linear), (5, 3))", setup_summary, call_summary);
 }
 
 /* Lab 5 ------------------------------------------------------------------ */
