@@ -346,14 +346,23 @@ static int take_answers(int dfd, struct tg_intake *in)
     return 0;
 }
 
-static int take_files(const char *root, const char *scratch, struct tg_intake *in, char **err)
+/* Takes the files from the folder root (`display` names the submission in
+ * messages). A submission with nothing named like a lab file or answers.txt,
+ * where they are looked for, is an error: there is nothing to grade. */
+static int take_files(const char *root, const char *display, const char *scratch, struct tg_intake *in, char **err)
 {
     int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
-        *err = tg_asprintf("cannot open the submission folder %s: %s", root, strerror(errno));
+        *err = tg_asprintf("cannot open the submission folder %s: %s", display, strerror(errno));
         return -1;
     }
     dfd = find_lab_dir(dfd, 0);
+    if (!has_lab_file(dfd)) {
+        close(dfd);
+        *err = tg_asprintf("the submission %s holds no lab file (matmul.c, module.c, linear.c, sequential.c, "
+                           "flatten.c) and no %s, at its top level or under student/", display, TG_ANSWERS_NAME);
+        return -1;
+    }
     int rc = 0;
     for (int lab = 0; lab < TG_N_LABS && rc == 0; lab++) {
         char name[64];
@@ -580,6 +589,41 @@ out:
     return rc;
 }
 
+/* The first symbolic link that extraction left under dir and that points
+ * outside the archive (an absolute target or a ".." component), as a
+ * malloc'd "member -> target" (sanitised), or NULL if there is none. The lab
+ * files are never read through a link anyway; this turns such an archive into
+ * a clear error. */
+static char *outside_link;
+static size_t outside_skip;
+
+static int outside_link_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_SL && flag != FTW_SLN)
+        return 0;
+    char target[4096];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return 0;
+    target[n] = '\0';
+    if (member_unsafe(target) == NULL)
+        return 0;
+    char *both = tg_asprintf("%s -> %s", path + outside_skip, target);
+    outside_link = both ? tg_sanitize(both, strlen(both), 300) : NULL;
+    free(both);
+    return 1;
+}
+
+static char *find_outside_link(const char *dir)
+{
+    outside_link = NULL;
+    outside_skip = strlen(dir) + 1;
+    nftw(dir, outside_link_cb, 16, FTW_PHYS);
+    return outside_link;
+}
+
 /* -------------------------------------------------------------- intake -- */
 
 int tg_intake_run(const char *submission, const char *scratch, struct tg_intake *in, char **err)
@@ -595,7 +639,7 @@ int tg_intake_run(const char *submission, const char *scratch, struct tg_intake 
         return -1;
     }
     if (S_ISDIR(st.st_mode))
-        return take_files(submission, scratch, in, err);
+        return take_files(submission, submission, scratch, in, err);
     if (!S_ISREG(st.st_mode)) {
         *err = tg_asprintf("the submission %s is neither a folder nor an archive", submission);
         return -1;
@@ -617,7 +661,15 @@ int tg_intake_run(const char *submission, const char *scratch, struct tg_intake 
     char *indir = tg_path_join(scratch, "in");
     if (indir == NULL)
         return -1;
-    rc = take_files(indir, scratch, in, err);
+    char *link = find_outside_link(indir);
+    if (link != NULL) {
+        *err = tg_asprintf("the archive %s is refused: member \"%s\" is a link that points outside it", submission,
+                           link);
+        free(link);
+        free(indir);
+        return -1;
+    }
+    rc = take_files(indir, submission, scratch, in, err);
     free(indir);
     return rc;
 }
