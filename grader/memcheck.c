@@ -934,7 +934,7 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     if (j->ld.failed)
         return -1;
     j->ld_task.argv = j->ld.v;
-    j->ld_task.envp = environ;
+    j->ld_task.envp = s->envp;
     j->ld_task.cwd = s->scratch;
     j->ld_task.out_path = j->ld_log;
     j->ld_task.limit = TG_MEM_LINK_SECONDS;

@@ -186,7 +186,9 @@ struct tg_setup {
     const char *scratch;        /* absolute */
     unsigned jobs;
     double timeout;             /* per test, seconds */
-    char **envp;                /* the environment test programs get (without the pass file) */
+    double build_limit;         /* compile and link one lab, seconds (0: the default, 30) */
+    char **envp;                /* the environment of every program run on the submission: ours
+                                 * without the pass file, with TMPDIR inside the scratch dir */
     int skip_tests;             /* compile only: the hidden tests are not linked or run */
 };
 
