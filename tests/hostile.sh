@@ -15,7 +15,7 @@ if [ "${1-}" = --one ]; then
     mkdir -p "$tmp"
     t0=$(date +%s.%N)
     # The marker reaches every process ttgrade starts (their environment is ours).
-    env TMPDIR="$tmp" TTLAB_HOSTILE_RUN="$HOSTILE_MARK-$c" timeout -s KILL $((${bound:-60} + 30)) \
+    env TMPDIR="$tmp" TTLAB_HOSTILE_RUN="$HOSTILE_MARK-$c." timeout -s KILL $((${bound:-60} + 30)) \
         "$HOSTILE_TTGRADE" --timeout 2 $opts --json "$res.json" --junit "$res.xml" --gradescope "$res.gs.json" \
         "$HOSTILE_SCRATCH/sub/$c" > "$res.out" 2>&1
     echo $? > "$res.status"
@@ -24,7 +24,7 @@ if [ "${1-}" = --one ]; then
     date +%s > "$res.end"
     # Left behind: a process with the marker in its environment, the scratch
     # path in its command line, or its working directory in the scratch dir.
-    printf 'TTLAB_HOSTILE_RUN=%s-%s\n' "$HOSTILE_MARK" "$c" > "$res.pat"
+    printf 'TTLAB_HOSTILE_RUN=%s-%s.\n' "$HOSTILE_MARK" "$c" > "$res.pat" # the '.' ends it: empty vs empty-file
     printf '%s/\n' "$tmp" > "$res.pat2"
     { grep -l -a -F -f "$res.pat" /proc/[0-9]*/environ
       grep -l -a -F -f "$res.pat2" /proc/[0-9]*/cmdline
