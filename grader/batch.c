@@ -33,6 +33,7 @@
 
 #include "batch.h"
 #include "proc.h"
+#include "questions.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -846,7 +847,8 @@ out:
     return rc;
 }
 
-/* Before any submission: grades an empty folder with the same options. A
+/* Before any submission: grades a folder holding only an empty answers.txt
+ * (a folder with no file at all is an error of its own) with the same options. A
  * ttgrade that cannot grade that (a bad data dir or rubric, a bad option
  * after "--") would fail every student for a reason none of them caused, and
  * those rows would be recorded as done: so the batch stops instead. Returns
@@ -865,7 +867,10 @@ static int preflight(struct batch *b, char **err)
         return -1;
     }
     char *empty = tg_path_join(dir, "empty");
-    if (empty == NULL || mkdir(empty, 0755) != 0 || sub_init(&s, "empty", empty) != 0)
+    char *answers = empty ? tg_path_join(empty, TG_ANSWERS_NAME) : NULL;
+    int fd = answers && mkdir(empty, 0755) == 0 ? open(answers, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
+    free(answers);
+    if (fd < 0 || close(fd) != 0 || sub_init(&s, "empty", empty) != 0)
         goto out;
     char *spawn_err = NULL;
     int r = spawn(b, &s, &spawn_err);

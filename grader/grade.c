@@ -651,11 +651,11 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     if (j->srcdir == NULL)
         return -1;
     j->cc_task.argv = j->cc.v;
-    j->cc_task.envp = environ;
+    j->cc_task.envp = s->envp; /* TMPDIR in the scratch dir: a killed compiler's temp files go with it */
     j->cc_task.cwd = j->srcdir;
     j->cc_task.confine = &s->jails->cc;
     j->cc_task.out_path = j->cc_log;
-    j->cc_task.limit = TG_BUILD_SECONDS;
+    j->cc_task.limit = s->build_limit > 0 ? s->build_limit : TG_BUILD_SECONDS;
     return 0;
 }
 
@@ -701,11 +701,11 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     if (j->ld.failed)
         return -1;
     j->ld_task.argv = j->ld.v;
-    j->ld_task.envp = environ;
+    j->ld_task.envp = s->envp;
     j->ld_task.cwd = s->scratch;
     j->ld_task.confine = &s->jails->ld;
     j->ld_task.out_path = j->ld_log;
-    j->ld_task.limit = TG_BUILD_SECONDS;
+    j->ld_task.limit = s->build_limit > 0 ? s->build_limit : TG_BUILD_SECONDS;
     return 0;
 }
 

@@ -41,7 +41,7 @@ extern char **environ;
 
 char *tg_scratch_create(char **err)
 {
-    static const char *const subdirs[] = {"src", "obj", "bin", "out", "in"};
+    static const char *const subdirs[] = {"src", "obj", "bin", "out", "in", "tmp"};
     const char *base = getenv("TMPDIR");
     if (base == NULL || base[0] == '\0')
         base = "/tmp";
@@ -94,12 +94,13 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
     j->bin = tg_path_join(scratch, "bin");
     j->out = tg_path_join(scratch, "out");
     j->in = tg_path_join(scratch, "in");
+    j->tmp = tg_path_join(scratch, "tmp");
     j->inc = datadir ? tg_path_join(datadir, "include") : NULL;
-    if (!j->src || !j->obj || !j->bin || !j->out || !j->in || (datadir && !j->inc)) {
+    if (!j->src || !j->obj || !j->bin || !j->out || !j->in || !j->tmp || (datadir && !j->inc)) {
         tg_jails_free(j);
         return -1;
     }
-    const char *give[] = {j->obj, j->bin, j->out, j->in};
+    const char *give[] = {j->obj, j->bin, j->out, j->in, j->tmp};
     for (size_t i = 0; i < sizeof give / sizeof give[0]; i++) {
         if (tg_sandbox_give(give[i]) != 0) {
             *err = tg_asprintf("cannot hand %s to the sandbox user: %s", give[i], strerror(errno));
@@ -110,14 +111,18 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
     j->cc.ro[0] = j->src;
     j->cc.ro[1] = j->inc;
     j->cc.rw[0] = j->obj;
+    j->cc.rw[1] = j->tmp;
     j->cc.mem_bytes = 2ULL << 30;
     j->ld.ro[0] = j->obj;
     j->ld.ro[1] = datadir;
     j->ld.rw[0] = j->bin;
+    j->ld.rw[1] = j->tmp;
     j->ld.mem_bytes = 2ULL << 30;
     j->run.ro[0] = j->bin;
     j->run.rw[0] = j->out;
+    j->run.rw[1] = j->tmp;
     j->unpack.rw[0] = j->in;
+    j->unpack.rw[1] = j->tmp;
     j->unpack.mem_bytes = 1ULL << 30;
     return 0;
 }
@@ -129,6 +134,7 @@ void tg_jails_free(struct tg_jails *j)
     free(j->bin);
     free(j->out);
     free(j->in);
+    free(j->tmp);
     free(j->inc);
     memset(j, 0, sizeof *j);
 }
@@ -410,14 +416,23 @@ static int take_answers(int dfd, struct tg_intake *in)
     return 0;
 }
 
-static int take_files(const char *root, const char *scratch, struct tg_intake *in, char **err)
+/* Takes the files from the folder root (`display` names the submission in
+ * messages). A submission with nothing named like a lab file or answers.txt,
+ * where they are looked for, is an error: there is nothing to grade. */
+static int take_files(const char *root, const char *display, const char *scratch, struct tg_intake *in, char **err)
 {
     int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
-        *err = tg_asprintf("cannot open the submission folder %s: %s", root, strerror(errno));
+        *err = tg_asprintf("cannot open the submission folder %s: %s", display, strerror(errno));
         return -1;
     }
     dfd = find_lab_dir(dfd, 0);
+    if (!has_lab_file(dfd)) {
+        close(dfd);
+        *err = tg_asprintf("the submission %s holds no lab file (matmul.c, module.c, linear.c, sequential.c, "
+                           "flatten.c) and no %s, at its top level or under student/", display, TG_ANSWERS_NAME);
+        return -1;
+    }
     int rc = 0;
     for (int lab = 0; lab < TG_N_LABS && rc == 0; lab++) {
         char name[64];
@@ -650,6 +665,41 @@ out:
     return rc;
 }
 
+/* The first symbolic link that extraction left under dir and that points
+ * outside the archive (an absolute target or a ".." component), as a
+ * malloc'd "member -> target" (sanitised), or NULL if there is none. The lab
+ * files are never read through a link anyway; this turns such an archive into
+ * a clear error. */
+static char *outside_link;
+static size_t outside_skip;
+
+static int outside_link_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_SL && flag != FTW_SLN)
+        return 0;
+    char target[4096];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return 0;
+    target[n] = '\0';
+    if (member_unsafe(target) == NULL)
+        return 0;
+    char *both = tg_asprintf("%s -> %s", path + outside_skip, target);
+    outside_link = both ? tg_sanitize(both, strlen(both), 300) : NULL;
+    free(both);
+    return 1;
+}
+
+static char *find_outside_link(const char *dir)
+{
+    outside_link = NULL;
+    outside_skip = strlen(dir) + 1;
+    nftw(dir, outside_link_cb, 16, FTW_PHYS);
+    return outside_link;
+}
+
 /* -------------------------------------------------------------- intake -- */
 
 /* Copies the archive to <scratch>/in.archive, readable by the sandbox user
@@ -729,7 +779,7 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
         return -1;
     }
     if (S_ISDIR(st.st_mode))
-        return take_files(submission, scratch, in, err);
+        return take_files(submission, submission, scratch, in, err);
     if (!S_ISREG(st.st_mode)) {
         *err = tg_asprintf("the submission %s is neither a folder nor an archive", submission);
         return -1;
@@ -749,7 +799,15 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
     char *indir = tg_path_join(scratch, "in");
     if (indir == NULL)
         return -1;
-    rc = take_files(indir, scratch, in, err);
+    char *link = find_outside_link(indir);
+    if (link != NULL) {
+        *err = tg_asprintf("the archive %s is refused: member \"%s\" is a link that points outside it", submission,
+                           link);
+        free(link);
+        free(indir);
+        return -1;
+    }
+    rc = take_files(indir, submission, scratch, in, err);
     free(indir);
     return rc;
 }

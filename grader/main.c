@@ -52,6 +52,7 @@ struct options {
     int sandbox;              /* enum tg_sandbox_mode */
     unsigned jobs;
     double timeout;
+    double build_timeout;     /* --build-timeout: 0 for grade.c's default */
     char *usage_error;        /* the first problem with the command line */
     int usage_bad;            /* there was one (even if its message could not be made) */
 };
@@ -90,6 +91,8 @@ static void usage_long(void)
            "                       does): the other points are left out of the score\n"
            "  --jobs N             labs graded in parallel (default: online CPUs)\n"
            "  --timeout SECS       time limit of one test (default: 5)\n"
+           "  --build-timeout SECS time limit of compiling, and of linking, one lab\n"
+           "                       (default: 30)\n"
            "  --datadir DIR        the grader's data dir (default: $TTGRADE_DATADIR,\n"
            "                       then data/ next to ttgrade, then %s)\n"
            "  --sandbox MODE       how the student's code is confined: auto (default:\n"
@@ -144,7 +147,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
            OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
-           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX };
+           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
@@ -154,6 +157,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"visibility", required_argument, NULL, OPT_VIS},
         {"jobs", required_argument, NULL, OPT_JOBS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT},
         {"datadir", required_argument, NULL, OPT_DATADIR},
         {"keep", no_argument, NULL, OPT_KEEP},
         {"no-memcheck", no_argument, NULL, OPT_NO_MEMCHECK},
@@ -212,13 +216,15 @@ static int parse_options(int argc, char **argv, struct options *o)
                 o->jobs = (unsigned)v;
             break;
         }
-        case OPT_TIMEOUT: {
+        case OPT_TIMEOUT:
+        case OPT_BUILD_TIMEOUT: {
             errno = 0;
             double v = strtod(optarg, &end);
             if (end == optarg || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0 || v > 86400)
-                set_usage_error(o, tg_asprintf("bad --timeout '%s' (expected seconds, more than 0)", optarg));
+                set_usage_error(o, tg_asprintf("bad --%s '%s' (expected seconds, more than 0)",
+                                               c == OPT_TIMEOUT ? "timeout" : "build-timeout", optarg));
             else
-                o->timeout = v;
+                *(c == OPT_TIMEOUT ? &o->timeout : &o->build_timeout) = v;
             break;
         }
         case OPT_KEEP: o->keep = 1; break;
@@ -379,6 +385,36 @@ fail:
     return NULL;
 }
 
+/* env plus "TMPDIR=<tmpdir>", so that what the compiler or a test program
+ * leaves in $TMPDIR (say, when it is killed) goes with the scratch dir. Free it
+ * with free_tmpdir_env: the array and its last string are its own. */
+static char **with_tmpdir(char *const *env, const char *tmpdir)
+{
+    size_t n = 0;
+    while (env[n] != NULL)
+        n++;
+    char **e = calloc(n + 2, sizeof *e);
+    char *var = tg_asprintf("TMPDIR=%s", tmpdir);
+    if (e == NULL || var == NULL) {
+        free(e);
+        free(var);
+        return NULL;
+    }
+    memcpy(e, env, n * sizeof *e);
+    e[n] = var;
+    return e;
+}
+
+static void free_tmpdir_env(char **e)
+{
+    size_t n = 0;
+    while (e[n] != NULL)
+        n++;
+    if (n > 0)
+        free(e[n - 1]);
+    free(e);
+}
+
 static void free_words(char **v)
 {
     for (size_t i = 0; v != NULL && v[i] != NULL; i++)
@@ -386,8 +422,9 @@ static void free_words(char **v)
     free(v);
 }
 
-/* The environment of the test programs: ours, less any PASS-file setting
- * and Criterion's own knobs (which could change how tests run or report). */
+/* The environment of the test programs: ours, less any PASS-file setting,
+ * Criterion's own knobs (which could change how tests run or report) and
+ * TMPDIR (each submission gets its scratch dir instead: with_tmpdir). */
 static char **test_environment(void)
 {
     size_t n = 0;
@@ -398,7 +435,8 @@ static char **test_environment(void)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (strncmp(environ[i], "TTGRADE_PASS_FILE=", 18) == 0 || strncmp(environ[i], "CRITERION_", 10) == 0)
+        if (strncmp(environ[i], "TTGRADE_PASS_FILE=", 18) == 0 || strncmp(environ[i], "CRITERION_", 10) == 0 ||
+            strncmp(environ[i], "TMPDIR=", 7) == 0)
             continue;
         env[k++] = environ[i];
     }
@@ -567,7 +605,11 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.scratch = *scratch;
     setup.jobs = o->jobs;
     setup.timeout = o->timeout;
-    setup.envp = g->env;
+    setup.build_limit = o->build_timeout;
+    char **env = with_tmpdir(g->env, jails.tmp);
+    if (env == NULL)
+        goto out;
+    setup.envp = env;
     setup.skip_tests = o->memcheck_only;
     setup.jails = &jails;
     rc = tg_grade(&setup, &g->rubric, &intake, res, err);
@@ -580,6 +622,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
      * --memcheck-only run, which leaves everything but memory ungraded). */
     if (rc == 0 && !o->memcheck_only)
         rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
+    free_tmpdir_env(env);
 out:
     tg_intake_free(&intake);
     tg_jails_free(&jails);

@@ -934,7 +934,7 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     if (j->ld.failed)
         return -1;
     j->ld_task.argv = j->ld.v;
-    j->ld_task.envp = environ;
+    j->ld_task.envp = s->envp;
     j->ld_task.cwd = s->scratch;
     j->ld_task.confine = &s->jails->ld;
     j->ld_task.out_path = j->ld_log;
@@ -979,7 +979,10 @@ static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *
     j->vg_task.limit = (double)n * (2 * s->timeout + 6) + TG_MEM_SLACK_SECONDS;
     j->vg_task.watch[0] = j->xml;
     j->vg_task.watch[1] = j->log;
-    j->vg_task.idle_limit = s->timeout + 3;
+    /* Generous: Valgrind on a loaded machine can go quiet for seconds (its
+     * start, a neighbour's memory bomb), and a scenario stopped for that
+     * would lose its points to the load, not to a bug. */
+    j->vg_task.idle_limit = 2 * s->timeout + 6;
     return 0;
 }
 

@@ -172,14 +172,14 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
 void tg_intake_free(struct tg_intake *in);
 
 /* Makes a private scratch dir (mkdtemp under $TMPDIR or /tmp) with its
- * subdirectories src, obj, bin, out, in. Returns the malloc'd path or NULL
+ * subdirectories src, obj, bin, out, in, tmp. Returns the malloc'd path or NULL
  * with *err set. */
 char *tg_scratch_create(char **err);
 
 /* What each kind of step that handles student input may see in the sandbox
  * (proc.h): paths inside one scratch dir, and the data dir. */
 struct tg_jails {
-    char *src, *obj, *bin, *out, *in, *inc;  /* owned paths */
+    char *src, *obj, *bin, *out, *in, *tmp, *inc;  /* owned paths; tmp is $TMPDIR of them all */
     struct tg_confine cc;      /* compile: reads src and the headers, writes obj */
     struct tg_confine ld;      /* link: reads obj and the data dir, writes bin */
     struct tg_confine run;     /* run a test program or memory driver: reads bin, writes out */
@@ -207,7 +207,9 @@ struct tg_setup {
     const char *scratch;        /* absolute */
     unsigned jobs;
     double timeout;             /* per test, seconds */
-    char **envp;                /* the environment test programs get (without the pass file) */
+    double build_limit;         /* compile and link one lab, seconds (0: the default, 30) */
+    char **envp;                /* the environment of every program run on the submission: ours
+                                 * without the pass file, with TMPDIR inside the scratch dir */
     int skip_tests;             /* compile only: the hidden tests are not linked or run */
     const struct tg_jails *jails; /* the sandbox of each step */
 };
