@@ -32,6 +32,9 @@
 #ifndef TTGRADE_CRITERION_LIBS
 #define TTGRADE_CRITERION_LIBS "-lcriterion"
 #endif
+#ifndef TTGRADE_LDFLAGS
+#define TTGRADE_LDFLAGS "" /* configure: "-fuse-ld=gold" when the compiler can */
+#endif
 
 #define TG_DEFAULT_TIMEOUT 5.0
 #define TG_MAX_JOBS 1024
@@ -430,6 +433,7 @@ struct grader {
     char **cc_words;          /* TTGRADE_CC split: the compiler and its options */
     char *cc;                 /* the compiler's absolute path */
     char **crit_libs;         /* TTGRADE_CRITERION_LIBS split */
+    char **ld_words;          /* TTGRADE_LDFLAGS split */
     char **env;               /* the test programs' environment (borrowed strings) */
     struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
     struct tg_questions *questions; /* the question banks of <datadir>/questions */
@@ -470,8 +474,9 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
         goto out;
     }
     g->crit_libs = split_words(TTGRADE_CRITERION_LIBS);
+    g->ld_words = split_words(TTGRADE_LDFLAGS);
     g->env = test_environment();
-    if (g->crit_libs == NULL || g->env == NULL)
+    if (g->crit_libs == NULL || g->ld_words == NULL || g->env == NULL)
         goto out;
     return NULL;
 out:
@@ -486,6 +491,7 @@ static void grader_close(struct grader *g)
     tg_questions_free(g->questions);
     tg_rubric_free(&g->rubric);
     free_words(g->crit_libs);
+    free_words(g->ld_words);
     free_words(g->cc_words);
     free(g->env);
     free(g->cc);
@@ -526,11 +532,13 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.cc = g->cc;
     setup.cc_args = g->cc_words + 1;
     setup.criterion_libs = g->crit_libs;
+    setup.ld_args = g->ld_words;
     setup.scratch = *scratch;
     setup.jobs = o->jobs;
     setup.timeout = o->timeout;
     setup.envp = g->env;
     setup.skip_tests = o->memcheck_only;
+    setup.memcheck = &g->mc;
     rc = tg_grade(&setup, &g->rubric, &intake, res, err);
     if (rc == 0)
         rc = tg_memcheck_run(&g->mc, &setup, &intake, res, err);
@@ -539,8 +547,11 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         *err = NULL;
     /* The answers to the questions, whatever became of the code (not in a
      * --memcheck-only run, which leaves everything but memory ungraded). */
-    if (rc == 0 && !o->memcheck_only)
+    if (rc == 0 && !o->memcheck_only) {
+        t0 = tg_now();
         rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
+        res->t_questions = tg_now() - t0;
+    }
 out:
     tg_intake_free(&intake);
     return rc;
