@@ -146,8 +146,10 @@ for j in 1 2; do
 done
 b1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f1)
 b2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f1)
+c1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f2)
+c2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f2)
 echo "Batch: $BATCH submissions (ttgrade batch${BATCH_FLAGS:+ -- $BATCH_FLAGS}), one run each"
-printf '  %-22s %12s %14s\n' "" "wall" "submissions/s"
-printf '  %-22s %12s %14s\n' "--jobs 1" "$b1" "$(ratio "$BATCH" "$b1")"
-printf '  %-22s %12s %14s\n' "--jobs 2" "$b2" "$(ratio "$BATCH" "$b2")"
+printf '  %-22s %12s %14s %14s\n' "" "wall" "submissions/s" "CPU/submission"
+printf '  %-22s %12s %14s %14s\n' "--jobs 1" "$b1" "$(ratio "$BATCH" "$b1")" "$(ratio "$c1" "$BATCH")"
+printf '  %-22s %12s %14s %14s\n' "--jobs 2" "$b2" "$(ratio "$BATCH" "$b2")" "$(ratio "$c2" "$BATCH")"
 printf '  %-22s %12s\n' "scaling (1 / 2)" "$(ratio "$b1" "$b2")"

@@ -111,7 +111,6 @@ check_json "crash: the crashing scenario names linear.c:<line>; the later ones a
 #    feedback names where the value came from, in both the tests' pool
 #    (a full grading) and make memcheck's own (--memcheck-only).
 mkdir -p "$scratch/uninit"
-cp "$examples/complete/linear.c" "$scratch/uninit/"
 sed 's/calloc(1, sizeof \*l)/malloc(sizeof *l)/' "$examples/complete/linear.c" > "$scratch/uninit/linear.c"
 for mode in full only; do
     flag=; [ $mode = only ] && flag=--memcheck-only
