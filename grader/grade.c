@@ -21,6 +21,7 @@
 #include "proc.h"
 #include "text.h"
 #include "inspect.h"
+#include "memcheck.h"
 #include "ttgrade.h"
 
 extern char **environ;
@@ -674,6 +675,8 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     argv_add(&j->ld, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
         argv_add(&j->ld, *w);
+    for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
+        argv_add(&j->ld, *w);
     argv_add(&j->ld, "-o");
     argv_add(&j->ld, j->bin);
     tg_buf_printf(&b, "%s/hidden/%s.o", s->datadir, lab);
@@ -773,13 +776,16 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
 {
     (void)rubric;
     int rc = -1;
-    size_t n = res->n_labs, n_runs = 0, n_reruns = 0;
+    size_t n = res->n_labs, n_runs = 0, n_reruns = 0, k_mem = 0;
+    struct tg_mem_plan *mp = NULL;
     struct lab_job *jobs = calloc(n ? n : 1, sizeof *jobs);
-    struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
+    /* room for a test program and a memory driver per lab */
+    struct tg_task *tasks = calloc(n ? 2 * n : 1, sizeof *tasks);
+    struct tg_task *mtasks = calloc(n ? n : 1, sizeof *mtasks);
     struct run *runs = calloc(n ? n : 1, sizeof *runs);
     struct run *reruns = NULL;
     size_t *map = calloc(n ? n : 1, sizeof *map);
-    if (jobs == NULL || tasks == NULL || runs == NULL || map == NULL)
+    if (jobs == NULL || tasks == NULL || mtasks == NULL || runs == NULL || map == NULL)
         goto out;
     for (size_t i = 0; i < n; i++) {
         jobs[i].lr = &res->labs[i];
@@ -824,7 +830,12 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         goto out;
     }
 
-    /* 2. Link each compiled lab with the reference for the other four. */
+    /* The memory checks share the pools below (memcheck.h). */
+    if (s->memcheck != NULL && tg_memcheck_begin(s->memcheck, s, res, &mp) != 0)
+        goto out;
+
+    /* 2. Link each compiled lab with the reference for the other four (and
+     * each lab's memory driver). */
     m = 0;
     for (size_t i = 0; i < n; i++) {
         if (!jobs[i].compiled)
@@ -835,10 +846,14 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         tasks[m] = jobs[i].ld_task;
         map[m++] = i;
     }
-    if (tg_run_tasks(tasks, m, s->jobs) != 0) {
+    if (mp != NULL && tg_memcheck_link_tasks(mp, in, tasks + m, &k_mem) != 0)
+        goto out;
+    if (tg_run_tasks(tasks, m + k_mem, s->jobs) != 0) {
         *err = tg_strdup("interrupted");
         goto out;
     }
+    if (mp != NULL && tg_memcheck_links_done(mp, tasks + m, err) != 0)
+        goto out;
     for (size_t k = 0; k < m; k++) {
         struct lab_job *j = &jobs[map[k]];
         char *keep = j->lr->build_output; /* the compiler's warnings */
@@ -858,8 +873,12 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     }
     res->t_compile = tg_now() - t0;
 
-    /* 3. Run each linked lab's test program. */
+    /* 3. Run each linked lab's test program, and the memory drivers under
+     * Valgrind (first: they take longest). */
     t0 = tg_now();
+    k_mem = 0;
+    if (mp != NULL && tg_memcheck_run_tasks(mp, tasks, &k_mem) != 0)
+        goto out;
     size_t *run_job = map;
     for (size_t i = 0; i < n; i++) {
         if (!jobs[i].linked)
@@ -871,13 +890,13 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         run_job[n_runs++] = i;
     }
     for (size_t k = 0; k < n_runs; k++)
-        tasks[k] = runs[k].task;
-    if (tg_run_tasks(tasks, n_runs, s->jobs) != 0) {
+        tasks[k_mem + k] = runs[k].task;
+    if (tg_run_tasks(tasks, k_mem + n_runs, s->jobs) != 0) {
         *err = tg_strdup("interrupted");
         goto out;
     }
     for (size_t k = 0; k < n_runs; k++) {
-        runs[k].task = tasks[k];
+        runs[k].task = tasks[k_mem + k];
         struct lab_job *j = &jobs[run_job[k]];
         if (collect_run(&runs[k], j->verdict, res) != 0 || keep_runner_output(&runs[k]) != 0)
             goto out;
@@ -886,12 +905,18 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
                 n_reruns++;
     }
 
-    /* 4. Rerun, one at a time, each test that got no verdict. */
-    if (n_reruns > 0) {
-        reruns = calloc(n_reruns, sizeof *reruns);
-        struct tg_task *rt = calloc(n_reruns, sizeof *rt);
-        size_t *rjob = calloc(n_reruns, sizeof *rjob);
+    /* 4. Rerun, one at a time, each test that got no verdict; and, with
+     * origin tracking, the Valgrind runs whose errors need it. */
+    k_mem = 0;
+    if (mp != NULL && tg_memcheck_runs_done(mp, tasks, mtasks, &k_mem) != 0)
+        goto out;
+    if (n_reruns > 0 || k_mem > 0) {
+        reruns = calloc(n_reruns ? n_reruns : 1, sizeof *reruns);
+        struct tg_task *rt = calloc(k_mem + n_reruns + 1, sizeof *rt);
+        size_t *rjob = calloc(n_reruns ? n_reruns : 1, sizeof *rjob);
         size_t q = 0;
+        for (size_t k = 0; rt != NULL && k < k_mem; k++)
+            rt[k] = mtasks[k];
         int bad = reruns == NULL || rt == NULL || rjob == NULL;
         for (size_t k = 0; !bad && k < n_runs; k++) {
             struct lab_job *j = &jobs[run_job[k]];
@@ -899,19 +924,21 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
                 if (j->verdict[i])
                     continue;
                 int e = run_prepare(&reruns[q], s, j, (int)i, 1);
-                rt[q] = reruns[q].task;
+                rt[k_mem + q] = reruns[q].task;
                 rjob[q++] = run_job[k];
                 if (e != 0)
                     bad = 1;
             }
         }
         n_reruns = q;
-        if (!bad && tg_run_tasks(rt, q, s->jobs) != 0) {
+        if (!bad && tg_run_tasks(rt, k_mem + q, s->jobs) != 0) {
             *err = tg_strdup("interrupted");
             bad = 1;
         }
+        for (size_t k = 0; !bad && k < k_mem; k++)
+            mtasks[k] = rt[k];
         for (size_t k = 0; !bad && k < q; k++) {
-            reruns[k].task = rt[k];
+            reruns[k].task = rt[k_mem + k];
             if (collect_run(&reruns[k], jobs[rjob[k]].verdict, res) != 0)
                 bad = 1;
         }
@@ -921,8 +948,11 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
             goto out;
     }
     res->t_tests = tg_now() - t0;
+    if (mp != NULL && tg_memcheck_finish(mp, mtasks) != 0)
+        goto out;
     rc = 0;
 out:
+    tg_memcheck_plan_free(mp);
     if (rc != 0 && *err == NULL)
         *err = tg_strdup("out of memory");
     for (size_t k = 0; runs != NULL && k < n_runs; k++)
@@ -933,6 +963,7 @@ out:
         job_free(&jobs[i]);
     free(jobs);
     free(tasks);
+    free(mtasks);
     free(runs);
     free(reruns);
     free(map);

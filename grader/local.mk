@@ -34,7 +34,8 @@ grader_ttgrade_SOURCES = \
 grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
 	-DTTGRADE_CC='"$(CC)"' \
-	-DTTGRADE_CRITERION_LIBS='"$(CRITERION_LIBS)"'
+	-DTTGRADE_CRITERION_LIBS='"$(CRITERION_LIBS)"' \
+	-DTTGRADE_LDFLAGS='"$(TTGRADE_LDFLAGS)"'
 grader_ttgrade_LDADD = $(LIBELF_LIBS) $(CJSON_LIBS) -lm
 
 # make grade: grade $(SUBMISSION) with the hidden tests. It exits 0 whenever

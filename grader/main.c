@@ -32,6 +32,9 @@
 #ifndef TTGRADE_CRITERION_LIBS
 #define TTGRADE_CRITERION_LIBS "-lcriterion"
 #endif
+#ifndef TTGRADE_LDFLAGS
+#define TTGRADE_LDFLAGS "" /* configure: "-fuse-ld=gold" when the compiler can */
+#endif
 
 #define TG_DEFAULT_TIMEOUT 5.0
 #define TG_MAX_JOBS 1024
@@ -89,7 +92,8 @@ static void usage_long(void)
            "                       reported as ungraded and left out of the score\n"
            "  --memcheck-only      run only the memory checks (what `make memcheck`\n"
            "                       does): the other points are left out of the score\n"
-           "  --jobs N             labs graded in parallel (default: online CPUs)\n"
+           "  --jobs N             programs run at once: compiles, links, test\n"
+           "                       programs and Valgrind runs (default: online CPUs)\n"
            "  --timeout SECS       time limit of one test (default: 5)\n"
            "  --build-timeout SECS time limit of compiling, and of linking, one lab\n"
            "                       (default: 30)\n"
@@ -493,6 +497,7 @@ struct grader {
     char **cc_words;          /* TTGRADE_CC split: the compiler and its options */
     char *cc;                 /* the compiler's absolute path */
     char **crit_libs;         /* TTGRADE_CRITERION_LIBS split */
+    char **ld_words;          /* TTGRADE_LDFLAGS split */
     char **env;               /* the test programs' environment (borrowed strings) */
     struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
     struct tg_questions *questions; /* the question banks of <datadir>/questions */
@@ -533,8 +538,9 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
         goto out;
     }
     g->crit_libs = split_words(TTGRADE_CRITERION_LIBS);
+    g->ld_words = split_words(TTGRADE_LDFLAGS);
     g->env = test_environment();
-    if (g->crit_libs == NULL || g->env == NULL)
+    if (g->crit_libs == NULL || g->ld_words == NULL || g->env == NULL)
         goto out;
     return NULL;
 out:
@@ -549,6 +555,7 @@ static void grader_close(struct grader *g)
     tg_questions_free(g->questions);
     tg_rubric_free(&g->rubric);
     free_words(g->crit_libs);
+    free_words(g->ld_words);
     free_words(g->cc_words);
     free(g->env);
     free(g->cc);
@@ -602,6 +609,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.cc = g->cc;
     setup.cc_args = g->cc_words + 1;
     setup.criterion_libs = g->crit_libs;
+    setup.ld_args = g->ld_words;
     setup.scratch = *scratch;
     setup.jobs = o->jobs;
     setup.timeout = o->timeout;
@@ -612,6 +620,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.envp = env;
     setup.skip_tests = o->memcheck_only;
     setup.jails = &jails;
+    setup.memcheck = &g->mc;
     rc = tg_grade(&setup, &g->rubric, &intake, res, err);
     if (rc == 0)
         rc = tg_memcheck_run(&g->mc, &setup, &intake, res, err);
@@ -620,8 +629,11 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         *err = NULL;
     /* The answers to the questions, whatever became of the code (not in a
      * --memcheck-only run, which leaves everything but memory ungraded). */
-    if (rc == 0 && !o->memcheck_only)
+    if (rc == 0 && !o->memcheck_only) {
+        t0 = tg_now();
         rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
+        res->t_questions = tg_now() - t0;
+    }
     free_tmpdir_env(env);
 out:
     tg_intake_free(&intake);

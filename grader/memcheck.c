@@ -921,6 +921,8 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     words_add(&j->ld, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
         words_add(&j->ld, *w);
+    for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
+        words_add(&j->ld, *w);
     words_add(&j->ld, "-o");
     words_add(&j->ld, j->bin);
     words_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
@@ -942,9 +944,11 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     return 0;
 }
 
-static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *valgrind, char **envp)
+static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *valgrind, char **envp, int origins)
 {
     const char *lab = tg_lab_names[j->lr->lab];
+    free(j->xml);
+    free(j->log);
     char *xml = tg_asprintf("out/%s.mem.xml", lab), *log = tg_asprintf("out/%s.mem.log", lab);
     j->xml = xml ? tg_path_join(s->scratch, xml) : NULL;
     j->log = log ? tg_path_join(s->scratch, log) : NULL;
@@ -954,13 +958,15 @@ static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *
         return -1;
     static const char *const flags[] = {
         "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=all",
-        "--errors-for-leak-kinds=definite,indirect", "--track-origins=yes", "--error-limit=no",
+        "--errors-for-leak-kinds=definite,indirect", "--error-limit=no",
         "--num-callers=20", "--child-silent-after-fork=yes", "--trace-children=no", "--vgdb=no",
         "--xml=yes",
     };
+    words_free(&j->vg);
     words_add(&j->vg, valgrind);
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         words_add(&j->vg, flags[i]);
+    words_add(&j->vg, origins ? "--track-origins=yes" : "--track-origins=no");
     words_addf(&j->vg, "--xml-file=%s", j->xml);
     words_add(&j->vg, j->bin);
     if (j->vg.failed)
@@ -1028,6 +1034,40 @@ static char *valgrind_version(const char *valgrind, const char *scratch)
     return tg_tool_version(valgrind, scratch, "out/valgrind-version.log");
 }
 
+/* Whether lab j's run must be repeated with --track-origins=yes. Origin
+ * tracking makes a run about twice as slow and changes nothing but the origin
+ * lines ("Uninitialised value was created by a heap allocation at ...") of
+ * the errors about undefined values; it finds the same errors. So a run goes
+ * without it first, and is repeated with it when its report holds an error of
+ * any kind other than the ones listed here, which never carry an origin (a
+ * kind not listed, or a report that cannot be read, also repeats it: the
+ * feedback is then exactly that of a run with origins from the start). */
+static int needs_origins(const struct mem_job *j)
+{
+    static const char *const plain[] = {
+        "Leak_DefinitelyLost", "Leak_IndirectlyLost", "Leak_PossiblyLost", "Leak_StillReachable",
+        "InvalidRead", "InvalidWrite", "InvalidFree", "MismatchedFree", "InvalidJump",
+        "InvalidMemPool", "Overlap", "FishyValue", "ReallocSizeZero",
+    };
+    if (!j->vg_task.started)
+        return 0;
+    char *text = tg_read_file(j->xml, TG_MEM_XML_MAX, NULL, NULL);
+    if (text == NULL)
+        return 1;
+    int need = 0;
+    for (const char *k = strstr(text, "<kind>"); k != NULL && !need; k = strstr(k, "<kind>")) {
+        k += 6;
+        const char *e = strstr(k, "</kind>");
+        size_t len = e ? (size_t)(e - k) : 0;
+        need = 1;
+        for (size_t i = 0; e != NULL && i < sizeof plain / sizeof plain[0]; i++)
+            if (strlen(plain[i]) == len && memcmp(plain[i], k, len) == 0)
+                need = 0;
+    }
+    free(text);
+    return need;
+}
+
 /* Reads lab j's report and gives its memory items their verdicts. */
 static int collect(struct mem_job *j, const struct tg_setup *s, const char *token)
 {
@@ -1066,94 +1106,190 @@ out:
     return rc;
 }
 
-int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
-                    struct tg_result *res, char **err)
+/* One submission's memory checks, stage by stage (memcheck.h). */
+struct tg_mem_plan {
+    struct tg_memcheck *mc;
+    const struct tg_setup *s;
+    struct tg_result *res;
+    struct mem_job *jobs;     /* one per selected lab */
+    size_t n;
+    size_t *map, n_map;       /* the jobs of the tasks handed out last */
+    size_t *ran, n_ran;       /* the jobs run under Valgrind */
+    char token[17], *token_var, **envp;
+    double t0;
+};
+
+void tg_memcheck_plan_free(struct tg_mem_plan *p)
 {
-    *err = NULL;
-    if (!mc->wanted)
+    if (p == NULL)
+        return;
+    p->mc->t_total = tg_now() - p->t0;
+    for (size_t i = 0; p->jobs != NULL && i < p->n; i++)
+        job_free(&p->jobs[i]);
+    free(p->jobs);
+    free(p->map);
+    free(p->ran);
+    free(p->envp);
+    free(p->token_var);
+    free(p);
+}
+
+int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct tg_result *res,
+                      struct tg_mem_plan **plan)
+{
+    *plan = NULL;
+    if (!mc->wanted || mc->skipped != NULL)
         return 0;
-    if (mc->skipped != NULL)
-        return ungrade(res, TG_ITEM_MEMORY, 0, mc->skipped);
-    double t0 = tg_now();
-    int rc = -1;
-    size_t n = res->n_labs, m = 0;
-    char token[17], *token_var = NULL, **envp = NULL;
-    struct mem_job *jobs = calloc(n ? n : 1, sizeof *jobs);
-    struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
-    size_t *map = calloc(n ? n : 1, sizeof *map);
-    make_token(token);
-    token_var = tg_asprintf("TTMEM_TOKEN=%s", token);
-    envp = token_var ? driver_env(s->envp, token_var) : NULL;
-    if (jobs == NULL || tasks == NULL || map == NULL || envp == NULL)
-        goto out;
+    struct tg_mem_plan *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return -1;
+    p->t0 = tg_now();
+    p->mc = mc;
+    p->s = s;
+    p->res = res;
+    p->n = res->n_labs;
+    p->jobs = calloc(p->n ? p->n : 1, sizeof *p->jobs);
+    p->map = calloc(p->n ? p->n : 1, sizeof *p->map);
+    p->ran = calloc(p->n ? p->n : 1, sizeof *p->ran);
+    make_token(p->token);
+    p->token_var = tg_asprintf("TTMEM_TOKEN=%s", p->token);
+    p->envp = p->token_var ? driver_env(s->envp, p->token_var) : NULL;
+    if (p->jobs == NULL || p->map == NULL || p->ran == NULL || p->envp == NULL) {
+        tg_memcheck_plan_free(p);
+        return -1;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        p->jobs[i].lr = &res->labs[i];
     free(mc->version);
     mc->version = valgrind_version(mc->valgrind, s->scratch);
+    *plan = p;
+    return 0;
+}
 
-    /* 1. Link each driver with the student's object and the reference. */
-    for (size_t i = 0; i < n; i++) {
-        jobs[i].lr = &res->labs[i];
-        if (!lab_ready(&res->labs[i], in, s))
+int tg_memcheck_link_tasks(struct tg_mem_plan *p, const struct tg_intake *in, struct tg_task *out, size_t *k)
+{
+    *k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!lab_ready(p->jobs[i].lr, in, p->s))
             continue;
-        if (prepare_link(&jobs[i], s) != 0)
-            goto out;
-        tasks[m] = jobs[i].ld_task;
-        map[m++] = i;
+        if (prepare_link(&p->jobs[i], p->s) != 0)
+            return -1;
+        out[*k] = p->jobs[i].ld_task;
+        p->map[(*k)++] = i;
     }
-    if (tg_run_tasks(tasks, m, s->jobs) != 0) {
-        *err = tg_strdup("interrupted");
-        goto out;
-    }
-    for (size_t k = 0; k < m; k++) {
-        struct mem_job *j = &jobs[map[k]];
-        j->ld_task = tasks[k];
+    p->n_map = *k;
+    return 0;
+}
+
+int tg_memcheck_links_done(struct tg_mem_plan *p, const struct tg_task *done, char **err)
+{
+    for (size_t k = 0; k < p->n_map; k++) {
+        struct mem_job *j = &p->jobs[p->map[k]];
+        j->ld_task = done[k];
         if (!j->ld_task.started) {
-            *err = tg_asprintf("cannot run the C compiler %s: %s", s->cc, strerror(j->ld_task.spawn_errno));
-            goto out;
+            *err = tg_asprintf("cannot run the C compiler %s: %s", p->s->cc, strerror(j->ld_task.spawn_errno));
+            return -1;
         }
         if (tg_task_ok(&j->ld_task)) {
             j->linked = 1;
             continue;
         }
-        char *head = log_head(j->ld_log, s);
+        char *head = log_head(j->ld_log, p->s);
         char *text = head ? tg_asprintf("not run: the memory driver did not link%s%s", head[0] ? ": " : "", head)
                           : NULL;
         free(head);
         int bad = text == NULL || fail_memory_items(j->lr, text) != 0;
         free(text);
         if (bad)
-            goto out;
+            return -1;
     }
+    p->n_map = 0;
+    return 0;
+}
 
-    /* 2. Run every linked driver under Valgrind, in parallel. */
-    size_t r = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!jobs[i].linked)
+int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k)
+{
+    *k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->jobs[i].linked)
             continue;
-        if (prepare_run(&jobs[i], s, mc->valgrind, envp) != 0)
-            goto out;
-        tasks[r] = jobs[i].vg_task;
-        map[r++] = i;
+        if (prepare_run(&p->jobs[i], p->s, p->mc->valgrind, p->envp, 0) != 0)
+            return -1;
+        out[*k] = p->jobs[i].vg_task;
+        p->map[*k] = p->ran[*k] = i;
+        (*k)++;
     }
-    if (tg_run_tasks(tasks, r, s->jobs) != 0) {
-        *err = tg_strdup("interrupted");
+    p->n_map = p->n_ran = *k;
+    return 0;
+}
+
+int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k)
+{
+    size_t n_done = p->n_map;
+    *k = 0;
+    for (size_t d = 0; d < n_done; d++) {
+        struct mem_job *j = &p->jobs[p->map[d]];
+        j->vg_task = done[d];
+        p->mc->lab_time[j->lr->lab] = j->vg_task.elapsed;
+        if (!needs_origins(j))
+            continue;
+        if (prepare_run(j, p->s, p->mc->valgrind, p->envp, 1) != 0)
+            return -1;
+        out[*k] = j->vg_task;
+        p->map[(*k)++] = p->map[d]; /* *k <= d: entries not yet read are kept */
+    }
+    p->n_map = *k;
+    return 0;
+}
+
+int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done)
+{
+    for (size_t d = 0; d < p->n_map; d++) {
+        struct mem_job *j = &p->jobs[p->map[d]];
+        j->vg_task = done[d];
+        p->mc->lab_time[j->lr->lab] += j->vg_task.elapsed;
+    }
+    p->n_map = 0;
+    for (size_t r = 0; r < p->n_ran; r++)
+        if (collect(&p->jobs[p->ran[r]], p->s, p->token) != 0)
+            return -1;
+    p->mc->done = 1;
+    return 0;
+}
+
+/* One stage's tasks on their own pool. */
+static int run_alone(struct tg_task *tasks, size_t k, unsigned jobs, char **err)
+{
+    if (tg_run_tasks(tasks, k, jobs) == 0)
+        return 0;
+    *err = tg_strdup("interrupted");
+    return -1;
+}
+
+int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
+                    struct tg_result *res, char **err)
+{
+    *err = NULL;
+    if (mc->done || !mc->wanted)
+        return 0;
+    if (mc->skipped != NULL)
+        return ungrade(res, TG_ITEM_MEMORY, 0, mc->skipped);
+    struct tg_mem_plan *p = NULL;
+    size_t n = res->n_labs, k = 0;
+    struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
+    int rc = -1;
+    if (tasks == NULL || tg_memcheck_begin(mc, s, res, &p) != 0 || p == NULL)
         goto out;
-    }
-    for (size_t k = 0; k < r; k++) {
-        struct mem_job *j = &jobs[map[k]];
-        j->vg_task = tasks[k];
-        mc->lab_time[j->lr->lab] = j->vg_task.elapsed;
-        if (collect(j, s, token) != 0)
-            goto out;
-    }
+    if (tg_memcheck_link_tasks(p, in, tasks, &k) != 0 || run_alone(tasks, k, s->jobs, err) != 0 ||
+        tg_memcheck_links_done(p, tasks, err) != 0)
+        goto out;
+    if (tg_memcheck_run_tasks(p, tasks, &k) != 0 || run_alone(tasks, k, s->jobs, err) != 0 ||
+        tg_memcheck_runs_done(p, tasks, tasks, &k) != 0 || run_alone(tasks, k, s->jobs, err) != 0 ||
+        tg_memcheck_finish(p, tasks) != 0)
+        goto out;
     rc = 0;
 out:
-    mc->t_total = tg_now() - t0;
-    for (size_t i = 0; jobs != NULL && i < n; i++)
-        job_free(&jobs[i]);
-    free(jobs);
+    tg_memcheck_plan_free(p);
     free(tasks);
-    free(map);
-    free(envp);
-    free(token_var);
     return rc;
 }

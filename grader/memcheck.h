@@ -19,6 +19,7 @@
 #ifndef TG_MEMCHECK_H
 #define TG_MEMCHECK_H
 
+#include "proc.h"
 #include "ttgrade.h"
 
 struct tg_memcheck {
@@ -27,8 +28,10 @@ struct tg_memcheck {
     char *version;                /* "valgrind-3.19.0", once run; NULL if unknown */
     char *skipped;                /* why the memory checks did not run, or NULL */
     const char *tests_skipped;    /* why the tests and questions were left out (--memcheck-only), or NULL */
-    double lab_time[TG_N_LABS];   /* wall seconds of each lab's Valgrind run; < 0: not run */
+    double lab_time[TG_N_LABS];   /* wall seconds of each lab's Valgrind runs (the first, plus the one with
+                                   * --track-origins if its errors needed it); < 0: not run */
     double t_total;               /* wall seconds of the whole phase (link and run) */
+    int done;                     /* this submission's checks have run (in tg_grade's pools) */
 };
 
 /* Decides whether the memory checks can run: not with `off` (--no-memcheck),
@@ -46,6 +49,34 @@ void tg_memcheck_close(struct tg_memcheck *mc);
  * *err set (interrupted, out of memory: NULL). */
 int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
                     struct tg_result *res, char **err);
+
+/* The same work in stages, so that tg_grade can give each stage's tasks to
+ * the pool it runs anyway (the drivers link with the test programs, and
+ * Valgrind runs next to the tests): one scheduler for all. Each *_tasks or
+ * *_done call fills `out` (room for one task per selected lab) with the next
+ * stage's tasks and sets *k to their number; the caller runs them and hands
+ * them back, in the same order, to the next call. In turn:
+ *   tg_memcheck_begin       *plan is NULL when there is nothing to run (the
+ *                           checks are skipped or not wanted: tg_memcheck_run
+ *                           then marks the items ungraded)
+ *   tg_memcheck_link_tasks  link the driver of each lab whose object was built
+ *   tg_memcheck_links_done  ... a driver that did not link fails its items
+ *   tg_memcheck_run_tasks   Valgrind, without origin tracking
+ *   tg_memcheck_runs_done   again with --track-origins=yes, the runs whose
+ *                           errors carry origins (uninitialised values)
+ *   tg_memcheck_finish      every memory item gets its verdict
+ *   tg_memcheck_plan_free   always; sets mc->t_total
+ * After tg_memcheck_finish, tg_memcheck_run does nothing. Each returns 0, or
+ * -1 (with *err set when it takes one; otherwise out of memory). */
+struct tg_mem_plan;
+int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct tg_result *res,
+                      struct tg_mem_plan **plan);
+int tg_memcheck_link_tasks(struct tg_mem_plan *p, const struct tg_intake *in, struct tg_task *out, size_t *k);
+int tg_memcheck_links_done(struct tg_mem_plan *p, const struct tg_task *done, char **err);
+int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k);
+int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k);
+int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done);
+void tg_memcheck_plan_free(struct tg_mem_plan *p);
 
 /* --memcheck-only: marks every item that is not a memory check (tests,
  * questions) ungraded, with `why`. Returns 0 or -1. */

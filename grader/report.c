@@ -365,6 +365,7 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         add_num(tm, "compile", SECS(res->t_compile), &bad);
         add_num(tm, "tests", SECS(res->t_tests), &bad);
         add_num(tm, "memcheck", SECS(res->memcheck ? res->memcheck->t_total : 0), &bad);
+        add_num(tm, "questions", SECS(res->t_questions), &bad);
         add_num(tm, "total", SECS(res->t_total), &bad);
     }
     const struct tg_memcheck *mc = res->memcheck;

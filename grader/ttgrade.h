@@ -123,7 +123,7 @@ struct tg_result {
     unsigned jobs;
     double timeout;
     /* timings, seconds */
-    double t_intake, t_compile, t_tests, t_total;
+    double t_intake, t_compile, t_tests, t_questions, t_total;
     /* the answers to the questions, as tg_questions_grade found them */
     struct {
         char *variant;        /* whose numbers the questions used: the student id; NULL: the course's */
@@ -204,6 +204,7 @@ struct tg_setup {
     const char *cc;             /* absolute path of the C compiler */
     char **cc_args;             /* NULL-terminated words that follow it ("-m32"), may be empty */
     char **criterion_libs;      /* NULL-terminated linker words, "-lcriterion" */
+    char **ld_args;             /* NULL-terminated words every link adds ("-fuse-ld=gold"), may be empty */
     const char *scratch;        /* absolute */
     unsigned jobs;
     double timeout;             /* per test, seconds */
@@ -212,6 +213,8 @@ struct tg_setup {
                                  * without the pass file, with TMPDIR inside the scratch dir */
     int skip_tests;             /* compile only: the hidden tests are not linked or run */
     const struct tg_jails *jails; /* the sandbox of each step */
+    struct tg_memcheck *memcheck; /* if not NULL, the memory checks run in the same pools as the
+                                   * tests (one scheduler: memcheck.h); else tg_memcheck_run does */
 };
 
 /* Compiles, links and runs the selected labs (res->labs[i].lab, i < n_labs)

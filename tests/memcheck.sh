@@ -106,6 +106,20 @@ check_json "crash: the crashing scenario names linear.c:<line>; the later ones a
   and ($m[1].output | test("^the memory driver crashed in this scenario: killed by SIGSEGV .* at linear\\.c:[0-9]+ in linear_forward"))
   and all($m[2:][]; .status == "failed" and (.output | startswith("not run: the memory driver crashed in scenario \"forward without bias\"")))' "$scratch/crash.json"
 
+# 5b. An uninitialised value: Valgrind first runs without origin tracking
+#    (half the time) and again with it only because this error needs it; the
+#    feedback names where the value came from, in both the tests' pool
+#    (a full grading) and make memcheck's own (--memcheck-only).
+mkdir -p "$scratch/uninit"
+sed 's/calloc(1, sizeof \*l)/malloc(sizeof *l)/' "$examples/complete/linear.c" > "$scratch/uninit/linear.c"
+for mode in full only; do
+    flag=; [ $mode = only ] && flag=--memcheck-only
+    "$ttgrade" $flag --lab linear --json "$scratch/uninit-$mode.json" "$scratch/uninit" > "$scratch/uninit-$mode.out" 2>&1
+    check_json "uninitialised value ($mode): the feedback has the origin (the allocation at linear.c:<line>)" '
+      [.labs[0].memory[] | select(.status == "failed") | .output]
+      | length > 0 and all(.[]; test("uninitialised value.* at linear\\.c:[0-9]+ in linear_forward; uninitialised value was created by a heap allocation at linear\\.c:[0-9]+ in tt_linear_new"))' "$scratch/uninit-$mode.json"
+done
+
 # 6. The skeleton leaks nothing because it does nothing: it earns nothing.
 "$ttgrade" --memcheck-only --json "$scratch/skel.json" "$top_srcdir/student" > "$scratch/skel.out" 2>&1
 status=$?

@@ -1,0 +1,155 @@
+#!/bin/sh
+# bench/grade.sh - how long grading takes (`make bench-grade`). Prints, all
+# measured in this one run, side by side:
+#
+#   1. the machine: online cores (nproc) and load average;
+#   2. one full submission (examples/submissions/complete: five labs, hidden
+#      tests, Valgrind, questions) graded by ttgrade, with and without the
+#      memory checks: the median of N runs of each phase, wall seconds, and
+#      the median CPU seconds (user + system, children included);
+#   3. each lab's Valgrind run (median);
+#   4. a sequential baseline for the same submission: every file compiled
+#      from source with ttgrade's flags, each lab's hidden tests linked and
+#      run, then each memory driver linked and run under Valgrind with
+#      ttgrade's options, one step after another; and the ratio ttgrade /
+#      baseline;
+#   5. `ttgrade batch` over BATCH copies and variants of the example
+#      submissions at --jobs 1 and --jobs 2, and the scaling ratio.
+#
+# Figures only: nothing here passes or fails on a timing (make check never
+# runs it). Environment: RUNS (default 5), BATCH (default 50), BATCH_FLAGS
+# (extra ttgrade options for the batch, e.g. --no-memcheck), and from make:
+# top_srcdir, top_builddir, CC, CRITERION_CFLAGS, CRITERION_LIBS, VALGRIND.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+RUNS=${RUNS:-5}
+BATCH=${BATCH:-50}
+BATCH_FLAGS=${BATCH_FLAGS:-}
+CC=${CC:-gcc}
+CRITERION_CFLAGS=${CRITERION_CFLAGS:-}
+CRITERION_LIBS=${CRITERION_LIBS:--lcriterion}
+VALGRIND=${VALGRIND:-$(command -v valgrind || true)}
+ttgrade=$top_builddir/grader/ttgrade
+LABS="matmul module linear sequential flatten"
+
+die() { echo "bench-grade: $*" >&2; exit 2; }
+command -v jq > /dev/null 2>&1 || die "jq not found (apt-get install jq)"
+[ -x "$ttgrade" ] || die "$ttgrade not built (run make first)"
+[ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/bench-grade.XXXXXX") || die "cannot make a temporary folder"
+trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT TERM HUP
+sub=$top_srcdir/examples/submissions/complete
+
+# median: the middle of the numbers on stdin (the mean of the two middle ones
+# for an even count), 3 decimals.
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'
+}
+# ratio A B: A / B with 2 decimals, "-" if B is 0 or missing.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f\n", a / b; else print "-" }'; }
+# timed FILE CMD...: runs CMD, appends "wall cpu" to FILE.
+timed() {
+    out=$1; shift
+    /usr/bin/time -f '%e %U %S' -o "$scratch/time.tmp" "$@"
+    rc=$?
+    awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$scratch/time.tmp" >> "$out"
+    return $rc
+}
+
+echo "ttgrade speed bench: $(nproc) online cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "submission: examples/submissions/complete (5 labs, hidden tests, memory checks, questions)"
+echo "medians of $RUNS runs; wall and CPU seconds (CPU = user + system, children included)"
+echo
+
+# ------------------------------------------------------- one submission --
+for mode in full nomem; do
+    : > "$scratch/$mode.times"
+    flag=; [ $mode = nomem ] && flag=--no-memcheck
+    for i in $(seq "$RUNS"); do
+        timed "$scratch/$mode.times" "$ttgrade" -q $flag --json "$scratch/$mode.$i.json" "$sub" \
+            > "$scratch/$mode.$i.out" 2>&1
+        [ $? -le 1 ] || die "ttgrade failed: $(tail -n 5 "$scratch/$mode.$i.out")"
+    done
+done
+# phase FIELD MODE: the median of .timings.FIELD over the runs.
+phase() {
+    for f in "$scratch/$2".*.json; do jq -r ".timings.$1 // 0" "$f"; done | median
+}
+full_wall=$(cut -d' ' -f1 "$scratch/full.times" | median)
+full_cpu=$(cut -d' ' -f2 "$scratch/full.times" | median)
+nomem_wall=$(cut -d' ' -f1 "$scratch/nomem.times" | median)
+nomem_cpu=$(cut -d' ' -f2 "$scratch/nomem.times" | median)
+echo "Per submission (phases may overlap: the tests and the memory checks share one pool)"
+printf '  %-22s %12s %14s\n' phase "with Valgrind" "--no-memcheck"
+for p in intake compile tests memcheck questions; do
+    printf '  %-22s %12s %14s\n' "$p" "$(phase $p full)" "$(phase $p nomem)"
+done
+printf '  %-22s %12s %14s\n' "total (ttgrade's)" "$(phase total full)" "$(phase total nomem)"
+printf '  %-22s %12s %14s\n' "wall (process)" "$full_wall" "$nomem_wall"
+printf '  %-22s %12s %14s\n' "CPU (process)" "$full_cpu" "$nomem_cpu"
+printf '  %-22s %12s %14s\n' "target (wall)" "< 2" "< 1"
+echo
+echo "Valgrind run per lab (wall, median)"
+for lab in $LABS; do
+    v=$(for f in "$scratch"/full.*.json; do
+            jq -r --arg l "$lab" '.labs[] | select(.name == $l) | .memcheck_time // empty' "$f"
+        done | median)
+    printf '  %-22s %12s\n' "$lab" "$v"
+done
+echo
+
+# ------------------------------------------------------------- baseline --
+: > "$scratch/base.times"
+for i in $(seq "$RUNS"); do
+    rm -rf "$scratch/base"
+    timed "$scratch/base.times" sh "$top_srcdir/bench/baseline.sh" "$sub" "$scratch/base" \
+        > "$scratch/base.out" 2>&1 || die "the baseline failed: $(tail -n 5 "$scratch/base.out")"
+done
+base_wall=$(cut -d' ' -f1 "$scratch/base.times" | median)
+base_cpu=$(cut -d' ' -f2 "$scratch/base.times" | median)
+echo "Sequential baseline (bench/baseline.sh: compile all from source, run tests, then Valgrind, in turn)"
+printf '  %-22s %12s %14s\n' "" wall CPU
+printf '  %-22s %12s %14s\n' baseline "$base_wall" "$base_cpu"
+printf '  %-22s %12s %14s\n' "ttgrade" "$full_wall" "$full_cpu"
+printf '  %-22s %12s %14s\n' "ttgrade / baseline" "$(ratio "$full_wall" "$base_wall")" "$(ratio "$full_cpu" "$base_cpu")"
+echo
+
+# ---------------------------------------------------------------- batch --
+# BATCH full submissions: the complete one, the sample, and the complete one
+# with one lab file replaced by a buggy example's (wrong matmul, leaking
+# sequential, double free in module), in turn.
+mkdir -p "$scratch/class" || die "cannot make the class folder"
+ex=$top_srcdir/examples/submissions
+i=0
+while [ $i -lt "$BATCH" ]; do
+    d=$scratch/class/s$(printf '%03d' $i)
+    case $((i % 5)) in
+        0) cp -R "$ex/complete" "$d" ;;
+        1) cp -R "$ex/sample" "$d" ;;
+        2) cp -R "$ex/complete" "$d" && cp "$ex/wrong-matmul/matmul.c" "$d/" ;;
+        3) cp -R "$ex/complete" "$d" && cp "$ex/leak-sequential/sequential.c" "$d/" ;;
+        4) cp -R "$ex/complete" "$d" && cp "$ex/double-free-module/module.c" "$d/" ;;
+    esac || die "cannot copy the examples"
+    rm -f "$d/README.md"
+    i=$((i + 1))
+done
+: > "$scratch/batch.times"
+for j in 1 2; do
+    rm -rf "$scratch/grades$j"
+    timed "$scratch/batch.times" "$ttgrade" batch -q --jobs $j --out "$scratch/grades$j" "$scratch/class" \
+        ${BATCH_FLAGS:+--} $BATCH_FLAGS > "$scratch/batch$j.out" 2>&1
+    [ $? -le 1 ] || die "ttgrade batch --jobs $j failed: $(tail -n 5 "$scratch/batch$j.out")"
+done
+b1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f1)
+b2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f1)
+c1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f2)
+c2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f2)
+echo "Batch: $BATCH submissions (ttgrade batch${BATCH_FLAGS:+ -- $BATCH_FLAGS}), one run each"
+printf '  %-22s %12s %14s %14s\n' "" "wall" "submissions/s" "CPU/submission"
+printf '  %-22s %12s %14s %14s\n' "--jobs 1" "$b1" "$(ratio "$BATCH" "$b1")" "$(ratio "$c1" "$BATCH")"
+printf '  %-22s %12s %14s %14s\n' "--jobs 2" "$b2" "$(ratio "$BATCH" "$b2")" "$(ratio "$c2" "$BATCH")"
+printf '  %-22s %12s\n' "scaling (1 / 2)" "$(ratio "$b1" "$b2")"
