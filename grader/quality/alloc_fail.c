@@ -196,6 +196,22 @@ Test(alloc_fail, matmul)
     sweep("tt_matmul((2, 3), (3, 4))", setup_matmul, call_matmul);
 }
 
+/* Big enough to cross every block of the reference's fast path (rows,
+ * depth, columns) and to leave partial tiles at every edge. */
+static void setup_matmul_fast(af_fixture *f)
+{
+    f->a = af_tensor(2, (size_t[]){97, 257});
+    f->b = af_tensor(2, (size_t[]){257, 521});
+}
+static int call_matmul_fast(af_fixture *f)
+{
+    return (f->y = tt_matmul_fast(f->a, f->b)) != NULL;
+}
+Test(alloc_fail, matmul_fast)
+{
+    sweep("tt_matmul_fast((97, 257), (257, 521))", setup_matmul_fast, call_matmul_fast);
+}
+
 /* Lab 2 ------------------------------------------------------------------ */
 
 /* m with four parameters already: the next one needs the registry to grow. */
