@@ -981,9 +981,7 @@ static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *
     return 0;
 }
 
-/* The drivers' environment: the test programs' one, without $VALGRIND_OPTS
- * (our options must be the only ones), plus the marker token. */
-static char **driver_env(char *const *base, const char *token_var)
+char **tg_valgrind_env(char *const *base, const char *token_var)
 {
     size_t n = 0;
     while (base[n] != NULL)
@@ -991,17 +989,17 @@ static char **driver_env(char *const *base, const char *token_var)
     char **env = calloc(n + 2, sizeof *env);
     if (env == NULL)
         return NULL;
+    size_t name_len = strcspn(token_var, "=") + 1; /* "TTMEM_TOKEN=" */
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(base[i], "VALGRIND_OPTS=", 14) != 0 && strncmp(base[i], "TTMEM_TOKEN=", 12) != 0)
+        if (strncmp(base[i], "VALGRIND_OPTS=", 14) != 0 && strncmp(base[i], token_var, name_len) != 0)
             env[k++] = base[i];
     env[k++] = (char *)token_var;
     env[k] = NULL;
     return env;
 }
 
-/* 16 random hex digits. */
-static void make_token(char out[17])
+void tg_valgrind_token(char out[17])
 {
     unsigned char raw[8];
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -1076,9 +1074,9 @@ int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const stru
     struct mem_job *jobs = calloc(n ? n : 1, sizeof *jobs);
     struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
     size_t *map = calloc(n ? n : 1, sizeof *map);
-    make_token(token);
+    tg_valgrind_token(token);
     token_var = tg_asprintf("TTMEM_TOKEN=%s", token);
-    envp = token_var ? driver_env(s->envp, token_var) : NULL;
+    envp = token_var ? tg_valgrind_env(s->envp, token_var) : NULL;
     if (jobs == NULL || tasks == NULL || map == NULL || envp == NULL)
         goto out;
     free(mc->version);

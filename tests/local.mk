@@ -36,7 +36,8 @@ CHECK_SCRIPTS_TAP = \
 	tests/grade-reports.sh \
 	tests/handout-code.sh \
 	tests/memcheck.sh \
-	tests/questions.sh
+	tests/questions.sh \
+	tests/perf.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
 EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap
