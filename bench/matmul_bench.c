@@ -205,7 +205,7 @@ static int bench_size(size_t n)
             snprintf(ratio, sizeof ratio, "%.3fx", gflops[s] / gflops[STEP_BLAS]);
         printf("%6zu  %-15s %9.2f %9s", n, step_names[s], gflops[s], ratio);
         if (s == STEP_BLAS)
-            printf("   (CPU time / wall time: %.2f)", cpu[s]);
+            printf("   (CPU time / wall time: %.2f; over 1: more than one thread)", cpu[s]);
         printf("\n");
     }
 out:
