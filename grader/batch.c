@@ -83,7 +83,8 @@ static void usage_long(void)
            "  students/ID/     report.json, results.json (Gradescope), junit.xml,\n"
            "                   report.txt (the terminal report) and batch.json\n"
            "  grades.csv       one row per student: id, status, total, max, each lab's\n"
-           "                   score and memory points, questions, reason\n"
+           "                   score and memory points, questions, lab 1's extra\n"
+           "                   credit (not in total), reason\n"
            "  summary.txt      the class summary also printed at the end: a score\n"
            "  summary.html     histogram and every test's pass rate (self-contained)\n"
            "\n"
@@ -1056,6 +1057,8 @@ struct row {
     double total, max;
     int have_lab[TG_N_LABS], have_mem[TG_N_LABS], have_q;
     double lab[TG_N_LABS], mem[TG_N_LABS], q;
+    int have_extra;       /* lab 1's performance tier was graded */
+    double extra;         /* its extra points, never in total */
 };
 
 struct rate {
@@ -1236,6 +1239,10 @@ static int load_row(const struct batch *b, const struct sub *s, struct row *r, s
         }
         if (scan_items(rep, "questions", -1, r, t) != 0)
             goto out;
+        const cJSON *ec = cJSON_GetObjectItemCaseSensitive(rep, "extra_credit");
+        const cJSON *es = cJSON_GetObjectItemCaseSensitive(ec, "status");
+        if (cJSON_IsString(es) && strcmp(es->valuestring, "graded") == 0)
+            r->extra = num(ec, "points", &r->have_extra);
     }
     const cJSON *env = rep ? cJSON_GetObjectItemCaseSensitive(rep, "environment") : NULL;
     const cJSON *sbx = env ? cJSON_GetObjectItemCaseSensitive(env, "sandbox") : NULL;
@@ -1252,7 +1259,7 @@ out:
 
 static const char csv_header_text[] = "id,status,total,max,"
                                       "matmul,matmul_memory,module,module_memory,linear,linear_memory,"
-                                      "sequential,sequential_memory,flatten,flatten_memory,questions,reason,sandbox";
+                                      "sequential,sequential_memory,flatten,flatten_memory,questions,matmul_extra_credit,reason,sandbox";
 
 /* A CSV field: quoted when it holds a comma, quote or leading/trailing space;
  * text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
@@ -1295,6 +1302,7 @@ static char *row_line(const struct row *r)
         csv_num(&b, r->have_mem[l], r->mem[l]);
     }
     csv_num(&b, r->have_q, r->q);
+    csv_num(&b, r->have_extra, r->extra);
     tg_buf_putc(&b, ',');
     csv_text(&b, r->reason ? r->reason : "");
     tg_buf_putc(&b, ',');

@@ -10,6 +10,7 @@
 ##   grader/data/memcheck/<lab>.o   the memory driver of each lab (memcheck/mem_<lab>.c)
 ##   grader/data/memcheck/libttmem.a the drivers' shared runner (grader/memcheck.mk)
 ##   grader/data/questions/<lab>.txt the question bank of each lab (grader/questions.mk)
+##   grader/data/perf/matmul.o      lab 1's performance driver, if built (grader/perf.mk)
 ##
 ## `make install` copies it to $(pkglibdir); ttgrade finds it next to itself
 ## when run from the build tree.
@@ -41,7 +42,8 @@ GRADER_DATA_INPUTS = \
 	grader/hidden/libhidden.a \
 	grader/hidden/libhiddentests.a \
 	$(MEMCHECK_DATA_INPUTS) \
-	$(QUESTIONS_DATA_INPUTS)
+	$(QUESTIONS_DATA_INPUTS) \
+	$(PERF_DATA_INPUTS)
 
 EXTRA_DIST += grader/rubric.txt
 
@@ -67,6 +69,9 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o && \
 	  cp memcheck/libttmemdrivers_a-mem_$$lab.$(OBJEXT) grader/data.tmp/memcheck/$$lab.o || exit 1; \
 	done && \
+	for p in $(PERF_DATA_INPUTS); do \
+	  mkdir -p grader/data.tmp/perf && cp $$p grader/data.tmp/perf/matmul.o || exit 1; \
+	done && \
 	touch grader/data.tmp/stamp && mv grader/data.tmp grader/data
 
 all-local: grader/data/stamp
@@ -86,6 +91,10 @@ install-data-local: grader/data/stamp
 	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/
 	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/questions
 	$(INSTALL_DATA) grader/data/questions/*.txt $(DESTDIR)$(pkglibdir)/questions/
+	if test -f grader/data/perf/matmul.o; then \
+	  $(MKDIR_P) $(DESTDIR)$(pkglibdir)/perf && \
+	  $(INSTALL_DATA) grader/data/perf/matmul.o $(DESTDIR)$(pkglibdir)/perf/; \
+	fi
 
 uninstall-local:
 	rm -rf $(DESTDIR)$(pkglibdir)

@@ -17,6 +17,7 @@
 
 #include "batch.h"
 #include "memcheck.h"
+#include "perf.h"
 #include "proc.h"
 #include "questions.h"
 #include "text.h"
@@ -50,6 +51,7 @@ struct options {
     const char *submission;
     int quiet, keep, no_color;
     int no_memcheck, memcheck_only;
+    int no_perf;              /* --no-perf: lab 1's performance tier is not run */
     int reveal_answers;
     int no_questions;         /* --no-questions: the student kit's make grade */
     int sandbox;              /* enum tg_sandbox_mode */
@@ -92,6 +94,8 @@ static void usage_long(void)
            "                       reported as ungraded and left out of the score\n"
            "  --memcheck-only      run only the memory checks (what `make memcheck`\n"
            "                       does): the other points are left out of the score\n"
+           "  --no-perf            skip lab 1's performance tier (extra credit: callgrind\n"
+           "                       counts tt_matmul_fast's instructions): it is ungraded\n"
            "  --jobs N             programs run at once: compiles, links, test\n"
            "                       programs and Valgrind runs (default: online CPUs)\n"
            "  --timeout SECS       time limit of one test (default: 5)\n"
@@ -119,6 +123,12 @@ static void usage_long(void)
            "--student-id, and the file's student-id line must name the same student (or\n"
            "be \"-\" without --student-id); expected values are computed with the\n"
            "reference library, and shown only with --reveal-answers.\n"
+           "\n"
+           "Extra credit: lab 1's tt_matmul_fast, if correct on many shapes, earns 1, 2\n"
+           "or 3 extra points for running 2x, 3x or 4.5x fewer instructions than the\n"
+           "naive triple loop on a 128 x 128 product (Valgrind's callgrind; both compiled\n"
+           "with the same fixed flags). Extra points are reported on their own, never\n"
+           "in the score or its maximum.\n"
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
            TTGRADE_DATADIR);
@@ -151,7 +161,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
            OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
-           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT };
+           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
@@ -166,6 +176,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"keep", no_argument, NULL, OPT_KEEP},
         {"no-memcheck", no_argument, NULL, OPT_NO_MEMCHECK},
         {"memcheck-only", no_argument, NULL, OPT_MEMCHECK_ONLY},
+        {"no-perf", no_argument, NULL, OPT_NO_PERF},
         {"reveal-answers", no_argument, NULL, OPT_REVEAL},
         {"no-questions", no_argument, NULL, OPT_NO_QUESTIONS},
         {"sandbox", required_argument, NULL, OPT_SANDBOX},
@@ -234,6 +245,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_KEEP: o->keep = 1; break;
         case OPT_NO_MEMCHECK: o->no_memcheck = 1; break;
         case OPT_MEMCHECK_ONLY: o->memcheck_only = 1; break;
+        case OPT_NO_PERF: o->no_perf = 1; break;
         case OPT_REVEAL: o->reveal_answers = 1; break;
         case OPT_NO_QUESTIONS: o->no_questions = 1; break;
         case OPT_SANDBOX:
@@ -500,6 +512,7 @@ struct grader {
     char **ld_words;          /* TTGRADE_LDFLAGS split */
     char **env;               /* the test programs' environment (borrowed strings) */
     struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
+    struct tg_perf perf;      /* lab 1's performance tier: Valgrind, and the last verdict */
     struct tg_questions *questions; /* the question banks of <datadir>/questions */
 };
 
@@ -552,6 +565,7 @@ out:
 static void grader_close(struct grader *g)
 {
     tg_memcheck_close(&g->mc);
+    tg_perf_close(&g->perf);
     tg_questions_free(g->questions);
     tg_rubric_free(&g->rubric);
     free_words(g->crit_libs);
@@ -627,6 +641,8 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     if (rc == 0 && o->memcheck_only &&
         (rc = tg_memcheck_ungrade_tests(&g->mc, res, "--memcheck-only: only the memory checks ran")) != 0)
         *err = NULL;
+    if (rc == 0 && !o->memcheck_only)
+        rc = tg_perf_run(&g->perf, &setup, res, err);
     /* The answers to the questions, whatever became of the code (not in a
      * --memcheck-only run, which leaves everything but memory ungraded). */
     if (rc == 0 && !o->memcheck_only) {
@@ -693,6 +709,9 @@ int main(int argc, char **argv)
     if (tg_memcheck_open(&g.mc, &g.rubric, &res, g.datadir, o.no_memcheck) != 0)
         goto oom;
     res.memcheck = &g.mc;
+    if (!o.memcheck_only && tg_perf_open(&g.perf, &res, g.datadir, o.no_perf) != 0)
+        goto oom;
+    res.perf = &g.perf;
     if (grade_submission(&g, &o, o.submission, &res, &scratch, &err) != 0)
         goto fail;
     status = 0;

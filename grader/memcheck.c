@@ -992,9 +992,7 @@ static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *
     return 0;
 }
 
-/* The drivers' environment: the test programs' one, without $VALGRIND_OPTS
- * (our options must be the only ones), plus the marker token. */
-static char **driver_env(char *const *base, const char *token_var)
+char **tg_valgrind_env(char *const *base, const char *token_var)
 {
     size_t n = 0;
     while (base[n] != NULL)
@@ -1002,17 +1000,17 @@ static char **driver_env(char *const *base, const char *token_var)
     char **env = calloc(n + 2, sizeof *env);
     if (env == NULL)
         return NULL;
+    size_t name_len = strcspn(token_var, "=") + 1; /* "TTMEM_TOKEN=" */
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(base[i], "VALGRIND_OPTS=", 14) != 0 && strncmp(base[i], "TTMEM_TOKEN=", 12) != 0)
+        if (strncmp(base[i], "VALGRIND_OPTS=", 14) != 0 && strncmp(base[i], token_var, name_len) != 0)
             env[k++] = base[i];
     env[k++] = (char *)token_var;
     env[k] = NULL;
     return env;
 }
 
-/* 16 random hex digits. */
-static void make_token(char out[17])
+void tg_valgrind_token(char out[17])
 {
     unsigned char raw[8];
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -1151,9 +1149,9 @@ int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct t
     p->jobs = calloc(p->n ? p->n : 1, sizeof *p->jobs);
     p->map = calloc(p->n ? p->n : 1, sizeof *p->map);
     p->ran = calloc(p->n ? p->n : 1, sizeof *p->ran);
-    make_token(p->token);
+    tg_valgrind_token(p->token);
     p->token_var = tg_asprintf("TTMEM_TOKEN=%s", p->token);
-    p->envp = p->token_var ? driver_env(s->envp, p->token_var) : NULL;
+    p->envp = p->token_var ? tg_valgrind_env(s->envp, p->token_var) : NULL;
     if (p->jobs == NULL || p->map == NULL || p->ran == NULL || p->envp == NULL) {
         tg_memcheck_plan_free(p);
         return -1;

@@ -82,6 +82,16 @@ void tg_memcheck_plan_free(struct tg_mem_plan *p);
  * questions) ungraded, with `why`. Returns 0 or -1. */
 int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, const char *why);
 
+/* 16 random hex digits, for markers student code cannot forge (also used by
+ * perf.c). */
+void tg_valgrind_token(char out[17]);
+
+/* The environment of a program run under Valgrind: base (the test programs'
+ * one) without $VALGRIND_OPTS (our options must be the only ones) and without
+ * the variable token_var sets ("NAME=value"), plus token_var. The strings are
+ * borrowed; free the array only. NULL when memory ran out. */
+char **tg_valgrind_env(char *const *base, const char *token_var);
+
 /* For the reports. An item's title: "memory: forward with bias" for a memory
  * check, the test name for a test. Returns buf. */
 const char *tg_item_title(const struct tg_item *it, char *buf, size_t len);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "memcheck.h"
+#include "perf.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -125,6 +126,11 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
         for (size_t i = 0; i < res->answers.n_notes; i++)
             print_indented(res->answers.notes[i]);
     }
+    /* Lab 1's extra credit, on its own line: never part of the Score line. */
+    char *extra = o->quiet || res->error ? NULL : tg_perf_line(res->perf);
+    if (extra != NULL)
+        printf("%s\n", extra);
+    free(extra);
     char *note = o->quiet ? NULL : tg_ungraded_note(res);
     if (note != NULL && note[0] != '\0')
         printf("%s", note);
@@ -293,7 +299,13 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
     if (summary == NULL)
         bad = 1;
     if (!bad) {
-        add_num(root, "score", SCORE(res->score), &bad);
+        /* Extra credit (lab 1's performance tier) is a test worth 0 whose
+         * score is the extra points, and the total includes them: the
+         * assignment's maximum stays that of the rubric. */
+        const struct tg_perf *pf = res->error ? NULL : res->perf;
+        int extra = pf != NULL && pf->state != TG_PERF_NONE;
+        double bonus = extra && pf->state == TG_PERF_GRADED ? pf->points : 0;
+        add_num(root, "score", SCORE(res->score + bonus), &bad);
         add_num(root, "execution_time", SECS(res->t_total), &bad);
         add_str(root, "output", summary, &bad);
         add_str(root, "visibility", "visible", &bad);
@@ -327,6 +339,25 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
                 if (tags != NULL)
                     push_str(tags, lab, &bad);
             }
+        }
+        cJSON *t = tests != NULL && extra ? add_obj(tests, NULL, &bad) : NULL;
+        if (t != NULL) {
+            char *line = tg_perf_line(pf);
+            if (line == NULL)
+                bad = 1;
+            add_str(t, "name", pf->state == TG_PERF_GRADED ? "matmul: performance tier (extra credit)"
+                                                           : "matmul: performance tier (extra credit, ungraded)",
+                    &bad);
+            add_num(t, "score", SCORE(bonus), &bad);
+            add_num(t, "max_score", 0, &bad);
+            if (bonus > 0)
+                add_str(t, "status", "passed", &bad);
+            add_str(t, "output", line ? line : "", &bad);
+            add_str(t, "visibility", o->visibility, &bad);
+            cJSON *tags = add_arr(t, "tags", &bad);
+            if (tags != NULL)
+                push_str(tags, "extra_credit", &bad);
+            free(line);
         }
     }
     free(summary);
@@ -366,7 +397,24 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         add_num(tm, "tests", SECS(res->t_tests), &bad);
         add_num(tm, "memcheck", SECS(res->memcheck ? res->memcheck->t_total : 0), &bad);
         add_num(tm, "questions", SECS(res->t_questions), &bad);
+        add_num(tm, "perf", SECS(res->perf ? res->perf->t_total : 0), &bad);
         add_num(tm, "total", SECS(res->t_total), &bad);
+    }
+    const struct tg_perf *pf = res->perf;
+    cJSON *ec = add_obj(root, "extra_credit", &bad);
+    if (ec != NULL) {
+        const char *st = pf == NULL || pf->state == TG_PERF_NONE ? "none" : res->error ? "error"
+                         : pf->state == TG_PERF_UNGRADED ? "ungraded" : "graded";
+        int graded = strcmp(st, "graded") == 0;
+        add_str(ec, "status", st, &bad);
+        add_str(ec, "lab", "matmul", &bad);
+        add_str(ec, "name", "performance tier", &bad);
+        add_num(ec, "points", graded ? SCORE(pf->points) : 0, &bad);
+        add_num(ec, "max_points", pf ? SCORE(pf->max_points) : 0, &bad);
+        add_num(ec, "speedup", graded ? round_to(pf->speedup, 1e-4) : 0, &bad);
+        add_num(ec, "naive_instructions", graded ? (double)pf->naive_ir : 0, &bad);
+        add_num(ec, "fast_instructions", graded ? (double)pf->fast_ir : 0, &bad);
+        add_str(ec, "message", pf && pf->state != TG_PERF_NONE ? pf->why : NULL, &bad);
     }
     const struct tg_memcheck *mc = res->memcheck;
     cJSON *mem = add_obj(root, "memcheck", &bad);
@@ -532,6 +580,13 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
             time += it->time;
         }
     }
+    /* Lab 1's extra credit: one more test case in matmul's suite, skipped
+     * when ungraded, and a property "extra_credit" with the points. */
+    const struct tg_perf *pf = res->error ? NULL : res->perf;
+    int extra = pf != NULL && pf->state != TG_PERF_NONE;
+    int extra_skipped = extra && pf->state == TG_PERF_UNGRADED;
+    tests += extra;
+    skipped += extra_skipped;
     /* An error before any test is known still shows up as one failure. */
     int lone = res->error && tests == 0;
     if (lone)
@@ -566,10 +621,11 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
                 lf += !lr->items[j].passed || res->error;
             lt += lr->items[j].time;
         }
+        int lab_extra = extra && lr->lab == tg_lab_index("matmul");
         tg_buf_puts(&b, "  <testsuite");
         xml_attr(&b, "name", lab);
         tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
-                      lr->n_items, lf, ls, lt);
+                      lr->n_items + lab_extra, lf, ls + (lab_extra && extra_skipped), lt);
         tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
                           "      <property name=\"max_score\" value=\"%g\"/>\n",
                       lr->score, lr->max_score);
@@ -583,6 +639,9 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
             xml_attr(&b, "value", res->sandbox);
             tg_buf_puts(&b, "/>\n");
         }
+        if (lab_extra)
+            tg_buf_printf(&b, "      <property name=\"extra_credit\" value=\"%g\"/>\n",
+                          extra_skipped ? 0 : pf->points);
         tg_buf_puts(&b, "    </properties>\n");
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];
@@ -612,6 +671,26 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
             tg_buf_puts(&b, " type=\"failure\">");
             xml_escape(&b, why, 0);
             tg_buf_puts(&b, "</failure>\n    </testcase>\n");
+        }
+        if (lab_extra) {
+            /* The extra credit: never a failure (0 extra points is no fault). */
+            char *line = tg_perf_line(pf);
+            if (line == NULL)
+                b.failed = 1;
+            tg_buf_printf(&b, "    <testcase classname=\"%s\" name=\"extra credit: performance tier\" "
+                              "time=\"%.3f\">\n",
+                          lab, pf->t_total);
+            if (extra_skipped) {
+                tg_buf_puts(&b, "      <skipped");
+                xml_attr(&b, "message", line ? line : "");
+                tg_buf_puts(&b, "/>\n");
+            } else {
+                tg_buf_puts(&b, "      <system-out>");
+                xml_escape(&b, line ? line : "", 0);
+                tg_buf_puts(&b, "</system-out>\n");
+            }
+            tg_buf_puts(&b, "    </testcase>\n");
+            free(line);
         }
         tg_buf_puts(&b, "  </testsuite>\n");
     }

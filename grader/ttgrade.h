@@ -133,6 +133,7 @@ struct tg_result {
         size_t n_notes;
     } answers;
     struct tg_memcheck *memcheck; /* the memory checks' run (memcheck.h), or NULL */
+    struct tg_perf *perf;     /* lab 1's performance tier, extra credit (perf.h), or NULL */
 };
 
 /* Frees what the result owns (not the const strings). */

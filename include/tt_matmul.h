@@ -16,4 +16,16 @@
  * a and b are never modified. */
 tt_tensor *tt_matmul(const tt_tensor *a, const tt_tensor *b);
 
+/* The same product, fast: optional extra credit (lab 1's handout, "The
+ * performance tier"). The contract is tt_matmul's (the same errors, statuses
+ * and shapes in the messages, a new tensor, a and b never modified), except
+ * the order of the additions: the sum over p may be taken in any order (in
+ * blocks, in vector lanes), so the result may differ from tt_matmul's by
+ * float rounding. Accepted, for every element:
+ *   |c[i][j] - exact| <= 1e-4 * (sum over p of |a[i][p] * b[p][j]|) + 1e-6
+ * where exact is the sum computed in double. (tt_matmul's own error is about
+ * k * 6e-8 times that sum at worst.) A skeleton that just returns
+ * tt_matmul(a, b) meets the contract. */
+tt_tensor *tt_matmul_fast(const tt_tensor *a, const tt_tensor *b);
+
 #endif /* TT_MATMUL_H */

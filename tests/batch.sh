@@ -46,7 +46,7 @@ else
     not_ok "the examples' gradebook is what their READMEs state, plus a failed row" "exit $status" \
         "$(cat "$scratch/diff")" "$(tail -n 5 "$scratch/batch.err")"
 fi
-if head -n 1 "$out/grades.csv" | grep -qx 'id,status,total,max,matmul,matmul_memory,module,module_memory,linear,linear_memory,sequential,sequential_memory,flatten,flatten_memory,questions,reason,sandbox' \
+if head -n 1 "$out/grades.csv" | grep -qx 'id,status,total,max,matmul,matmul_memory,module,module_memory,linear,linear_memory,sequential,sequential_memory,flatten,flatten_memory,questions,matmul_extra_credit,reason,sandbox' \
    && $AWK -F, 'NR > 1 && $2 == "graded" { for (i = 6; i <= 15; i++) if ((i % 2 == 0 || i == 15) && $i !~ /^([0-9.]+)?$/) bad = 1 }
                 END { exit bad }' "$out/grades.csv"; then
     ok "grades.csv: its header, and memory and question cells that are numbers or empty"

@@ -18,15 +18,19 @@ xpath() {
 }
 
 VIS='["hidden","after_due_date","after_published","visible"]'
+# (Lab 1's extra credit is a test tagged extra_credit, worth 0: its score,
+# the extra points, may exceed its max_score.)
 GRADESCOPE='
   (.score | type == "number") and (.execution_time | type == "number") and (.output | type == "string")
   and ((.visibility // "visible") as $v | '"$VIS"' | index($v) != null)
   and ((.stdout_visibility // "visible") as $v | '"$VIS"' | index($v) != null)
   and (.tests | type == "array" and length > 0)
-  and all(.tests[]; (.name | type == "string") and (.score | type == "number") and (.max_score | type == "number")
+  and all(.tests[] | select((.tags // []) | index("extra_credit") | not);
+      (.name | type == "string") and (.score | type == "number") and (.max_score | type == "number")
       and (.score >= 0 and .score <= .max_score) and (.status == "passed" or .status == "failed")
       and (.output | type == "string") and (.visibility as $v | '"$VIS"' | index($v) != null)
       and ((.status == "passed") == (.score == .max_score)))
+  and all(.tests[] | select((.tags // []) | index("extra_credit")); .max_score == 0 and .score >= 0)
   and (([.tests[].score] | add) == .score)'
 
 sample="$top_srcdir/examples/submissions/sample"

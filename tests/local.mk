@@ -39,7 +39,8 @@ CHECK_SCRIPTS_TAP = \
 	tests/questions.sh \
 	tests/hostile.sh \
 	tests/determinism.sh \
-	tests/grade-input.sh
+	tests/grade-input.sh \
+	tests/perf.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
 EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap

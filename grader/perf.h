@@ -1,0 +1,61 @@
+/* perf.h - lab 1's performance tier, extra credit: how many instructions the
+ * student's tt_matmul_fast runs on a (128, 128) @ (128, 128) product, against
+ * the reference triple loop, both counted by Valgrind's callgrind (so the
+ * count is the same on every machine with the same compiler and libraries,
+ * whatever its load). The driver, grader/perf/perf_matmul.c, is precompiled
+ * into <datadir>/perf/matmul.o with the flags below; ttgrade compiles the
+ * student's matmul.c once more with the same flags, inspects and links it.
+ *
+ * Correctness first: the driver checks tt_matmul_fast on many shapes before
+ * counting; a wrong result, a crash, a timeout, or a file without
+ * tt_matmul_fast earns 0. The points are extra credit: never part of the
+ * score or its maximum; the reports show them on their own line or item.
+ * Without Valgrind, or with --no-perf, the tier is ungraded (not an error). */
+#ifndef TG_PERF_H
+#define TG_PERF_H
+
+#include "ttgrade.h"
+
+/* The flags the driver and the student's file are compiled with for the
+ * count (configure.ac: -O3, plus a fixed -march on x86-64). */
+#ifndef TTGRADE_PERF_CFLAGS
+#define TTGRADE_PERF_CFLAGS "-O3"
+#endif
+
+/* The published scale: the speedup (naive instructions / tt_matmul_fast's)
+ * each extra point needs, lowest first. */
+#define TG_PERF_TIERS 3
+extern const double tg_perf_tiers[TG_PERF_TIERS];
+
+enum tg_perf_state {
+    TG_PERF_NONE,      /* not wanted: matmul is not among the labs graded */
+    TG_PERF_UNGRADED,  /* wanted, but not run: `why` says why (no Valgrind, --no-perf, ...) */
+    TG_PERF_GRADED     /* run: points (maybe 0) and why */
+};
+
+struct tg_perf {
+    enum tg_perf_state state;
+    char *valgrind;             /* absolute, or NULL */
+    char *why;                  /* one line: the verdict, or why it did not run */
+    double points;              /* extra points earned */
+    double max_points;          /* the top tier's points */
+    double speedup;             /* naive / fast instructions; 0 if not measured */
+    unsigned long long naive_ir, fast_ir;  /* the counts; 0 if not measured */
+    double t_total;             /* wall seconds of the whole phase */
+};
+
+/* Decides whether the tier can run (matmul graded, not `off`, Valgrind and the
+ * driver found). Returns 0, or -1 if memory ran out. */
+int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *datadir, int off);
+void tg_perf_close(struct tg_perf *p);
+
+/* Builds and runs the driver for the submission's matmul.c, if its lab was
+ * graded, and sets p's verdict. Returns 0, or -1 with *err set (interrupted;
+ * NULL: out of memory). */
+int tg_perf_run(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res, char **err);
+
+/* For the reports: one line, "matmul: extra credit (performance tier):
+ * 3/3: ..." or "... ungraded (...)"; NULL when not wanted or out of memory. */
+char *tg_perf_line(const struct tg_perf *p);
+
+#endif /* TG_PERF_H */
