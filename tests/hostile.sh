@@ -62,6 +62,8 @@ for c in $order; do
     chmod -R u+w "$scratch/sub/$c" 2> /dev/null # make distcheck's source tree is read-only
     for lab in $(expect with "$c"); do cp "$top_srcdir/reference/$lab.c" "$scratch/sub/$c/" || exit 99; done
     for f in $(expect fifo "$c"); do mkfifo "$scratch/sub/$c/$f" || exit 99; done
+    # "symlink NAME TARGET": made here too, as make dist copies what links point to.
+    expect symlink "$c" | while read -r f target; do ln -s "$target" "$scratch/sub/$c/$f" || exit 99; done || exit 99
     rm -rf "${canary:?}/$c" && mkdir -p "$canary/$c" && echo "decoy of $c" > "$canary/$c/decoy" || exit 99
     run_cases="$run_cases $c"
 done
