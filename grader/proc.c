@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,9 +253,14 @@ int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char
         return 0;
     memset(&sb, 0, sizeof sb);
     if (geteuid() == 0) {
-        struct passwd *pw = getpwnam("nobody");
-        sb.uid = pw ? pw->pw_uid : 65534;
-        sb.gid = pw ? pw->pw_gid : 65534;
+        /* A user and group of this grading's own, not a shared one like
+         * nobody: RLIMIT_NPROC counts a user's processes machine-wide, so
+         * with a shared user a fork bomb (or just many gradings at once)
+         * would make other gradings' programs fail to start. The id is
+         * unused by any account (TG_SANDBOX_UID_BASE) and unique while this
+         * ttgrade runs (its pid). */
+        sb.uid = (uid_t)(TG_SANDBOX_UID_BASE + (unsigned long)getpid());
+        sb.gid = (gid_t)sb.uid;
         sb.drop = 1;
         if (tg_sandbox_give(probe_dir) != 0) {
             *err = tg_asprintf("cannot hand %s to the sandbox user: %s", probe_dir, strerror(errno));
@@ -295,8 +299,8 @@ int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char
     }
     struct tg_buf b = TG_BUF_INIT;
     if (why_user != NULL)
-        tg_buf_printf(&b, "no bubblewrap and as root: user %lu cannot reach the scratch dir or the data dir "
-                      "(make $TMPDIR and the data dir passable by others), ", (unsigned long)sb.uid);
+        tg_buf_printf(&b, "no bubblewrap and as root: the grading's own user cannot reach the scratch dir or the "
+                      "data dir (make $TMPDIR and the data dir passable by others), ");
     else if (sb.bwrap)
         tg_buf_printf(&b, "bubblewrap (no network, read-only system, private /tmp, PID namespace), ");
     else if (mode == TG_SANDBOX_RLIMITS)
@@ -304,7 +308,7 @@ int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char
     else
         tg_buf_printf(&b, "no bubblewrap (%s), ", why);
     if (sb.drop)
-        tg_buf_printf(&b, "user %lu, ", (unsigned long)sb.uid);
+        tg_buf_printf(&b, "an unprivileged user of its own, ");
     free(why_user);
     tg_buf_printf(&b, "rlimits (CPU, memory %llu GiB, %d processes, files %ld MiB), "
                   "process-group kill, subreaper",

@@ -28,6 +28,9 @@ struct tg_confine {
 #define TG_SANDBOX_MEM_DEFAULT (4ULL << 30)  /* address space: 4 GiB, Valgrind included */
 #define TG_SANDBOX_NPROC 128                 /* processes and threads of the sandbox user */
 #define TG_SANDBOX_NOFILE 256                /* open files */
+/* As root, confined programs run as uid = gid = this + ttgrade's pid: a
+ * user of the grading's own, so that RLIMIT_NPROC is the grading's own. */
+#define TG_SANDBOX_UID_BASE 0x70000000UL
 
 /* What confinement is possible, chosen once by tg_sandbox_init. */
 enum tg_sandbox_mode {
@@ -79,13 +82,13 @@ int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs);
  * working dir and read_dir (may be NULL) bound read-only, else rlimits only.
  * When not even that probe runs as the sandbox user (it cannot reach the
  * dirs), the user is not dropped, and the layers say so. As root, confined programs
- * also drop to an unprivileged user (nobody), so that RLIMIT_NPROC holds.
+ * also drop to an unprivileged user of its own (TG_SANDBOX_UID_BASE + pid), so that RLIMIT_NPROC holds.
  * Returns 0, or -1 with *err (malloc'd) when BWRAP was asked for and cannot
  * work, or on no memory (*err NULL). */
 int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char *read_dir, char **err);
 
 /* The layers in force, one line for reports: e.g. "bubblewrap (no network,
- * read-only system, private /tmp, PID namespace), user nobody, rlimits (CPU,
+ * read-only system, private /tmp, PID namespace), an unprivileged user of its own, rlimits (CPU,
  * memory 4 GiB, 128 processes, files 16 MiB), process-group kill, subreaper".
  * Never NULL. */
 const char *tg_sandbox_layers(void);
