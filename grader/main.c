@@ -762,6 +762,7 @@ done:
     tg_reap_orphans();
     tg_result_free(&res);
     grader_close(&g);
+    tg_sandbox_close(); /* res.sandbox pointed into it: after the reports */
     free(scratch);
     free(sub_shown);
     free(sid_shown);

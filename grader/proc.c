@@ -184,11 +184,6 @@ static int confine_child(const struct tg_task *t)
     return 0;
 }
 
-int tg_sandbox_drops_user(void)
-{
-    return sb.drop;
-}
-
 int tg_sandbox_give(const char *path)
 {
     if (!sb.drop)

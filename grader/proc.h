@@ -93,9 +93,6 @@ int tg_sandbox_init(enum tg_sandbox_mode mode, const char *probe_dir, const char
  * Never NULL. */
 const char *tg_sandbox_layers(void);
 
-/* 1 if confined programs run as another user than the grader. */
-int tg_sandbox_drops_user(void);
-
 /* Hands `path` (a dir or file the grader made) to the sandbox user, so that a
  * confined program may write it. No-op when not dropping the user. 0 or -1. */
 int tg_sandbox_give(const char *path);
