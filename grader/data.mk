@@ -11,6 +11,8 @@
 ##   grader/data/memcheck/libttmem.a the drivers' shared runner (grader/memcheck.mk)
 ##   grader/data/questions/<lab>.txt the question bank of each lab (grader/questions.mk)
 ##   grader/data/perf/matmul.o      lab 1's performance driver, if built (grader/perf.mk)
+##   grader/data/lib/libgit2.so.*   the hidden tests' stand-in for libgit2, if built
+##                                  (grader/shim/shim.mk)
 ##
 ## `make install` copies it to $(pkglibdir); ttgrade finds it next to itself
 ## when run from the build tree.
@@ -43,7 +45,8 @@ GRADER_DATA_INPUTS = \
 	grader/hidden/libhiddentests.a \
 	$(MEMCHECK_DATA_INPUTS) \
 	$(QUESTIONS_DATA_INPUTS) \
-	$(PERF_DATA_INPUTS)
+	$(PERF_DATA_INPUTS) \
+	$(GIT2_SHIM_LIB)
 
 EXTRA_DIST += grader/rubric.txt
 
@@ -72,6 +75,9 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	for p in $(PERF_DATA_INPUTS); do \
 	  mkdir -p grader/data.tmp/perf && cp $$p grader/data.tmp/perf/matmul.o || exit 1; \
 	done && \
+	for l in $(GIT2_SHIM_LIB); do \
+	  mkdir -p grader/data.tmp/lib && cp $$l grader/data.tmp/lib/ || exit 1; \
+	done && \
 	touch grader/data.tmp/stamp && mv grader/data.tmp grader/data
 
 all-local: grader/data/stamp
@@ -94,6 +100,10 @@ install-data-local: grader/data/stamp
 	if test -f grader/data/perf/matmul.o; then \
 	  $(MKDIR_P) $(DESTDIR)$(pkglibdir)/perf && \
 	  $(INSTALL_DATA) grader/data/perf/matmul.o $(DESTDIR)$(pkglibdir)/perf/; \
+	fi
+	if test -d grader/data/lib; then \
+	  $(MKDIR_P) $(DESTDIR)$(pkglibdir)/lib && \
+	  $(INSTALL_DATA) grader/data/lib/* $(DESTDIR)$(pkglibdir)/lib/; \
 	fi
 
 uninstall-local:

@@ -701,6 +701,15 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     for (char **w = s->criterion_libs; w != NULL && *w != NULL; w++)
         argv_add(&j->ld, *w);
     argv_add(&j->ld, "-lm");
+    /* Criterion's libgit2 comes from the data dir's stand-in (grader/shim/),
+     * found through the program's DT_RPATH, which (unlike DT_RUNPATH) the
+     * loader also uses for libcriterion's own dependencies. -Xlinker keeps
+     * a comma in the path whole. */
+    if (s->jails->lib != NULL) {
+        const char *words[] = {"-Wl,--disable-new-dtags", "-Xlinker", "-rpath", "-Xlinker", s->jails->lib};
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            argv_add(&j->ld, words[i]);
+    }
     if (j->ld.failed)
         return -1;
     j->ld_task.argv = j->ld.v;
