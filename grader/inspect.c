@@ -187,3 +187,78 @@ done:
     }
     return verdict;
 }
+
+/* ------------------------------------------- the loader's debug info -- */
+
+/* fn's result on the ELF file at path, opened for reading; NULL if the
+ * file is not ELF or cannot be read. */
+static char *on_elf(const char *path, char *(*fn)(Elf *))
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    char *r = elf != NULL && elf_kind(elf) == ELF_K_ELF ? fn(elf) : NULL;
+    if (elf != NULL)
+        elf_end(elf);
+    close(fd);
+    return r;
+}
+
+/* The PT_INTERP string (malloc'd), or NULL. */
+static char *elf_interp(Elf *elf)
+{
+    size_t n = 0, len = 0;
+    char *raw = elf_rawfile(elf, &len);
+    if (raw == NULL || elf_getphdrnum(elf, &n) != 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(elf, (int)i, &ph) != NULL && ph.p_type == PT_INTERP && ph.p_filesz > 0 &&
+            ph.p_filesz <= 4096 && ph.p_offset <= len && ph.p_filesz <= len - ph.p_offset)
+            return tg_strndup(raw + ph.p_offset, strnlen(raw + ph.p_offset, ph.p_filesz));
+    }
+    return NULL;
+}
+
+/* The GNU build-id in hex (malloc'd), or NULL. */
+static char *elf_build_id(Elf *elf)
+{
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        Elf_Data *data;
+        if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_NOTE || (data = elf_getdata(scn, NULL)) == NULL)
+            continue;
+        GElf_Nhdr nh;
+        size_t off = 0, name_off, desc_off, next;
+        while ((next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+            off = next;
+            if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 || nh.n_descsz < 2 || nh.n_descsz > 64 ||
+                memcmp((const char *)data->d_buf + name_off, "GNU", 4) != 0)
+                continue;
+            const unsigned char *d = (const unsigned char *)data->d_buf + desc_off;
+            char *hex = malloc(2 * (size_t)nh.n_descsz + 1);
+            for (size_t i = 0; hex != NULL && i < nh.n_descsz; i++)
+                snprintf(hex + 2 * i, 3, "%02x", d[i]);
+            return hex;
+        }
+    }
+    return NULL;
+}
+
+char *tg_loader_debug_file(const char *debug_dir)
+{
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return NULL;
+    char *interp = on_elf("/proc/self/exe", elf_interp);
+    char *id = interp ? on_elf(interp, elf_build_id) : NULL;
+    char *path = id ? tg_asprintf("%s/.build-id/%.2s/%s.debug", debug_dir, id, id + 2) : NULL;
+    free(interp);
+    free(id);
+    if (path != NULL && access(path, R_OK) != 0) {
+        free(path);
+        path = NULL;
+    }
+    return path;
+}

@@ -25,7 +25,11 @@
 #include <sys/prctl.h>
 #endif
 
+#include "inspect.h"
 #include "text.h"
+
+/* Where the system keeps separate debug info (by build-id). */
+#define TG_DEBUG_DIR "/usr/lib/debug"
 
 /* The longest the pool sleeps between checks of the interrupt flag. */
 #define TG_POLL_SECONDS 0.1
@@ -93,6 +97,22 @@ static int sys_layout(void)
     for (size_t i = 0; i < sizeof etc / sizeof etc[0]; i++)
         if (sys_add("--ro-bind-try") || sys_add(etc[i]) || sys_add(etc[i]))
             return -1;
+    /* The system's separate debug info (Debian: libc6-dbg, which Valgrind
+     * pulls in) is hidden but for the dynamic linker's, which Valgrind
+     * needs to start. Reading libc's made up half of each Valgrind start,
+     * about 0.2 s of the 0.5 s it takes here, five or six times a grading;
+     * without it, frames inside libc name the function but not its line,
+     * and frames in the student's code are unchanged. Where the loader's
+     * file cannot be found, nothing is hidden. */
+    struct stat st;
+    if (stat(TG_DEBUG_DIR, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char *keep = tg_loader_debug_file(TG_DEBUG_DIR);
+        int bad = keep != NULL && (sys_add("--tmpfs") || sys_add(TG_DEBUG_DIR) || sys_add("--ro-bind") ||
+                                   sys_add(keep) || sys_add(keep));
+        free(keep);
+        if (bad)
+            return -1;
+    }
     return 0;
 }
 
