@@ -22,6 +22,7 @@
 #include "text.h"
 #include "inspect.h"
 #include "memcheck.h"
+#include "perf.h"
 #include "ttgrade.h"
 
 extern char **environ;
@@ -787,9 +788,11 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     int rc = -1;
     size_t n = res->n_labs, n_runs = 0, n_reruns = 0, k_mem = 0;
     struct tg_mem_plan *mp = NULL;
+    struct tg_perf_plan *pp = NULL;
     struct lab_job *jobs = calloc(n ? n : 1, sizeof *jobs);
-    /* room for a test program and a memory driver per lab */
-    struct tg_task *tasks = calloc(n ? 2 * n : 1, sizeof *tasks);
+    /* room for a test program and a memory driver per lab, and a step of
+     * the performance tier */
+    struct tg_task *tasks = calloc(2 * n + 1, sizeof *tasks);
     struct tg_task *mtasks = calloc(n ? n : 1, sizeof *mtasks);
     struct run *runs = calloc(n ? n : 1, sizeof *runs);
     struct run *reruns = NULL;
@@ -806,9 +809,13 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
             jobs[i].verdict[k] = res->labs[i].items[k].category != TG_ITEM_TEST;
     }
 
+    /* Lab 1's performance tier runs its steps beside the labs' (perf.h). */
+    if (!s->skip_tests && tg_perf_begin(s->perf, s, res, &pp) != 0)
+        goto out;
+
     /* 1. Compile every present lab file once, in parallel. */
     double t0 = tg_now();
-    size_t m = 0;
+    size_t m = 0, k_perf;
     for (size_t i = 0; i < n; i++) {
         if (!in->present[res->labs[i].lab])
             continue;
@@ -817,10 +824,15 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         tasks[m] = jobs[i].cc_task;
         map[m++] = i;
     }
-    if (tg_run_tasks(tasks, m, s->jobs) != 0) {
+    k_perf = m;
+    if (tg_perf_task(pp, tasks, &k_perf) != 0)
+        goto out;
+    if (tg_run_tasks(tasks, k_perf, s->jobs) != 0) {
         *err = tg_strdup("interrupted");
         goto out;
     }
+    if (k_perf > m && tg_perf_done(pp, &tasks[m], err) != 0)
+        goto out;
     for (size_t k = 0; k < m; k++) {
         struct lab_job *j = &jobs[map[k]];
         int r = build_result(j, s, &tasks[k], j->cc_log, TG_LAB_COMPILE_ERROR, "does not compile", err);
@@ -857,11 +869,16 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     }
     if (mp != NULL && tg_memcheck_link_tasks(mp, in, tasks + m, &k_mem) != 0)
         goto out;
-    if (tg_run_tasks(tasks, m + k_mem, s->jobs) != 0) {
+    k_perf = m + k_mem;
+    if (tg_perf_task(pp, tasks, &k_perf) != 0)
+        goto out;
+    if (tg_run_tasks(tasks, k_perf, s->jobs) != 0) {
         *err = tg_strdup("interrupted");
         goto out;
     }
     if (mp != NULL && tg_memcheck_links_done(mp, tasks + m, err) != 0)
+        goto out;
+    if (k_perf > m + k_mem && tg_perf_done(pp, &tasks[m + k_mem], err) != 0)
         goto out;
     for (size_t k = 0; k < m; k++) {
         struct lab_job *j = &jobs[map[k]];
@@ -882,11 +899,15 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     }
     res->t_compile = tg_now() - t0;
 
-    /* 3. Run each linked lab's test program, and the memory drivers under
-     * Valgrind (first: they take longest). */
+    /* 3. Run each linked lab's test program, and the memory drivers and the
+     * performance tier under Valgrind (first: they take longest). */
     t0 = tg_now();
+    k_perf = 0;
+    if (tg_perf_task(pp, tasks, &k_perf) != 0)
+        goto out;
+    struct tg_task *mem_tasks = tasks + k_perf;
     k_mem = 0;
-    if (mp != NULL && tg_memcheck_run_tasks(mp, tasks, &k_mem) != 0)
+    if (mp != NULL && tg_memcheck_run_tasks(mp, mem_tasks, &k_mem) != 0)
         goto out;
     size_t *run_job = map;
     for (size_t i = 0; i < n; i++) {
@@ -899,13 +920,15 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         run_job[n_runs++] = i;
     }
     for (size_t k = 0; k < n_runs; k++)
-        tasks[k_mem + k] = runs[k].task;
-    if (tg_run_tasks(tasks, k_mem + n_runs, s->jobs) != 0) {
+        mem_tasks[k_mem + k] = runs[k].task;
+    if (tg_run_tasks(tasks, k_perf + k_mem + n_runs, s->jobs) != 0) {
         *err = tg_strdup("interrupted");
         goto out;
     }
+    if (k_perf > 0 && tg_perf_done(pp, &tasks[0], err) != 0)
+        goto out;
     for (size_t k = 0; k < n_runs; k++) {
-        runs[k].task = tasks[k_mem + k];
+        runs[k].task = mem_tasks[k_mem + k];
         struct lab_job *j = &jobs[run_job[k]];
         if (collect_run(&runs[k], j->verdict, res) != 0 || keep_runner_output(&runs[k]) != 0)
             goto out;
@@ -917,7 +940,7 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     /* 4. Rerun, one at a time, each test that got no verdict; and, with
      * origin tracking, the Valgrind runs whose errors need it. */
     k_mem = 0;
-    if (mp != NULL && tg_memcheck_runs_done(mp, tasks, mtasks, &k_mem) != 0)
+    if (mp != NULL && tg_memcheck_runs_done(mp, mem_tasks, mtasks, &k_mem) != 0)
         goto out;
     if (n_reruns > 0 || k_mem > 0) {
         reruns = calloc(n_reruns ? n_reruns : 1, sizeof *reruns);
@@ -959,9 +982,12 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     res->t_tests = tg_now() - t0;
     if (mp != NULL && tg_memcheck_finish(mp, mtasks) != 0)
         goto out;
+    if (tg_perf_finish(pp) != 0)
+        goto out;
     rc = 0;
 out:
     tg_memcheck_plan_free(mp);
+    tg_perf_plan_free(pp);
     if (rc != 0 && *err == NULL)
         *err = tg_strdup("out of memory");
     for (size_t k = 0; runs != NULL && k < n_runs; k++)

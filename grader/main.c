@@ -635,14 +635,13 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.skip_tests = o->memcheck_only;
     setup.jails = &jails;
     setup.memcheck = &g->mc;
+    setup.perf = o->memcheck_only ? NULL : &g->perf;
     rc = tg_grade(&setup, &g->rubric, &intake, res, err);
     if (rc == 0)
         rc = tg_memcheck_run(&g->mc, &setup, &intake, res, err);
     if (rc == 0 && o->memcheck_only &&
         (rc = tg_memcheck_ungrade_tests(&g->mc, res, "--memcheck-only: only the memory checks ran")) != 0)
         *err = NULL;
-    if (rc == 0 && !o->memcheck_only)
-        rc = tg_perf_run(&g->perf, &setup, res, err);
     /* The answers to the questions, whatever became of the code (not in a
      * --memcheck-only run, which leaves everything but memory ungraded). */
     if (rc == 0 && !o->memcheck_only) {

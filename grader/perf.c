@@ -161,12 +161,6 @@ static char *log_head(const char *path)
     return head;
 }
 
-/* Runs one task to its end; returns 0, or -1 if interrupted. */
-static int run_one(struct tg_task *t)
-{
-    return tg_run_tasks(t, 1, 1);
-}
-
 /* A task on the student's code, run in dir inside `jail`, output to log. */
 static void task_init(struct tg_task *t, char *const *argv, char *const *envp, const char *dir, const char *log,
                       double limit, const struct tg_confine *jail)
@@ -226,10 +220,44 @@ static int score(struct tg_perf *p)
     return 0;
 }
 
-int tg_perf_run(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res, char **err)
+/* The tier's steps, run in grade.c's pools beside the labs' (perf.h). */
+struct tg_perf_plan {
+    struct tg_perf *p;
+    const struct tg_setup *s;
+    const struct tg_lab_result *lr;   /* matmul's result */
+    int step;                         /* the next step: 0 compile, 1 link, 2 run, 3 done */
+    int verdict_set;                  /* a step failed: p->why holds why */
+    struct perf_argv cc, ld, vg;
+    char token[17];
+    char *token_var, **envp;
+    char *inc, *src, *obj, *bin, *cc_log, *ld_log, *run_log, *cg;
+};
+
+void tg_perf_plan_free(struct tg_perf_plan *pl)
 {
-    *err = NULL;
-    if (p->state != TG_PERF_GRADED)
+    if (pl == NULL)
+        return;
+    arg_free(&pl->cc);
+    arg_free(&pl->ld);
+    arg_free(&pl->vg);
+    free(pl->envp);
+    free(pl->token_var);
+    free(pl->inc);
+    free(pl->src);
+    free(pl->obj);
+    free(pl->bin);
+    free(pl->cc_log);
+    free(pl->ld_log);
+    free(pl->run_log);
+    free(pl->cg);
+    free(pl);
+}
+
+int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
+                  struct tg_perf_plan **plan)
+{
+    *plan = NULL;
+    if (p == NULL || p->state != TG_PERF_GRADED)
         return 0;
     const struct tg_lab_result *lr = NULL;
     for (size_t i = 0; i < res->n_labs; i++)
@@ -240,113 +268,121 @@ int tg_perf_run(struct tg_perf *p, const struct tg_setup *s, const struct tg_res
     p->points = 0;
     p->speedup = 0;
     p->naive_ir = p->fast_ir = 0;
-    if (lr->status != TG_LAB_GRADED)
-        return no_credit(p, tg_strdup("not run: matmul.c was not graded"));
-    double t0 = tg_now();
-    int rc = -1;
-    struct perf_argv cc = {0}, ld = {0}, vg = {0};
-    char token[17], *token_var = NULL, **envp = NULL;
-    char *inc = tg_path_join(s->datadir, "include");
-    char *src = tg_path_join(s->scratch, "src");
-    char *obj = tg_path_join(s->scratch, "obj/matmul.perf.o");
-    char *bin = tg_path_join(s->scratch, "bin/perf_matmul");
-    char *cc_log = tg_path_join(s->scratch, "out/perf.cc.log");
-    char *ld_log = tg_path_join(s->scratch, "out/perf.ld.log");
-    char *run_log = tg_path_join(s->scratch, "out/perf.log");
-    char *cg = tg_path_join(s->scratch, "out/perf.cg");
-    char *why = NULL, *log = NULL;
-    struct tg_task t;
-    if (inc == NULL || src == NULL || obj == NULL || bin == NULL || cc_log == NULL || ld_log == NULL ||
-        run_log == NULL || cg == NULL)
-        goto out;
+    struct tg_perf_plan *pl = calloc(1, sizeof *pl);
+    if (pl == NULL)
+        return -1;
+    pl->p = p;
+    pl->s = s;
+    pl->lr = lr;
+    p->t_total = 0;
+    pl->inc = tg_path_join(s->datadir, "include");
+    pl->src = tg_path_join(s->scratch, "src");
+    pl->obj = tg_path_join(s->scratch, "obj/matmul.perf.o");
+    pl->bin = tg_path_join(s->scratch, "bin/perf_matmul");
+    pl->cc_log = tg_path_join(s->scratch, "out/perf.cc.log");
+    pl->ld_log = tg_path_join(s->scratch, "out/perf.ld.log");
+    pl->run_log = tg_path_join(s->scratch, "out/perf.log");
+    pl->cg = tg_path_join(s->scratch, "out/perf.cg");
+    *plan = pl;
+    if (pl->inc == NULL || pl->src == NULL || pl->obj == NULL || pl->bin == NULL || pl->cc_log == NULL ||
+        pl->ld_log == NULL || pl->run_log == NULL || pl->cg == NULL)
+        return -1;
+    return 0;
+}
 
-    /* 1. matmul.c again, with the fixed flags; then the same inspection. */
-    arg_compiler(&cc, s);
-    arg_add(&cc, tg_strdup("-I"));
-    arg_add(&cc, tg_strdup(inc));
-    arg_add(&cc, tg_strdup("-c"));
-    arg_add(&cc, tg_strdup("matmul.c"));
-    arg_add(&cc, tg_strdup("-o"));
-    arg_add(&cc, tg_strdup(obj));
-    if (cc.failed)
-        goto out;
-    task_init(&t, cc.v, s->envp, src, cc_log, PERF_BUILD_SECONDS, &s->jails->cc);
-    if (run_one(&t) != 0)
-        goto interrupted;
-    if (!tg_task_ok(&t)) {
-        rc = (log = log_head(cc_log)) == NULL ? -1
-             : no_credit(p, tg_asprintf("matmul.c did not compile with %s: %s", TTGRADE_PERF_CFLAGS, log));
-        goto out;
-    }
-    int r = tg_inspect_object(obj, lr->lab, &why);
-    if (r != 0) {
-        rc = r < 0 && why == NULL ? no_credit(p, tg_strdup("the object could not be inspected"))
-                                  : no_credit(p, why);
-        why = NULL;
-        goto out;
-    }
+/* A step failed: its verdict (why, taken), and no further steps. */
+static int stop(struct tg_perf_plan *pl, char *why)
+{
+    pl->step = 3;
+    pl->verdict_set = 1;
+    return no_credit(pl->p, why);
+}
 
-    /* 2. Link it with the driver. */
-    arg_add(&ld, tg_strdup(s->cc));
-    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        arg_add(&ld, tg_strdup(*w));
-    arg_add(&ld, tg_strdup("-o"));
-    arg_add(&ld, tg_strdup(bin));
-    arg_add(&ld, tg_asprintf("%s/perf/matmul.o", s->datadir));
-    arg_add(&ld, tg_strdup(obj));
-    arg_add(&ld, tg_asprintf("%s/libttsupport.a", s->datadir));
-    arg_add(&ld, tg_strdup("-lm"));
-    if (ld.failed)
-        goto out;
-    task_init(&t, ld.v, s->envp, s->scratch, ld_log, PERF_BUILD_SECONDS, &s->jails->ld);
-    if (run_one(&t) != 0)
-        goto interrupted;
-    if (!tg_task_ok(&t)) {
-        rc = (log = log_head(ld_log)) == NULL ? -1 : no_credit(p, tg_asprintf("the driver did not link: %s", log));
-        goto out;
+int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
+{
+    if (pl == NULL || pl->step > 2)
+        return 0;
+    const struct tg_setup *s = pl->s;
+    struct tg_task *t = &out[(*k)++];
+    if (pl->step == 0) {
+        /* 1. matmul.c again, with the fixed flags. */
+        arg_compiler(&pl->cc, s);
+        arg_add(&pl->cc, tg_strdup("-I"));
+        arg_add(&pl->cc, tg_strdup(pl->inc));
+        arg_add(&pl->cc, tg_strdup("-c"));
+        arg_add(&pl->cc, tg_strdup("matmul.c"));
+        arg_add(&pl->cc, tg_strdup("-o"));
+        arg_add(&pl->cc, tg_strdup(pl->obj));
+        if (pl->cc.failed)
+            return -1;
+        task_init(t, pl->cc.v, s->envp, pl->src, pl->cc_log, PERF_BUILD_SECONDS, &s->jails->cc);
+    } else if (pl->step == 1) {
+        /* 2. Link it with the driver. */
+        arg_add(&pl->ld, tg_strdup(s->cc));
+        for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
+            arg_add(&pl->ld, tg_strdup(*w));
+        for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
+            arg_add(&pl->ld, tg_strdup(*w));
+        arg_add(&pl->ld, tg_strdup("-o"));
+        arg_add(&pl->ld, tg_strdup(pl->bin));
+        arg_add(&pl->ld, tg_asprintf("%s/perf/matmul.o", s->datadir));
+        arg_add(&pl->ld, tg_strdup(pl->obj));
+        arg_add(&pl->ld, tg_asprintf("%s/libttsupport.a", s->datadir));
+        arg_add(&pl->ld, tg_strdup("-lm"));
+        if (pl->ld.failed)
+            return -1;
+        task_init(t, pl->ld.v, s->envp, s->scratch, pl->ld_log, PERF_BUILD_SECONDS, &s->jails->ld);
+    } else {
+        /* 3. Run it under callgrind, collection off except around the two
+         * counted products. */
+        tg_valgrind_token(pl->token);
+        pl->token_var = tg_asprintf("TTPERF_TOKEN=%s", pl->token);
+        pl->envp = pl->token_var ? tg_valgrind_env(s->envp, pl->token_var) : NULL;
+        arg_add(&pl->vg, tg_strdup(pl->p->valgrind));
+        arg_add(&pl->vg, tg_strdup("--tool=callgrind"));
+        arg_add(&pl->vg, tg_strdup("--collect-atstart=no"));
+        arg_add(&pl->vg, tg_strdup("--vgdb=no"));
+        arg_add(&pl->vg, tg_strdup("--trace-children=no"));
+        arg_add(&pl->vg, tg_asprintf("--callgrind-out-file=%s", pl->cg));
+        arg_add(&pl->vg, tg_strdup(pl->bin));
+        if (pl->vg.failed || pl->envp == NULL)
+            return -1;
+        task_init(t, pl->vg.v, pl->envp, s->scratch, pl->run_log, 4 * s->timeout + PERF_RUN_SLACK_SECONDS,
+                  &s->jails->run);
     }
+    return 0;
+}
 
-    /* 3. Run it under callgrind, collection off except around the two
-     * counted products. */
-    tg_valgrind_token(token);
-    token_var = tg_asprintf("TTPERF_TOKEN=%s", token);
-    envp = token_var ? tg_valgrind_env(s->envp, token_var) : NULL;
-    arg_add(&vg, tg_strdup(p->valgrind));
-    arg_add(&vg, tg_strdup("--tool=callgrind"));
-    arg_add(&vg, tg_strdup("--collect-atstart=no"));
-    arg_add(&vg, tg_strdup("--vgdb=no"));
-    arg_add(&vg, tg_strdup("--trace-children=no"));
-    arg_add(&vg, tg_asprintf("--callgrind-out-file=%s", cg));
-    arg_add(&vg, tg_strdup(bin));
-    if (vg.failed || envp == NULL)
-        goto out;
-    task_init(&t, vg.v, envp, s->scratch, run_log, 4 * s->timeout + PERF_RUN_SLACK_SECONDS, &s->jails->run);
-    if (run_one(&t) != 0)
-        goto interrupted;
+/* The callgrind run's verdict. */
+static int run_verdict(struct tg_perf_plan *pl, const struct tg_task *t)
+{
+    struct tg_perf *p = pl->p;
+    const char *token = pl->token;
+    int rc;
     size_t len = 0;
-    char *out = tg_read_file(run_log, PERF_LOG_MAX, &len, NULL);
+    char *out = tg_read_file(pl->run_log, PERF_LOG_MAX, &len, NULL);
     char *fail_mark = tg_asprintf("ttperf %s fail ", token), *done_mark = tg_asprintf("ttperf %s done\n", token);
     char *absent_mark = tg_asprintf("ttperf %s absent\n", token);
     const char *failed = out && fail_mark ? strstr(out, fail_mark) : NULL;
     int done = out && done_mark && strstr(out, done_mark) != NULL;
     if (fail_mark == NULL || done_mark == NULL || absent_mark == NULL) {
         rc = -1;
-    } else if (out && tg_task_ok(&t) && strstr(out, absent_mark) != NULL) {
+    } else if (out && tg_task_ok(t) && strstr(out, absent_mark) != NULL) {
         rc = no_credit(p, tg_strdup("matmul.c has no tt_matmul_fast (it is optional): no extra credit"));
     } else if (failed != NULL) {
         const char *msg = failed + strlen(fail_mark);
         char *clean = tg_sanitize(msg, strcspn(msg, "\n"), PERF_WHY_MAX);
         rc = no_credit(p, clean ? tg_asprintf("tt_matmul_fast is wrong, so no extra credit: %s", clean) : NULL);
         free(clean);
-    } else if (!tg_task_ok(&t) || !done) {
-        char *how = tg_task_outcome(&t);
+    } else if (!tg_task_ok(t) || !done) {
+        char *how = tg_task_outcome(t);
         rc = no_credit(p, how ? tg_asprintf("the performance driver %s before it finished: no extra credit",
-                                            tg_task_ok(&t) ? "stopped" : how)
+                                            tg_task_ok(t) ? "stopped" : how)
                               : NULL);
         free(how);
     } else {
-        p->naive_ir = find_count(cg, token, "naive");
-        p->fast_ir = find_count(cg, token, "fast");
+        p->naive_ir = find_count(pl->cg, token, "naive");
+        p->fast_ir = find_count(pl->cg, token, "fast");
         if (p->naive_ir == 0 || p->fast_ir == 0)
             rc = no_credit(p, tg_strdup("callgrind's counts were not found: no extra credit"));
         else
@@ -356,28 +392,66 @@ int tg_perf_run(struct tg_perf *p, const struct tg_setup *s, const struct tg_res
     free(fail_mark);
     free(done_mark);
     free(absent_mark);
-    goto out;
-interrupted:
-    *err = tg_strdup("interrupted");
-    rc = -1;
-out:
-    p->t_total = tg_now() - t0;
-    arg_free(&cc);
-    arg_free(&ld);
-    arg_free(&vg);
-    free(envp);
-    free(token_var);
-    free(inc);
-    free(src);
-    free(obj);
-    free(bin);
-    free(cc_log);
-    free(ld_log);
-    free(run_log);
-    free(cg);
-    free(why);
-    free(log);
     return rc;
+}
+
+int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
+{
+    *err = NULL;
+    if (pl == NULL || pl->step > 2)
+        return 0;
+    char *log = NULL, *why = NULL;
+    int rc = 0;
+    pl->p->t_total += t->elapsed;
+    if (!t->started) {
+        *err = t->spawn_errno == EINTR ? tg_strdup("interrupted")
+                                        : tg_asprintf("cannot start the performance tier's %s: %s", t->argv[0],
+                                                      strerror(t->spawn_errno));
+        return -1;
+    }
+    if (pl->step == 0) {
+        if (!tg_task_ok(t)) {
+            rc = (log = log_head(pl->cc_log)) == NULL
+                     ? -1
+                     : stop(pl, tg_asprintf("matmul.c did not compile with %s: %s", TTGRADE_PERF_CFLAGS, log));
+        } else {
+            /* the same inspection as the lab's own object */
+            int r = tg_inspect_object(pl->obj, pl->lr->lab, &why);
+            if (r != 0) {
+                rc = stop(pl, r < 0 && why == NULL ? tg_strdup("the object could not be inspected") : why);
+                why = NULL;
+            }
+        }
+    } else if (pl->step == 1) {
+        if (!tg_task_ok(t))
+            rc = (log = log_head(pl->ld_log)) == NULL ? -1
+                 : stop(pl, tg_asprintf("the driver did not link: %s", log));
+    } else {
+        rc = run_verdict(pl, t);
+        pl->verdict_set = 1;
+    }
+    if (pl->step < 3)
+        pl->step++;
+    free(log);
+    free(why);
+    return rc;
+}
+
+int tg_perf_finish(struct tg_perf_plan *pl)
+{
+    if (pl == NULL)
+        return 0;
+    /* matmul.c's own grading comes first: without it, no extra credit
+     * (whatever the tier's own build made of the file). */
+    if (pl->lr->status != TG_LAB_GRADED) {
+        pl->p->points = 0;
+        pl->p->speedup = 0;
+        pl->p->naive_ir = pl->p->fast_ir = 0;
+        return no_credit(pl->p, tg_strdup("not run: matmul.c was not graded"));
+    }
+    if (!pl->verdict_set)
+        return no_credit(pl->p, tg_strdup("not run: the grading stopped before the performance tier ran"));
+    return 0;
 }
 
 char *tg_perf_line(const struct tg_perf *p)

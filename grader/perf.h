@@ -41,7 +41,7 @@ struct tg_perf {
     double max_points;          /* the top tier's points */
     double speedup;             /* naive / fast instructions; 0 if not measured */
     unsigned long long naive_ir, fast_ir;  /* the counts; 0 if not measured */
-    double t_total;             /* wall seconds of the whole phase */
+    double t_total;             /* wall seconds of its steps (they run beside the labs' steps) */
 };
 
 /* Decides whether the tier can run (matmul graded, not `off`, Valgrind and the
@@ -49,10 +49,25 @@ struct tg_perf {
 int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *datadir, int off);
 void tg_perf_close(struct tg_perf *p);
 
-/* Builds and runs the driver for the submission's matmul.c, if its lab was
- * graded, and sets p's verdict. Returns 0, or -1 with *err set (interrupted;
- * NULL: out of memory). */
-int tg_perf_run(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res, char **err);
+/* The tier runs in grade.c's pools, beside the labs' own steps, so that it
+ * adds no phase of its own (tg_setup.perf):
+ *   tg_perf_begin     a plan, if the tier is to run (else *plan = NULL)
+ *   tg_perf_task      appends its next task to out[*k] (compile, then link,
+ *                     then callgrind), if it has one left
+ *   tg_perf_done      that task's outcome: a failed step gives the verdict
+ *                     and ends the tier
+ *   tg_perf_finish    the verdict, once the labs are graded: none unless
+ *                     matmul.c's own grading passed its build
+ *   tg_perf_plan_free always; sets p->t_total
+ * Each returns 0, or -1 with *err set when it takes one (interrupted, a
+ * program that cannot start), else out of memory. */
+struct tg_perf_plan;
+int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
+                  struct tg_perf_plan **plan);
+int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k);
+int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err);
+int tg_perf_finish(struct tg_perf_plan *pl);
+void tg_perf_plan_free(struct tg_perf_plan *pl);
 
 /* For the reports: one line, "matmul: extra credit (performance tier):
  * 3/3: ..." or "... ungraded (...)"; NULL when not wanted or out of memory. */

@@ -217,6 +217,8 @@ struct tg_setup {
     const struct tg_jails *jails; /* the sandbox of each step */
     struct tg_memcheck *memcheck; /* if not NULL, the memory checks run in the same pools as the
                                    * tests (one scheduler: memcheck.h); else tg_memcheck_run does */
+    struct tg_perf *perf;         /* if not NULL, lab 1's performance tier runs in the same pools
+                                   * (perf.h) */
 };
 
 /* Compiles, links and runs the selected labs (res->labs[i].lab, i < n_labs)
