@@ -4,9 +4,11 @@
 #
 #   1. the machine: online cores (nproc) and load average;
 #   2. one full submission (examples/submissions/complete: five labs, hidden
-#      tests, Valgrind, questions) graded by ttgrade, with and without the
-#      memory checks: the median of N runs of each phase, wall seconds, and
-#      the median CPU seconds (user + system, children included);
+#      tests, Valgrind, questions) graded by ttgrade, with Valgrind and
+#      without it (--no-memcheck --no-perf: no memory checks, and no
+#      callgrind for lab 1's performance tier): the median of N runs of
+#      each phase, wall seconds, and the median CPU seconds (user + system,
+#      children included);
 #   3. each lab's Valgrind run (median);
 #   4. a sequential baseline for the same submission: every file compiled
 #      from source with ttgrade's flags, each lab's hidden tests linked and
@@ -68,7 +70,7 @@ echo
 # ------------------------------------------------------- one submission --
 for mode in full nomem; do
     : > "$scratch/$mode.times"
-    flag=; [ $mode = nomem ] && flag=--no-memcheck
+    flag=; [ $mode = nomem ] && flag='--no-memcheck --no-perf'
     for i in $(seq "$RUNS"); do
         timed "$scratch/$mode.times" "$ttgrade" -q $flag --json "$scratch/$mode.$i.json" "$sub" \
             > "$scratch/$mode.$i.out" 2>&1
@@ -83,9 +85,9 @@ full_wall=$(cut -d' ' -f1 "$scratch/full.times" | median)
 full_cpu=$(cut -d' ' -f2 "$scratch/full.times" | median)
 nomem_wall=$(cut -d' ' -f1 "$scratch/nomem.times" | median)
 nomem_cpu=$(cut -d' ' -f2 "$scratch/nomem.times" | median)
-echo "Per submission (phases may overlap: the tests and the memory checks share one pool)"
-printf '  %-22s %12s %14s\n' phase "with Valgrind" "--no-memcheck"
-for p in intake compile tests memcheck questions; do
+echo "Per submission (phases overlap: the tests, the memory checks and the performance tier share the pools)"
+printf '  %-22s %12s %14s\n' phase "with Valgrind" "no Valgrind"
+for p in intake compile tests memcheck perf questions; do
     printf '  %-22s %12s %14s\n' "$p" "$(phase $p full)" "$(phase $p nomem)"
 done
 printf '  %-22s %12s %14s\n' "total (ttgrade's)" "$(phase total full)" "$(phase total nomem)"
