@@ -302,7 +302,16 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
 {
     if (pl == NULL || pl->step > 2)
         return 0;
+    /* matmul.c missing, or its own build failed (the stage before): no
+     * extra credit whatever the tier's build makes of it (tg_perf_finish),
+     * so nothing more to run. */
+    if (pl->lr->status != TG_LAB_GRADED) {
+        pl->step = 3;
+        return 0;
+    }
     const struct tg_setup *s = pl->s;
+    /* --build-timeout holds for the tier's build too */
+    double build_limit = s->build_limit > 0 ? s->build_limit : PERF_BUILD_SECONDS;
     struct tg_task *t = &out[(*k)++];
     if (pl->step == 0) {
         /* 1. matmul.c again, with the fixed flags. */
@@ -315,7 +324,7 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         arg_add(&pl->cc, tg_strdup(pl->obj));
         if (pl->cc.failed)
             return -1;
-        task_init(t, pl->cc.v, s->envp, pl->src, pl->cc_log, PERF_BUILD_SECONDS, &s->jails->cc);
+        task_init(t, pl->cc.v, s->envp, pl->src, pl->cc_log, build_limit, &s->jails->cc);
     } else if (pl->step == 1) {
         /* 2. Link it with the driver. */
         arg_add(&pl->ld, tg_strdup(s->cc));
@@ -331,7 +340,7 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         arg_add(&pl->ld, tg_strdup("-lm"));
         if (pl->ld.failed)
             return -1;
-        task_init(t, pl->ld.v, s->envp, s->scratch, pl->ld_log, PERF_BUILD_SECONDS, &s->jails->ld);
+        task_init(t, pl->ld.v, s->envp, s->scratch, pl->ld_log, build_limit, &s->jails->ld);
     } else {
         /* 3. Run it under callgrind, collection off except around the two
          * counted products. */
