@@ -18,7 +18,7 @@ CRITERION_LIBS=${CRITERION_LIBS:--lcriterion}
 VALGRIND=${VALGRIND-$(command -v valgrind || true)}
 LABS="matmul module linear sequential flatten"
 # As in grader/grade.c (build_compile) and grader/memcheck.c (prepare_run).
-flags="-std=c11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra"
+flags="-std=c11 -O1 -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra"  # DWARF 4: see configure.ac
 vgflags="--tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=definite,indirect
  --track-origins=yes --error-limit=no --num-callers=20 --child-silent-after-fork=yes --trace-children=no
  --vgdb=no --xml=yes"

@@ -25,6 +25,10 @@
 #include "perf.h"
 #include "ttgrade.h"
 
+#ifndef TTGRADE_DEBUG_CFLAGS
+#define TTGRADE_DEBUG_CFLAGS ""
+#endif
+
 extern char **environ;
 
 /* Wall-clock limits set from outside: compile and link one lab, and the slack
@@ -635,14 +639,17 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     char *log = tg_asprintf("out/%s.cc.log", lab);
     j->cc_log = log ? tg_path_join(s->scratch, log) : NULL;
     free(log);
-    const char *words[] = {"-std=c11", "-O1", "-g", "-fno-omit-frame-pointer", "-Wall", "-Wextra", "-I",
-                           inc, "-c", src, "-o", obj};
+    /* TTGRADE_DEBUG_CFLAGS: -gdwarf-4 where the compiler takes it, which
+     * Valgrind reads whatever the compiler's default (configure.ac). */
+    const char *words[] = {"-std=c11", "-O1", "-g", TTGRADE_DEBUG_CFLAGS, "-fno-omit-frame-pointer",
+                           "-Wall", "-Wextra", "-I", inc, "-c", src, "-o", obj};
     int bad = inc == NULL || src == NULL || obj == NULL || j->cc_log == NULL;
     argv_add(&j->cc, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
         argv_add(&j->cc, *w);
     for (size_t i = 0; !bad && i < sizeof words / sizeof words[0]; i++)
-        argv_add(&j->cc, words[i]);
+        if (words[i][0] != '\0')
+            argv_add(&j->cc, words[i]);
     free(inc);
     free(src);
     free(obj);
