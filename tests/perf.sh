@@ -35,9 +35,24 @@ submission() {
 }
 
 grade reference "$top_srcdir/reference"
-expect reference graded 3 "the reference tt_matmul_fast"
+# The count depends on the compiler (perf.h). The scale was set with gcc,
+# whose vectoriser takes the reference to 5.2x at the fixed flags (3 points);
+# clang 14 takes it to 3.7x (2 points), which is all a clang build requires.
+ref_points=$(jq -r '.extra_credit.points' "$scratch/reference.json" 2> /dev/null)
+case $("${CC:-cc}" --version 2> /dev/null | head -n 1) in
+*clang*)
+    if [ "$(jq -r '.extra_credit.status' "$scratch/reference.json" 2> /dev/null)" = graded ] &&
+       [ "${ref_points:-0}" -ge 2 ] 2> /dev/null; then
+        ok "the reference tt_matmul_fast (clang): extra credit graded, at least 2 points ($ref_points)"
+    else
+        not_ok "the reference tt_matmul_fast (clang): extra credit graded, at least 2 points" "got: $ref_points" \
+            "$(jq -r '.extra_credit.message' "$scratch/reference.json" 2> /dev/null)"
+    fi ;;
+*)
+    expect reference graded 3 "the reference tt_matmul_fast" ;;
+esac
 if [ "$(jq -r '.score == .max_score' "$scratch/reference.json")" = true ] &&
-   [ "$(jq -r '.score - ([.tests[] | select(.max_score > 0) | .score] | add)' "$scratch/reference.gs.json")" = 3 ]; then
+   [ "$(jq -r '.score - ([.tests[] | select(.max_score > 0) | .score] | add)' "$scratch/reference.gs.json")" = "$ref_points" ]; then
     ok "extra points: not in our score or maximum; in Gradescope's total, as a test worth 0"
 else
     not_ok "extra points: not in our score or maximum; in Gradescope's total, as a test worth 0" \
