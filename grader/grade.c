@@ -54,50 +54,13 @@ extern char **environ;
 /* ------------------------------------------------------------- argv -- */
 
 /* A NULL-terminated argv whose strings it owns; failure is sticky. */
-struct argv_list {
-    char **v;
-    size_t n, cap;
-    int failed;
-};
-
-static void argv_add(struct argv_list *a, const char *s)
-{
-    if (a->failed)
-        return;
-    if (a->n + 2 > a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        char **nv = realloc(a->v, cap * sizeof *nv);
-        if (nv == NULL) {
-            a->failed = 1;
-            return;
-        }
-        a->v = nv;
-        a->cap = cap;
-    }
-    char *d = tg_strdup(s);
-    if (d == NULL) {
-        a->failed = 1;
-        return;
-    }
-    a->v[a->n++] = d;
-    a->v[a->n] = NULL;
-}
-
-static void argv_free(struct argv_list *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->v[i]);
-    free(a->v);
-    memset(a, 0, sizeof *a);
-}
-
 /* --------------------------------------------------------- per lab -- */
 
 /* One test program run: the whole lab, or one test of it (a rerun). */
 struct run {
     struct tg_lab_result *lr;
     int item;                 /* -1: the whole lab; else the one test rerun */
-    struct argv_list argv;
+    struct tg_argv argv;
     char *env_pass;           /* "TTGRADE_PASS_FILE=..." */
     char **envp;              /* setup->envp + env_pass; pointers borrowed */
     char *log, *json, *pass;
@@ -107,7 +70,7 @@ struct run {
 struct lab_job {
     struct tg_lab_result *lr;
     int compiled, linked;
-    struct argv_list cc, ld;
+    struct tg_argv cc, ld;
     char *srcdir, *cc_log, *ld_log, *bin;
     struct tg_task cc_task, ld_task;
     int *verdict;             /* per item: 1 once it has a verdict */
@@ -518,7 +481,7 @@ out:
 
 static void run_free(struct run *r)
 {
-    argv_free(&r->argv);
+    tg_argv_free(&r->argv);
     free(r->env_pass);
     free(r->envp);
     free(r->log);
@@ -552,18 +515,18 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
         return -1;
 
     char *opt = NULL;
-    argv_add(&r->argv, j->bin);
-    argv_add(&r->argv, "--jobs=1");
-    argv_add(&r->argv, "--verbose"); /* "[RUN ] lab::test" as each starts: see the watchdog below */
+    tg_argv_add(&r->argv, j->bin);
+    tg_argv_add(&r->argv, "--jobs=1");
+    tg_argv_add(&r->argv, "--verbose"); /* "[RUN ] lab::test" as each starts: see the watchdog below */
     opt = tg_asprintf("--timeout=%g", s->timeout);
-    argv_add(&r->argv, opt ? opt : "");
+    tg_argv_add(&r->argv, opt ? opt : "");
     free(opt);
     opt = tg_asprintf("--json=%s", r->json);
-    argv_add(&r->argv, opt ? opt : "");
+    tg_argv_add(&r->argv, opt ? opt : "");
     free(opt);
     if (item >= 0) {
         opt = tg_asprintf("--filter=%s/%s", lab, j->lr->items[item].name);
-        argv_add(&r->argv, opt ? opt : "");
+        tg_argv_add(&r->argv, opt ? opt : "");
         free(opt);
     }
     if (r->argv.failed)
@@ -621,8 +584,8 @@ static int keep_runner_output(struct run *r)
 
 static void job_free(struct lab_job *j)
 {
-    argv_free(&j->cc);
-    argv_free(&j->ld);
+    tg_argv_free(&j->cc);
+    tg_argv_free(&j->ld);
     free(j->srcdir);
     free(j->cc_log);
     free(j->ld_log);
@@ -644,12 +607,12 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     const char *words[] = {"-std=c11", "-O1", "-g", TTGRADE_DEBUG_CFLAGS, "-fno-omit-frame-pointer",
                            "-Wall", "-Wextra", "-I", inc, "-c", src, "-o", obj};
     int bad = inc == NULL || src == NULL || obj == NULL || j->cc_log == NULL;
-    argv_add(&j->cc, s->cc);
+    tg_argv_add(&j->cc, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        argv_add(&j->cc, *w);
+        tg_argv_add(&j->cc, *w);
     for (size_t i = 0; !bad && i < sizeof words / sizeof words[0]; i++)
         if (words[i][0] != '\0')
-            argv_add(&j->cc, words[i]);
+            tg_argv_add(&j->cc, words[i]);
     free(inc);
     free(src);
     free(obj);
@@ -679,36 +642,25 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     free(bin);
     if (j->ld_log == NULL || j->bin == NULL)
         return -1;
-    struct tg_buf b = TG_BUF_INIT;
-    argv_add(&j->ld, s->cc);
+    tg_argv_add(&j->ld, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        argv_add(&j->ld, *w);
+        tg_argv_add(&j->ld, *w);
     for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
-        argv_add(&j->ld, *w);
-    argv_add(&j->ld, "-o");
-    argv_add(&j->ld, j->bin);
-    tg_buf_printf(&b, "%s/hidden/%s.o", s->datadir, lab);
-    argv_add(&j->ld, b.data ? b.data : "");
-    tg_buf_free(&b);
-    tg_buf_printf(&b, "obj/%s.o", lab);
-    argv_add(&j->ld, b.data ? b.data : "");
-    tg_buf_free(&b);
+        tg_argv_add(&j->ld, *w);
+    tg_argv_add(&j->ld, "-o");
+    tg_argv_add(&j->ld, j->bin);
+    tg_argv_addf(&j->ld, "%s/hidden/%s.o", s->datadir, lab);
+    tg_argv_addf(&j->ld, "obj/%s.o", lab);
     for (int other = 0; other < TG_N_LABS; other++) {
         if (other == j->lr->lab)
             continue;
-        tg_buf_printf(&b, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
-        argv_add(&j->ld, b.data ? b.data : "");
-        tg_buf_free(&b);
+        tg_argv_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
     }
-    tg_buf_printf(&b, "%s/hidden/libhidden.a", s->datadir);
-    argv_add(&j->ld, b.data ? b.data : "");
-    tg_buf_free(&b);
-    tg_buf_printf(&b, "%s/libttsupport.a", s->datadir);
-    argv_add(&j->ld, b.data ? b.data : "");
-    tg_buf_free(&b);
+    tg_argv_addf(&j->ld, "%s/hidden/libhidden.a", s->datadir);
+    tg_argv_addf(&j->ld, "%s/libttsupport.a", s->datadir);
     for (char **w = s->criterion_libs; w != NULL && *w != NULL; w++)
-        argv_add(&j->ld, *w);
-    argv_add(&j->ld, "-lm");
+        tg_argv_add(&j->ld, *w);
+    tg_argv_add(&j->ld, "-lm");
     /* Criterion's libgit2 comes from the data dir's stand-in (grader/shim/),
      * found through the program's DT_RPATH, which (unlike DT_RUNPATH) the
      * loader also uses for libcriterion's own dependencies. -Xlinker keeps
@@ -716,7 +668,7 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     if (s->jails->lib != NULL) {
         const char *words[] = {"-Wl,--disable-new-dtags", "-Xlinker", "-rpath", "-Xlinker", s->jails->lib};
         for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-            argv_add(&j->ld, words[i]);
+            tg_argv_add(&j->ld, words[i]);
     }
     if (j->ld.failed)
         return -1;

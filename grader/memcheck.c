@@ -52,74 +52,6 @@ extern char **environ;
 /* ------------------------------------------------------------ helpers -- */
 
 /* A NULL-terminated argv that owns its strings; failure is sticky. */
-struct words {
-    char **v;
-    size_t n, cap;
-    int failed;
-};
-
-static void words_add(struct words *w, const char *s)
-{
-    if (w->failed)
-        return;
-    if (w->n + 2 > w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 16;
-        char **nv = realloc(w->v, cap * sizeof *nv);
-        if (nv == NULL) {
-            w->failed = 1;
-            return;
-        }
-        w->v = nv;
-        w->cap = cap;
-    }
-    char *d = s ? tg_strdup(s) : NULL;
-    if (d == NULL) {
-        w->failed = 1;
-        return;
-    }
-    w->v[w->n++] = d;
-    w->v[w->n] = NULL;
-}
-
-/* words_add of a printf result. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void words_addf(struct words *w, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (s != NULL) {
-        va_start(ap, fmt);
-        vsnprintf(s, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-        words_add(w, s);
-    } else {
-        w->failed = 1;
-    }
-    free(s);
-}
-
-static void words_free(struct words *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        free(w->v[i]);
-    free(w->v);
-    memset(w, 0, sizeof *w);
-}
-
-static int file_exists(const char *dir, const char *name)
-{
-    char *p = tg_path_join(dir, name);
-    struct stat st;
-    int ok = p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    free(p);
-    return ok;
-}
-
 /* A scenario's title: its name with spaces for underscores. */
 static void title_of(const char *name, char *buf, size_t len)
 {
@@ -176,7 +108,7 @@ int tg_memcheck_open(struct tg_memcheck *mc, const struct tg_rubric *rubric, con
     char name[64];
     for (size_t i = 0; i < res->n_labs; i++) {
         snprintf(name, sizeof name, "memcheck/%s.o", tg_lab_names[res->labs[i].lab]);
-        if (!file_exists(datadir, name) || !file_exists(datadir, "memcheck/libttmem.a"))
+        if (!tg_regular_file(datadir, name) || !tg_regular_file(datadir, "memcheck/libttmem.a"))
             return set_skipped(mc, tg_asprintf("the data directory has no memory driver %s", name));
     }
     return 0;
@@ -879,7 +811,7 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
 
 struct mem_job {
     struct tg_lab_result *lr;
-    struct words ld, vg;
+    struct tg_argv ld, vg;
     char *ld_log, *bin, *xml, *log;
     struct tg_task ld_task, vg_task;
     int linked;
@@ -887,8 +819,8 @@ struct mem_job {
 
 static void job_free(struct mem_job *j)
 {
-    words_free(&j->ld);
-    words_free(&j->vg);
+    tg_argv_free(&j->ld);
+    tg_argv_free(&j->vg);
     free(j->ld_log);
     free(j->bin);
     free(j->xml);
@@ -905,7 +837,7 @@ static int lab_ready(const struct tg_lab_result *lr, const struct tg_intake *in,
         return 0;
     char name[64];
     snprintf(name, sizeof name, "obj/%s.o", tg_lab_names[lr->lab]);
-    return file_exists(s->scratch, name);
+    return tg_regular_file(s->scratch, name);
 }
 
 static int prepare_link(struct mem_job *j, const struct tg_setup *s)
@@ -918,21 +850,21 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     free(bin);
     if (j->ld_log == NULL || j->bin == NULL)
         return -1;
-    words_add(&j->ld, s->cc);
+    tg_argv_add(&j->ld, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        words_add(&j->ld, *w);
+        tg_argv_add(&j->ld, *w);
     for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
-        words_add(&j->ld, *w);
-    words_add(&j->ld, "-o");
-    words_add(&j->ld, j->bin);
-    words_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
-    words_addf(&j->ld, "obj/%s.o", lab);
+        tg_argv_add(&j->ld, *w);
+    tg_argv_add(&j->ld, "-o");
+    tg_argv_add(&j->ld, j->bin);
+    tg_argv_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
+    tg_argv_addf(&j->ld, "obj/%s.o", lab);
     for (int other = 0; other < TG_N_LABS; other++)
         if (other != j->lr->lab)
-            words_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
-    words_addf(&j->ld, "%s/memcheck/libttmem.a", s->datadir);
-    words_addf(&j->ld, "%s/libttsupport.a", s->datadir);
-    words_add(&j->ld, "-lm");
+            tg_argv_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
+    tg_argv_addf(&j->ld, "%s/memcheck/libttmem.a", s->datadir);
+    tg_argv_addf(&j->ld, "%s/libttsupport.a", s->datadir);
+    tg_argv_add(&j->ld, "-lm");
     if (j->ld.failed)
         return -1;
     j->ld_task.argv = j->ld.v;
@@ -962,13 +894,13 @@ static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *
         "--num-callers=20", "--child-silent-after-fork=yes", "--trace-children=no", "--vgdb=no",
         "--xml=yes",
     };
-    words_free(&j->vg);
-    words_add(&j->vg, valgrind);
+    tg_argv_free(&j->vg);
+    tg_argv_add(&j->vg, valgrind);
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        words_add(&j->vg, flags[i]);
-    words_add(&j->vg, origins ? "--track-origins=yes" : "--track-origins=no");
-    words_addf(&j->vg, "--xml-file=%s", j->xml);
-    words_add(&j->vg, j->bin);
+        tg_argv_add(&j->vg, flags[i]);
+    tg_argv_add(&j->vg, origins ? "--track-origins=yes" : "--track-origins=no");
+    tg_argv_addf(&j->vg, "--xml-file=%s", j->xml);
+    tg_argv_add(&j->vg, j->bin);
     if (j->vg.failed)
         return -1;
     size_t n = 0;

@@ -37,57 +37,22 @@ const double tg_perf_tiers[TG_PERF_TIERS] = {2.0, 3.0, 4.5};
 #define PERF_DUMP_MAX (4L * 1024 * 1024)
 #define PERF_DUMPS 32             /* dump files looked at (student code may add some) */
 #define PERF_WHY_MAX 300
-#define PERF_ARGS 48
-
-/* A NULL-terminated argv of malloc'd words; a failed add is remembered. */
-struct perf_argv {
-    char *v[PERF_ARGS + 1];
-    size_t n;
-    int failed;
-};
-
-static void arg_add(struct perf_argv *a, char *word) /* takes word */
-{
-    if (word == NULL || a->n >= PERF_ARGS) {
-        free(word);
-        a->failed = 1;
-        return;
-    }
-    a->v[a->n++] = word;
-    a->v[a->n] = NULL;
-}
 
 /* The compiler, its own words, and the fixed flags. */
-static void arg_compiler(struct perf_argv *a, const struct tg_setup *s)
+static void arg_compiler(struct tg_argv *a, const struct tg_setup *s)
 {
-    arg_add(a, tg_strdup(s->cc));
+    tg_argv_add(a, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        arg_add(a, tg_strdup(*w));
-    arg_add(a, tg_strdup("-std=c11"));
+        tg_argv_add(a, *w);
+    tg_argv_add(a, "-std=c11");
     const char *f = TTGRADE_PERF_CFLAGS;
     while (*f) {
         size_t len = strcspn(f, " ");
         if (len > 0)
-            arg_add(a, tg_strndup(f, len));
+            tg_argv_addf(a, "%.*s", (int)len, f);
         f += len;
         f += strspn(f, " ");
     }
-}
-
-static void arg_free(struct perf_argv *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->v[i]);
-    memset(a, 0, sizeof *a);
-}
-
-static int regular_file(const char *dir, const char *name)
-{
-    char *p = tg_path_join(dir, name);
-    struct stat st;
-    int ok = p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    free(p);
-    return ok;
 }
 
 /* ------------------------------------------------------- open / close -- */
@@ -122,7 +87,7 @@ int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *dat
     if (p->valgrind == NULL)
         return errno == ENOMEM ? -1 : ungraded(p, tg_strdup("valgrind was not found (install the Debian "
                                                                "package valgrind)"));
-    if (!regular_file(datadir, "perf/matmul.o"))
+    if (!tg_regular_file(datadir, "perf/matmul.o"))
         return ungraded(p, tg_strdup(TTGRADE_PERF_ABSENT_WHY));
     p->state = TG_PERF_GRADED;
     p->why = tg_strdup("not run: matmul.c was not graded");
@@ -233,7 +198,7 @@ struct tg_perf_plan {
     const struct tg_lab_result *lr;   /* matmul's result */
     int step;                         /* the next step: 0 compile, 1 link, 2 run, 3 done */
     int verdict_set;                  /* a step failed: p->why holds why */
-    struct perf_argv cc, ld, vg;
+    struct tg_argv cc, ld, vg;
     char token[17];
     char *token_var, **envp;
     char *inc, *src, *obj, *bin, *cc_log, *ld_log, *run_log, *cg;
@@ -243,9 +208,9 @@ void tg_perf_plan_free(struct tg_perf_plan *pl)
 {
     if (pl == NULL)
         return;
-    arg_free(&pl->cc);
-    arg_free(&pl->ld);
-    arg_free(&pl->vg);
+    tg_argv_free(&pl->cc);
+    tg_argv_free(&pl->ld);
+    tg_argv_free(&pl->vg);
     free(pl->envp);
     free(pl->token_var);
     free(pl->inc);
@@ -322,28 +287,28 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
     if (pl->step == 0) {
         /* 1. matmul.c again, with the fixed flags. */
         arg_compiler(&pl->cc, s);
-        arg_add(&pl->cc, tg_strdup("-I"));
-        arg_add(&pl->cc, tg_strdup(pl->inc));
-        arg_add(&pl->cc, tg_strdup("-c"));
-        arg_add(&pl->cc, tg_strdup("matmul.c"));
-        arg_add(&pl->cc, tg_strdup("-o"));
-        arg_add(&pl->cc, tg_strdup(pl->obj));
+        tg_argv_add(&pl->cc, "-I");
+        tg_argv_add(&pl->cc, pl->inc);
+        tg_argv_add(&pl->cc, "-c");
+        tg_argv_add(&pl->cc, "matmul.c");
+        tg_argv_add(&pl->cc, "-o");
+        tg_argv_add(&pl->cc, pl->obj);
         if (pl->cc.failed)
             return -1;
         task_init(t, pl->cc.v, s->envp, pl->src, pl->cc_log, build_limit, &s->jails->cc);
     } else if (pl->step == 1) {
         /* 2. Link it with the driver. */
-        arg_add(&pl->ld, tg_strdup(s->cc));
+        tg_argv_add(&pl->ld, s->cc);
         for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-            arg_add(&pl->ld, tg_strdup(*w));
+            tg_argv_add(&pl->ld, *w);
         for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
-            arg_add(&pl->ld, tg_strdup(*w));
-        arg_add(&pl->ld, tg_strdup("-o"));
-        arg_add(&pl->ld, tg_strdup(pl->bin));
-        arg_add(&pl->ld, tg_asprintf("%s/perf/matmul.o", s->datadir));
-        arg_add(&pl->ld, tg_strdup(pl->obj));
-        arg_add(&pl->ld, tg_asprintf("%s/libttsupport.a", s->datadir));
-        arg_add(&pl->ld, tg_strdup("-lm"));
+            tg_argv_add(&pl->ld, *w);
+        tg_argv_add(&pl->ld, "-o");
+        tg_argv_add(&pl->ld, pl->bin);
+        tg_argv_addf(&pl->ld, "%s/perf/matmul.o", s->datadir);
+        tg_argv_add(&pl->ld, pl->obj);
+        tg_argv_addf(&pl->ld, "%s/libttsupport.a", s->datadir);
+        tg_argv_add(&pl->ld, "-lm");
         if (pl->ld.failed)
             return -1;
         task_init(t, pl->ld.v, s->envp, s->scratch, pl->ld_log, build_limit, &s->jails->ld);
@@ -353,13 +318,13 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         tg_valgrind_token(pl->token);
         pl->token_var = tg_asprintf("TTPERF_TOKEN=%s", pl->token);
         pl->envp = pl->token_var ? tg_valgrind_env(s->envp, pl->token_var) : NULL;
-        arg_add(&pl->vg, tg_strdup(pl->p->valgrind));
-        arg_add(&pl->vg, tg_strdup("--tool=callgrind"));
-        arg_add(&pl->vg, tg_strdup("--collect-atstart=no"));
-        arg_add(&pl->vg, tg_strdup("--vgdb=no"));
-        arg_add(&pl->vg, tg_strdup("--trace-children=no"));
-        arg_add(&pl->vg, tg_asprintf("--callgrind-out-file=%s", pl->cg));
-        arg_add(&pl->vg, tg_strdup(pl->bin));
+        tg_argv_add(&pl->vg, pl->p->valgrind);
+        tg_argv_add(&pl->vg, "--tool=callgrind");
+        tg_argv_add(&pl->vg, "--collect-atstart=no");
+        tg_argv_add(&pl->vg, "--vgdb=no");
+        tg_argv_add(&pl->vg, "--trace-children=no");
+        tg_argv_addf(&pl->vg, "--callgrind-out-file=%s", pl->cg);
+        tg_argv_add(&pl->vg, pl->bin);
         if (pl->vg.failed || pl->envp == NULL)
             return -1;
         task_init(t, pl->vg.v, pl->envp, s->scratch, pl->run_log, 4 * s->timeout + PERF_RUN_SLACK_SECONDS,

@@ -330,3 +330,59 @@ char *tg_first_line(const char *s)
     const char *nl = strchr(s, '\n');
     return tg_strndup(s, nl ? (size_t)(nl - s) : strlen(s));
 }
+
+int tg_regular_file(const char *dir, const char *name)
+{
+    char *p = tg_path_join(dir, name);
+    struct stat st;
+    int ok = p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    free(p);
+    return ok;
+}
+
+void tg_argv_add(struct tg_argv *a, const char *word)
+{
+    if (a->failed)
+        return;
+    if (a->n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        char **nv = realloc(a->v, cap * sizeof *nv);
+        if (nv == NULL) {
+            a->failed = 1;
+            return;
+        }
+        a->v = nv;
+        a->cap = cap;
+    }
+    char *d = word ? tg_strdup(word) : NULL;
+    if (d == NULL) {
+        a->failed = 1;
+        return;
+    }
+    a->v[a->n++] = d;
+    a->v[a->n] = NULL;
+}
+
+void tg_argv_addf(struct tg_argv *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (s != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
+    tg_argv_add(a, s);
+    free(s);
+}
+
+void tg_argv_free(struct tg_argv *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}

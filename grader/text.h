@@ -44,6 +44,26 @@ char *tg_asprintf(const char *fmt, ...)
 /* "dir/name" (no doubled slash); NULL on allocation failure. */
 char *tg_path_join(const char *dir, const char *name);
 
+/* 1 if dir/name is a regular file (following links), else 0. */
+int tg_regular_file(const char *dir, const char *name);
+
+/* A NULL-terminated argv of malloc'd copies, for a program to run. An add
+ * that fails (no memory, or a NULL word) is remembered in `failed`: build
+ * the whole list, then check once. Start from TG_ARGV_INIT (all zero). */
+struct tg_argv {
+    char **v;
+    size_t n, cap;
+    int failed;
+};
+#define TG_ARGV_INIT {NULL, 0, 0, 0}
+void tg_argv_add(struct tg_argv *a, const char *word);
+void tg_argv_addf(struct tg_argv *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void tg_argv_free(struct tg_argv *a);
+
 /* Reads at most `cap` bytes of the file at path into a malloc'd, NUL-terminated
  * buffer. *len gets the number of bytes read (may be NULL); *truncated (may be
  * NULL) is set to 1 if the file had more. Returns NULL with errno set on
