@@ -41,6 +41,7 @@ $(KIT_TARBALL): $(DISTFILES)
 	KIT_BANKS='$(QUESTION_BANKS)' \
 	KIT_MEMCHECK_LIB='$(memcheck_libttmem_a_SOURCES)' \
 	KIT_MEMCHECK_DRIVERS='$(memcheck_libttmemdrivers_a_SOURCES)' \
+	KIT_MEMCHECK_HOST='$(memcheck_ttmemhost_SOURCES)' \
 	$(SHELL) $(srcdir)/kit/mkkit $(srcdir) $(PACKAGE_VERSION) $@
 
 CLEANFILES += $(KIT_TARBALL)

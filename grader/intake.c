@@ -113,6 +113,16 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
             j->lib = lib;
         else
             free(lib);
+        /* The program Valgrind runs for the memory checks (memcheck.c). */
+        char *host = tg_path_join(datadir, "memcheck/ttmemhost");
+        if (host == NULL) {
+            tg_jails_free(j);
+            return -1;
+        }
+        if (stat(host, &st) == 0 && S_ISREG(st.st_mode))
+            j->host = host;
+        else
+            free(host);
     }
     const char *give[] = {j->obj, j->bin, j->out, j->in, j->tmp};
     for (size_t i = 0; i < sizeof give / sizeof give[0]; i++) {
@@ -132,8 +142,13 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
     j->ld.rw[0] = j->bin;
     j->ld.rw[1] = j->tmp;
     j->ld.mem_bytes = 2ULL << 30;
-    j->run.ro[0] = j->bin;
-    j->run.ro[1] = j->lib;
+    /* proc.c reads ro[] up to its first NULL: the optional ones packed */
+    size_t r = 0;
+    j->run.ro[r++] = j->bin;
+    if (j->lib != NULL)
+        j->run.ro[r++] = j->lib;
+    if (j->host != NULL)
+        j->run.ro[r++] = j->host;
     j->run.rw[0] = j->out;
     j->run.rw[1] = j->tmp;
     j->unpack.rw[0] = j->in;
@@ -152,6 +167,7 @@ void tg_jails_free(struct tg_jails *j)
     free(j->tmp);
     free(j->inc);
     free(j->lib);
+    free(j->host);
     memset(j, 0, sizeof *j);
 }
 

@@ -111,6 +111,8 @@ int tg_memcheck_open(struct tg_memcheck *mc, const struct tg_rubric *rubric, con
         if (!tg_regular_file(datadir, name) || !tg_regular_file(datadir, "memcheck/libttmem.a"))
             return set_skipped(mc, tg_asprintf("the data directory has no memory driver %s", name));
     }
+    if (!tg_regular_file(datadir, "memcheck/ttmemhost"))
+        return set_skipped(mc, tg_strdup("the data directory has no memcheck/ttmemhost (the drivers' host)"));
     return 0;
 }
 
@@ -809,20 +811,28 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
 
 /* -------------------------------------------------------------- the run -- */
 
+/* Each lab's driver is linked into a shared object (bin/mem_<lab>.so: the
+ * driver, the student's object, the reference for the other labs), and one
+ * Valgrind runs memcheck/ttmemhost, which forks a child per lab that loads
+ * its object and runs it (see memcheck/ttmemhost.c): one Valgrind start per
+ * submission instead of one per lab. The host's status file says which
+ * child (pid, hence which XML report) was which lab and how each ended; a
+ * lab without a line that says so gets no pass. */
 struct mem_job {
     struct tg_lab_result *lr;
-    struct tg_argv ld, vg;
-    char *ld_log, *bin, *xml, *log;
-    struct tg_task ld_task, vg_task;
+    struct tg_argv ld;
+    char *ld_log, *so, *xml, *log;
+    struct tg_task ld_task;
+    struct tg_task vg_task;     /* this lab's part of the host's run, as if it had been a run of its own */
+    double limit;               /* its wall-clock limit in the host */
     int linked;
 };
 
 static void job_free(struct mem_job *j)
 {
     tg_argv_free(&j->ld);
-    tg_argv_free(&j->vg);
     free(j->ld_log);
-    free(j->bin);
+    free(j->so);
     free(j->xml);
     free(j->log);
 }
@@ -843,20 +853,24 @@ static int lab_ready(const struct tg_lab_result *lr, const struct tg_intake *in,
 static int prepare_link(struct mem_job *j, const struct tg_setup *s)
 {
     const char *lab = tg_lab_names[j->lr->lab];
-    char *log = tg_asprintf("out/%s.mem-ld.log", lab), *bin = tg_asprintf("bin/mem_%s", lab);
+    char *log = tg_asprintf("out/%s.mem-ld.log", lab), *so = tg_asprintf("bin/mem_%s.so", lab);
     j->ld_log = log ? tg_path_join(s->scratch, log) : NULL;
-    j->bin = bin ? tg_path_join(s->scratch, bin) : NULL;
+    j->so = so ? tg_path_join(s->scratch, so) : NULL;
     free(log);
-    free(bin);
-    if (j->ld_log == NULL || j->bin == NULL)
+    free(so);
+    if (j->ld_log == NULL || j->so == NULL)
         return -1;
     tg_argv_add(&j->ld, s->cc);
     for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
         tg_argv_add(&j->ld, *w);
     for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
         tg_argv_add(&j->ld, *w);
+    /* --no-undefined: a missing function is a link error here, as it is for
+     * the test program, not a failure to load in the middle of the run */
+    tg_argv_add(&j->ld, "-shared");
+    tg_argv_add(&j->ld, "-Wl,--no-undefined");
     tg_argv_add(&j->ld, "-o");
-    tg_argv_add(&j->ld, j->bin);
+    tg_argv_add(&j->ld, j->so);
     tg_argv_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
     tg_argv_addf(&j->ld, "obj/%s.o", lab);
     for (int other = 0; other < TG_N_LABS; other++)
@@ -876,51 +890,165 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     return 0;
 }
 
-static int prepare_run(struct mem_job *j, const struct tg_setup *s, const char *valgrind, char **envp, int origins)
+/* A scenario takes well under a second under Valgrind: one that writes
+ * nothing new (no marker, no finding) for a test's timeout and then some is
+ * taken to hang; a lab's whole run gets twice that per scenario. */
+static double idle_limit(const struct tg_setup *s)
 {
-    const char *lab = tg_lab_names[j->lr->lab];
-    free(j->xml);
-    free(j->log);
-    char *xml = tg_asprintf("out/%s.mem.xml", lab), *log = tg_asprintf("out/%s.mem.log", lab);
-    j->xml = xml ? tg_path_join(s->scratch, xml) : NULL;
-    j->log = log ? tg_path_join(s->scratch, log) : NULL;
-    free(xml);
+    return 2 * s->timeout + 6;
+}
+
+static double lab_limit(const struct mem_job *j, const struct tg_setup *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < j->lr->n_items; i++)
+        n += j->lr->items[i].category == TG_ITEM_MEMORY;
+    return (double)n * idle_limit(s) + TG_MEM_SLACK_SECONDS;
+}
+
+/* One run of the host: the labs jobs[sel[0..n-1]], with origin tracking or
+ * not. Run 1 is the first, run 2 the one with --track-origins=yes. */
+struct host_run {
+    struct tg_argv vg;
+    char *status, *log, *xml_prefix;
+    size_t *sel, n;
+    struct tg_task task;
+};
+
+static void host_run_free(struct host_run *h)
+{
+    tg_argv_free(&h->vg);
+    free(h->status);
+    free(h->log);
+    free(h->xml_prefix);
+    free(h->sel);
+    memset(h, 0, sizeof *h);
+}
+
+static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct tg_setup *s, const char *valgrind,
+                        char **envp, int run)
+{
+    char *status = tg_asprintf("out/mem%d.status", run), *log = tg_asprintf("out/mem%d.log", run);
+    char *prefix = tg_asprintf("out/mem%d", run);
+    h->status = status ? tg_path_join(s->scratch, status) : NULL;
+    h->log = log ? tg_path_join(s->scratch, log) : NULL;
+    h->xml_prefix = prefix ? tg_path_join(s->scratch, prefix) : NULL;
+    free(status);
     free(log);
-    if (j->xml == NULL || j->log == NULL)
+    free(prefix);
+    if (h->status == NULL || h->log == NULL || h->xml_prefix == NULL)
         return -1;
     static const char *const flags[] = {
         "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=all",
         "--errors-for-leak-kinds=definite,indirect", "--error-limit=no",
-        "--num-callers=20", "--child-silent-after-fork=yes", "--trace-children=no", "--vgdb=no",
+        "--num-callers=20", "--child-silent-after-fork=no", "--trace-children=no", "--vgdb=no",
         "--xml=yes",
     };
-    tg_argv_free(&j->vg);
-    tg_argv_add(&j->vg, valgrind);
+    tg_argv_add(&h->vg, valgrind);
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        tg_argv_add(&j->vg, flags[i]);
-    tg_argv_add(&j->vg, origins ? "--track-origins=yes" : "--track-origins=no");
-    tg_argv_addf(&j->vg, "--xml-file=%s", j->xml);
-    tg_argv_add(&j->vg, j->bin);
-    if (j->vg.failed)
+        tg_argv_add(&h->vg, flags[i]);
+    tg_argv_add(&h->vg, run == 2 ? "--track-origins=yes" : "--track-origins=no");
+    tg_argv_addf(&h->vg, "--xml-file=%s.%%p.xml", h->xml_prefix);
+    tg_argv_addf(&h->vg, "%s/memcheck/ttmemhost", s->datadir);
+    tg_argv_addf(&h->vg, "%u", s->jobs > 0 ? s->jobs : 1);
+    tg_argv_addf(&h->vg, "%g", idle_limit(s));
+    tg_argv_add(&h->vg, h->status);
+    tg_argv_add(&h->vg, h->xml_prefix);
+    double total = TG_MEM_SLACK_SECONDS;
+    for (size_t k = 0; k < h->n; k++) {
+        struct mem_job *j = &jobs[h->sel[k]];
+        const char *lab = tg_lab_names[j->lr->lab];
+        char *child_log = tg_asprintf("out/%s.mem%d.log", lab, run);
+        free(j->log);
+        j->log = child_log ? tg_path_join(s->scratch, child_log) : NULL;
+        free(child_log);
+        if (j->log == NULL)
+            return -1;
+        j->limit = lab_limit(j, s);
+        total += j->limit;
+        tg_argv_add(&h->vg, lab);
+        tg_argv_add(&h->vg, j->so);
+        tg_argv_addf(&h->vg, "%g", j->limit);
+        tg_argv_add(&h->vg, j->log);
+    }
+    if (h->vg.failed)
         return -1;
-    size_t n = 0;
-    for (size_t i = 0; i < j->lr->n_items; i++)
-        n += j->lr->items[i].category == TG_ITEM_MEMORY;
-    /* A scenario takes well under a second under Valgrind: one that writes
-     * nothing new (no marker, no finding) for a test's timeout and then some
-     * is taken to hang; the whole run gets twice that per scenario. */
-    j->vg_task.argv = j->vg.v;
-    j->vg_task.envp = envp;
-    j->vg_task.cwd = s->scratch;
-    j->vg_task.confine = &s->jails->run;
-    j->vg_task.out_path = j->log;
-    j->vg_task.limit = (double)n * (2 * s->timeout + 6) + TG_MEM_SLACK_SECONDS;
-    j->vg_task.watch[0] = j->xml;
-    j->vg_task.watch[1] = j->log;
-    /* Generous: Valgrind on a loaded machine can go quiet for seconds (its
-     * start, a neighbour's memory bomb), and a scenario stopped for that
-     * would lose its points to the load, not to a bug. */
-    j->vg_task.idle_limit = 2 * s->timeout + 6;
+    memset(&h->task, 0, sizeof h->task);
+    h->task.argv = h->vg.v;
+    h->task.envp = envp;
+    h->task.cwd = s->scratch;
+    h->task.confine = &s->jails->run;
+    h->task.out_path = h->log;
+    /* the host keeps each lab to its own limits; this is the backstop */
+    h->task.limit = total;
+    return 0;
+}
+
+/* The wait status of a child that exited with `code`, or died of `sig`. */
+static int wait_status(int exited, int value)
+{
+    return exited ? (value & 0xff) << 8 : (value & 0x7f);
+}
+
+/* Gives each lab of run h its part of the host's run, from the status file:
+ * j->vg_task as if the lab had been run alone, and j->xml its report. */
+static int read_status(struct host_run *h, struct mem_job *jobs, const struct tg_setup *s)
+{
+    char *text = h->task.started ? tg_read_file(h->status, 65536, NULL, NULL) : NULL;
+    for (size_t k = 0; k < h->n; k++) {
+        struct mem_job *j = &jobs[h->sel[k]];
+        const char *lab = tg_lab_names[j->lr->lab];
+        struct tg_task *t = &j->vg_task;
+        *t = h->task; /* not started, or what happened to the host */
+        t->limit = j->limit;
+        t->idle_limit = idle_limit(s);
+        free(j->xml);
+        j->xml = NULL;
+        long pid = -1;
+        int seen_end = 0;
+        for (char *line = text; line != NULL && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            char word[16], name[32], how[16];
+            long p;
+            int value;
+            double secs;
+            if (sscanf(line, "%15s %31s %ld", word, name, &p) != 3 || strcmp(name, lab) != 0)
+                continue;
+            if (strcmp(word, "start") == 0 && pid < 0) {
+                pid = p;
+            } else if (strcmp(word, "end") == 0 && p == pid && !seen_end &&
+                       sscanf(line, "%*s %*s %*d %15s %d %lf", how, &value, &secs) == 3) {
+                seen_end = 1;
+                t->elapsed = secs;
+                t->timed_out = strcmp(how, "timeout") == 0 || strcmp(how, "idle") == 0;
+                t->idle_killed = strcmp(how, "idle") == 0;
+                t->status = wait_status(strcmp(how, "exited") == 0, t->timed_out ? SIGKILL : value);
+            } else if (strcmp(word, "nostart") == 0 && pid < 0) {
+                t->started = 0;
+                t->spawn_errno = (int)p;
+            }
+        }
+        if (pid > 0) {
+            char *xml = tg_asprintf("%s.%ld.xml", h->xml_prefix, pid);
+            if (xml == NULL) {
+                free(text);
+                return -1;
+            }
+            j->xml = xml;
+        } else {
+            /* never started: what Valgrind itself said is the best clue */
+            free(j->log);
+            j->log = tg_strdup(h->log);
+            if (j->log == NULL) {
+                free(text);
+                return -1;
+            }
+        }
+        if (pid > 0 && !seen_end && tg_task_ok(&h->task)) {
+            /* the host ended well but did not say how this lab did */
+            t->status = wait_status(1, 125);
+        }
+    }
+    free(text);
     return 0;
 }
 
@@ -979,7 +1107,7 @@ static int needs_origins(const struct mem_job *j)
         "InvalidRead", "InvalidWrite", "InvalidFree", "MismatchedFree", "InvalidJump",
         "InvalidMemPool", "Overlap", "FishyValue", "ReallocSizeZero",
     };
-    if (!j->vg_task.started)
+    if (!j->vg_task.started || j->xml == NULL)
         return 0;
     char *text = tg_read_file(j->xml, TG_MEM_XML_MAX, NULL, NULL);
     if (text == NULL)
@@ -1014,7 +1142,7 @@ static int collect(struct mem_job *j, const struct tg_setup *s, const char *toke
     int rc = -1, readable = 0;
     size_t len = 0;
     char *log = NULL;
-    char *text = j->vg_task.started ? tg_read_file(j->xml, TG_MEM_XML_MAX, &len, NULL) : NULL;
+    char *text = j->vg_task.started && j->xml ? tg_read_file(j->xml, TG_MEM_XML_MAX, &len, NULL) : NULL;
     if (text != NULL)
         readable = read_report(&p, text, len) == 0;
     if (p.oom)
@@ -1043,8 +1171,9 @@ struct tg_mem_plan {
     struct tg_result *res;
     struct mem_job *jobs;     /* one per selected lab */
     size_t n;
-    size_t *map, n_map;       /* the jobs of the tasks handed out last */
-    size_t *ran, n_ran;       /* the jobs run under Valgrind */
+    size_t *map, n_map;       /* the jobs of the link tasks handed out last */
+    struct host_run runs[2];  /* the host's first run, and the one with origin tracking */
+    int n_host;               /* runs handed out so far */
     char token[17], *token_var, **envp;
     double t0;
 };
@@ -1056,9 +1185,10 @@ void tg_memcheck_plan_free(struct tg_mem_plan *p)
     p->mc->t_total = tg_now() - p->t0;
     for (size_t i = 0; p->jobs != NULL && i < p->n; i++)
         job_free(&p->jobs[i]);
+    for (int r = 0; r < 2; r++)
+        host_run_free(&p->runs[r]);
     free(p->jobs);
     free(p->map);
-    free(p->ran);
     free(p->envp);
     free(p->token_var);
     free(p);
@@ -1080,11 +1210,10 @@ int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct t
     p->n = res->n_labs;
     p->jobs = calloc(p->n ? p->n : 1, sizeof *p->jobs);
     p->map = calloc(p->n ? p->n : 1, sizeof *p->map);
-    p->ran = calloc(p->n ? p->n : 1, sizeof *p->ran);
     tg_valgrind_token(p->token);
     p->token_var = tg_asprintf("TTMEM_TOKEN=%s", p->token);
     p->envp = p->token_var ? tg_valgrind_env(s->envp, p->token_var) : NULL;
-    if (p->jobs == NULL || p->map == NULL || p->ran == NULL || p->envp == NULL) {
+    if (p->jobs == NULL || p->map == NULL || p->envp == NULL) {
         tg_memcheck_plan_free(p);
         return -1;
     }
@@ -1137,51 +1266,74 @@ int tg_memcheck_links_done(struct tg_mem_plan *p, const struct tg_task *done, ch
     return 0;
 }
 
+/* Hands out run r of the host (1 or 2) for the selected labs: *k = 1, or 0
+ * when none is selected. */
+static int hand_out(struct tg_mem_plan *p, int r, size_t *sel, size_t n, struct tg_task *out, size_t *k)
+{
+    struct host_run *h = &p->runs[r - 1];
+    *k = 0;
+    p->n_host = r;
+    if (n == 0) {
+        free(sel);
+        return 0;
+    }
+    h->sel = sel;
+    h->n = n;
+    if (prepare_host(h, p->jobs, p->s, p->mc->valgrind, p->envp, r) != 0)
+        return -1;
+    out[0] = h->task;
+    *k = 1;
+    return 0;
+}
+
 int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k)
 {
+    size_t *sel = calloc(p->n ? p->n : 1, sizeof *sel), n = 0;
     *k = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        if (!p->jobs[i].linked)
-            continue;
-        if (prepare_run(&p->jobs[i], p->s, p->mc->valgrind, p->envp, 0) != 0)
-            return -1;
-        out[*k] = p->jobs[i].vg_task;
-        p->map[*k] = p->ran[*k] = i;
-        (*k)++;
-    }
-    p->n_map = p->n_ran = *k;
-    return 0;
+    if (sel == NULL)
+        return -1;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->jobs[i].linked)
+            sel[n++] = i;
+    return hand_out(p, 1, sel, n, out, k);
 }
 
 int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k)
 {
-    size_t n_done = p->n_map;
+    struct host_run *h = &p->runs[0];
     *k = 0;
-    for (size_t d = 0; d < n_done; d++) {
-        struct mem_job *j = &p->jobs[p->map[d]];
-        j->vg_task = done[d];
+    if (p->n_host < 1 || h->n == 0)
+        return 0;
+    h->task = done[0];
+    if (read_status(h, p->jobs, p->s) != 0)
+        return -1;
+    size_t *sel = calloc(h->n, sizeof *sel), n = 0;
+    if (sel == NULL)
+        return -1;
+    for (size_t i = 0; i < h->n; i++) {
+        struct mem_job *j = &p->jobs[h->sel[i]];
         p->mc->lab_time[j->lr->lab] = j->vg_task.elapsed;
-        if (!needs_origins(j))
-            continue;
-        if (prepare_run(j, p->s, p->mc->valgrind, p->envp, 1) != 0)
-            return -1;
-        out[*k] = j->vg_task;
-        p->map[(*k)++] = p->map[d]; /* *k <= d: entries not yet read are kept */
+        if (needs_origins(j))
+            sel[n++] = h->sel[i];
     }
-    p->n_map = *k;
-    return 0;
+    return hand_out(p, 2, sel, n, out, k);
 }
 
 int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done)
 {
-    for (size_t d = 0; d < p->n_map; d++) {
-        struct mem_job *j = &p->jobs[p->map[d]];
-        j->vg_task = done[d];
-        p->mc->lab_time[j->lr->lab] += j->vg_task.elapsed;
+    struct host_run *h = &p->runs[1];
+    if (p->n_host >= 2 && h->n > 0) {
+        h->task = done[0];
+        if (read_status(h, p->jobs, p->s) != 0)
+            return -1;
+        for (size_t i = 0; i < h->n; i++) {
+            struct mem_job *j = &p->jobs[h->sel[i]];
+            p->mc->lab_time[j->lr->lab] += j->vg_task.elapsed;
+        }
     }
-    p->n_map = 0;
-    for (size_t r = 0; r < p->n_ran; r++)
-        if (collect(&p->jobs[p->ran[r]], p->s, p->token) != 0)
+    h = &p->runs[0];
+    for (size_t i = 0; i < h->n; i++)
+        if (collect(&p->jobs[h->sel[i]], p->s, p->token) != 0)
             return -1;
     p->mc->done = 1;
     return 0;

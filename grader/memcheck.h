@@ -1,6 +1,8 @@
 /* memcheck.h - the memory checks: each lab's memory driver (memcheck/mem_<lab>.c,
  * precompiled in the data dir) is linked with the student's object for that lab
- * and the reference objects of the others, and run once under Valgrind. The
+ * and the reference objects of the others into a shared object, and run once
+ * under Valgrind, in a child of its own of memcheck/ttmemhost (one Valgrind
+ * for all the labs of a submission; memcheck.c). The
  * driver brackets every scenario with client messages and a leak check of its
  * own, so each error and leak in Valgrind's XML report (read with libxml2)
  * belongs to one scenario, and each scenario is one graded item
@@ -28,7 +30,7 @@ struct tg_memcheck {
     char *version;                /* "valgrind-3.19.0", once run; NULL if unknown */
     char *skipped;                /* why the memory checks did not run, or NULL */
     const char *tests_skipped;    /* why the tests and questions were left out (--memcheck-only), or NULL */
-    double lab_time[TG_N_LABS];   /* wall seconds of each lab's Valgrind runs (the first, plus the one with
+    double lab_time[TG_N_LABS];   /* wall seconds of each lab's runs in the host (the first, plus the one with
                                    * --track-origins if its errors needed it); < 0: not run */
     double t_total;               /* wall seconds of the whole phase (link and run) */
     int done;                     /* this submission's checks have run (in tg_grade's pools) */
@@ -43,7 +45,7 @@ int tg_memcheck_open(struct tg_memcheck *mc, const struct tg_rubric *rubric, con
                      const char *datadir, int off);
 void tg_memcheck_close(struct tg_memcheck *mc);
 
-/* Links and runs, in parallel, the memory driver of each graded lab whose file
+/* Links, and runs under one Valgrind, the memory driver of each graded lab whose file
  * compiled, and gives every memory item its verdict; when the checks are
  * skipped, marks the memory items ungraded instead. Returns 0, or -1 with
  * *err set (interrupted, out of memory: NULL). */
@@ -61,8 +63,9 @@ int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const stru
  *                           then marks the items ungraded)
  *   tg_memcheck_link_tasks  link the driver of each lab whose object was built
  *   tg_memcheck_links_done  ... a driver that did not link fails its items
- *   tg_memcheck_run_tasks   Valgrind, without origin tracking
- *   tg_memcheck_runs_done   again with --track-origins=yes, the runs whose
+ *   tg_memcheck_run_tasks   Valgrind on the host, without origin tracking
+ *                           (one task, or none)
+ *   tg_memcheck_runs_done   again with --track-origins=yes, for the labs whose
  *                           errors carry origins (uninitialised values)
  *   tg_memcheck_finish      every memory item gets its verdict
  *   tg_memcheck_plan_free   always; sets mc->t_total

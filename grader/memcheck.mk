@@ -20,9 +20,14 @@ memcheck_libttmemdrivers_a_SOURCES = \
 	memcheck/mem_flatten.c
 memcheck_libttmemdrivers_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/memcheck
 
-# What grader/data.mk copies into grader/data/memcheck/: libttmem.a and
-# <lab>.o, the driver of each lab.
-MEMCHECK_DATA_INPUTS = memcheck/libttmem.a memcheck/libttmemdrivers.a
+# The host Valgrind runs: it forks a child per lab, which loads that lab's
+# driver (a shared object ttgrade links) and runs it (memcheck/ttmemhost.c).
+noinst_PROGRAMS += memcheck/ttmemhost
+memcheck_ttmemhost_SOURCES = memcheck/ttmemhost.c
+
+# What grader/data.mk copies into grader/data/memcheck/: libttmem.a,
+# <lab>.o, the driver of each lab, and ttmemhost.
+MEMCHECK_DATA_INPUTS = memcheck/libttmem.a memcheck/libttmemdrivers.a memcheck/ttmemhost$(EXEEXT)
 
 grader_ttgrade_SOURCES += grader/memcheck.c grader/memcheck.h
 grader_ttgrade_CPPFLAGS += $(LIBXML2_CFLAGS) -DTTGRADE_VALGRIND='"$(TTGRADE_VALGRIND)"'

@@ -182,9 +182,10 @@ char *tg_scratch_create(char **err);
 struct tg_jails {
     char *src, *obj, *bin, *out, *in, *tmp, *inc;  /* owned paths; tmp is $TMPDIR of them all */
     char *lib;                 /* the data dir's lib/ (grader/shim/), or NULL if it has none */
+    char *host;                /* the data dir's memcheck/ttmemhost, or NULL if it has none */
     struct tg_confine cc;      /* compile: reads src and the headers, writes obj */
     struct tg_confine ld;      /* link: reads obj and the data dir, writes bin */
-    struct tg_confine run;     /* run a test program or memory driver: reads bin, writes out */
+    struct tg_confine run;     /* run a test program, or the memory drivers' host: reads bin, writes out */
     struct tg_confine unpack;  /* tar/unzip: reads the archive's copy, writes in */
 };
 

@@ -136,7 +136,11 @@ int mem_main(int argc, char **argv, const char *lab, const mem_scenario *scenari
         printf("%s: not running under Valgrind: only the calls are checked, not the memory "
                "(run `make memcheck`)\n", lab);
     /* What the C library holds before the first scenario is nobody's: check
-     * it now, outside every scenario, so that no scenario is shown it. */
+     * it now, outside every scenario, so that no scenario is shown it. That
+     * includes the thread-local error state's block, which the C library
+     * allocates at its first use when the driver is a loaded shared object
+     * (memcheck/ttmemhost.c): use it first. */
+    tt_clear_error();
     VALGRIND_DO_ADDED_LEAK_CHECK;
     size_t not_run = 0;
     for (size_t i = 0; i < n; i++) {

@@ -1,0 +1,228 @@
+/* ttmemhost.c - runs the memory drivers of several labs under one Valgrind.
+ *
+ * ttgrade starts Valgrind once per submission, on this program, instead of
+ * once per lab: Valgrind's start (its JIT translating the loader and the C
+ * library's start-up, the shadow memory set up) costs about 0.3 s of CPU on
+ * our machines, as much as a driver's whole work. This host forks one child
+ * per lab; Valgrind follows a fork without starting again, and each child
+ * writes its own XML report (ttgrade's --xml-file ends in ".%p.xml"). The
+ * child loads its lab's driver, a shared object built by ttgrade from the
+ * driver, the student's file for that lab and the reference for the other
+ * four, and calls the driver's main. Each lab stays in a process of its own,
+ * so one lab's crash, hang or leak is never another's.
+ *
+ * Usage: ttmemhost JOBS IDLE STATUS XMLPREFIX LAB SO LIMIT LOG [LAB SO LIMIT LOG]...
+ *   JOBS       children at a time
+ *   IDLE       seconds a child may run without its report or log growing
+ *   STATUS     file this host appends its lines to (below)
+ *   XMLPREFIX  Valgrind's --xml-file without ".%p.xml": where to watch a
+ *              child's report for progress
+ *   LAB SO LIMIT LOG  per lab: its name (the driver's argv[0]), the shared
+ *              object, its wall-clock limit in seconds, and the file that
+ *              gets its stdout and stderr
+ *
+ * The status file gets one line per event, each written whole:
+ *   start LAB PID
+ *   end LAB PID HOW VALUE SECONDS   HOW: exited (VALUE: exit status),
+ *                                   signaled (VALUE: signal), timeout or idle
+ *                                   (killed by this host; VALUE: 9)
+ *   nostart LAB ERRNO               fork failed
+ * ttgrade trusts no line it did not expect: a lab with no "end" line failed.
+ *
+ * Hand-written: no library runs code in forked children with per-child
+ * limits under one Valgrind; this is the smallest program that does. */
+#define _POSIX_C_SOURCE 200809L
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HOST_LABS_MAX 16
+#define HOST_TICK_NS 50000000L /* how often limits and progress are looked at: 50 ms */
+
+struct lab {
+    char *name, *so, *log;
+    double limit;
+    pid_t pid;                 /* 0: not started yet; -1: finished or never started */
+    double t0, last_progress;
+    long long size[2];         /* the report's and the log's sizes last seen */
+    const char *killed;        /* "timeout" or "idle" once this host killed it */
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Appends one line to the status file, in one write. */
+static void say(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int fd, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
+        perror("ttmemhost: status file");
+}
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* In the child: stdout and stderr to the lab's log, the driver loaded and
+ * run. Never returns. */
+static void run_child(const struct lab *l, const sigset_t *old_mask)
+{
+    sigprocmask(SIG_SETMASK, old_mask, NULL);
+    int fd = open(l->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+        _exit(126);
+    if (fd > STDERR_FILENO)
+        close(fd);
+    void *h = dlopen(l->so, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        fprintf(stderr, "ttmemhost: cannot load the memory driver: %s\n", dlerror());
+        _exit(127);
+    }
+    int (*entry)(int, char **);
+    /* POSIX's way to turn dlsym's object pointer into a function pointer */
+    *(void **)(&entry) = dlsym(h, "main");
+    if (entry == NULL) {
+        fprintf(stderr, "ttmemhost: the memory driver has no main\n");
+        _exit(127);
+    }
+    char *argv[] = {l->name, NULL};
+    exit(entry(1, argv));
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 1e6)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct lab labs[HOST_LABS_MAX];
+    double idle;
+    char *jobs_end;
+    long jobs = argc > 1 ? strtol(argv[1], &jobs_end, 10) : 0;
+    size_t n = argc > 5 ? (size_t)(argc - 5) / 4 : 0;
+    if (argc < 9 || (argc - 5) % 4 != 0 || n > HOST_LABS_MAX || *jobs_end != '\0' || jobs < 1 ||
+        parse_seconds(argv[2], &idle) != 0) {
+        fprintf(stderr, "usage: ttmemhost JOBS IDLE STATUS XMLPREFIX LAB SO LIMIT LOG [LAB SO LIMIT LOG]...\n");
+        return 2;
+    }
+    const char *xml_prefix = argv[4];
+    for (size_t i = 0; i < n; i++) {
+        char **w = &argv[5 + 4 * i];
+        labs[i].name = w[0];
+        labs[i].so = w[1];
+        labs[i].log = w[3];
+        if (parse_seconds(w[2], &labs[i].limit) != 0) {
+            fprintf(stderr, "ttmemhost: bad time limit '%s'\n", w[2]);
+            return 2;
+        }
+    }
+    int status_fd = open(argv[3], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (status_fd < 0) {
+        perror("ttmemhost: status file");
+        return 2;
+    }
+    /* The drivers need the maths library: loaded here once, before the
+     * forks, it is not loaded (and read by Valgrind) again in every child,
+     * and neither is the loader's code that loads it translated again. */
+    if (dlopen("libm.so.6", RTLD_NOW | RTLD_LOCAL) == NULL)
+        fprintf(stderr, "ttmemhost: %s (each driver loads it itself)\n", dlerror());
+    /* SIGCHLD stays blocked here and is waited for with a timeout: the
+     * limits are looked at every tick, and an exit is seen at once. */
+    sigset_t chld, old_mask;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old_mask);
+
+    size_t next = 0, running = 0;
+    while (next < n || running > 0) {
+        while (next < n && running < (size_t)jobs) {
+            struct lab *l = &labs[next++];
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid == 0) {
+                close(status_fd);
+                run_child(l, &old_mask);
+            }
+            if (pid < 0) {
+                say(status_fd, "nostart %s %d\n", l->name, errno);
+                l->pid = -1;
+                continue;
+            }
+            l->pid = pid;
+            l->t0 = l->last_progress = now();
+            l->size[0] = l->size[1] = -1;
+            running++;
+            say(status_fd, "start %s %ld\n", l->name, (long)pid);
+        }
+        struct timespec tick = {0, HOST_TICK_NS};
+        sigtimedwait(&chld, NULL, &tick);
+        int st;
+        pid_t pid;
+        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+            for (size_t i = 0; i < n; i++) {
+                struct lab *l = &labs[i];
+                if (l->pid != pid)
+                    continue;
+                double secs = now() - l->t0;
+                if (l->killed != NULL)
+                    say(status_fd, "end %s %ld %s 9 %.3f\n", l->name, (long)pid, l->killed, secs);
+                else if (WIFSIGNALED(st))
+                    say(status_fd, "end %s %ld signaled %d %.3f\n", l->name, (long)pid, WTERMSIG(st), secs);
+                else
+                    say(status_fd, "end %s %ld exited %d %.3f\n", l->name, (long)pid, WEXITSTATUS(st), secs);
+                l->pid = -1;
+                running--;
+            }
+        }
+        double t = now();
+        for (size_t i = 0; i < n; i++) {
+            struct lab *l = &labs[i];
+            if (l->pid <= 0 || l->killed != NULL)
+                continue;
+            char xml[4096];
+            snprintf(xml, sizeof xml, "%s.%ld.xml", xml_prefix, (long)l->pid);
+            long long size[2] = {file_size(xml), file_size(l->log)};
+            if (size[0] != l->size[0] || size[1] != l->size[1]) {
+                l->size[0] = size[0];
+                l->size[1] = size[1];
+                l->last_progress = t;
+            }
+            if (t - l->t0 > l->limit)
+                l->killed = "timeout";
+            else if (t - l->last_progress > idle)
+                l->killed = "idle";
+            if (l->killed != NULL)
+                kill(l->pid, SIGKILL);
+        }
+    }
+    close(status_fd);
+    return 0;
+}
