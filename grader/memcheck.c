@@ -822,6 +822,7 @@ struct mem_job {
     struct tg_lab_result *lr;
     struct tg_argv ld;
     char *ld_log, *so, *xml, *log;
+    char *lost;                 /* why none of its scenarios has a result (the host did not end well), or NULL */
     struct tg_task ld_task;
     struct tg_task vg_task;     /* this lab's part of the host's run, as if it had been a run of its own */
     double limit;               /* its wall-clock limit in the host */
@@ -835,6 +836,7 @@ static void job_free(struct mem_job *j)
     free(j->so);
     free(j->xml);
     free(j->log);
+    free(j->lost);
 }
 
 /* 1 if the lab has memory items and its student object was built. */
@@ -907,7 +909,10 @@ static double lab_limit(const struct mem_job *j, const struct tg_setup *s)
 }
 
 /* One run of the host: the labs jobs[sel[0..n-1]], with origin tracking or
- * not. Run 1 is the first, run 2 the one with --track-origins=yes. */
+ * not. Run 1 has every lab, without origin tracking. Then each lab whose
+ * errors need origins, or whose run 1 was lost (its host killed or stopped
+ * by a lab's code), runs again alone, with origin tracking: alone, so that
+ * its result is its own code's, whatever another lab did. */
 struct host_run {
     struct tg_argv vg;
     char *status, *log, *xml_prefix;
@@ -928,6 +933,7 @@ static void host_run_free(struct host_run *h)
 static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct tg_setup *s, const char *valgrind,
                         char **envp, int run)
 {
+    memset(&h->vg, 0, sizeof h->vg);
     char *status = tg_asprintf("out/mem%d.status", run), *log = tg_asprintf("out/mem%d.log", run);
     char *prefix = tg_asprintf("out/mem%d", run);
     h->status = status ? tg_path_join(s->scratch, status) : NULL;
@@ -947,7 +953,7 @@ static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct t
     tg_argv_add(&h->vg, valgrind);
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         tg_argv_add(&h->vg, flags[i]);
-    tg_argv_add(&h->vg, run == 2 ? "--track-origins=yes" : "--track-origins=no");
+    tg_argv_add(&h->vg, run > 1 ? "--track-origins=yes" : "--track-origins=no");
     tg_argv_addf(&h->vg, "--xml-file=%s.%%p.xml", h->xml_prefix);
     tg_argv_addf(&h->vg, "%s/memcheck/ttmemhost", s->datadir);
     tg_argv_addf(&h->vg, "%u", s->jobs > 0 ? s->jobs : 1);
@@ -979,8 +985,11 @@ static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct t
     h->task.cwd = s->scratch;
     h->task.confine = &s->jails->run;
     h->task.out_path = h->log;
-    /* the host keeps each lab to its own limits; this is the backstop */
+    /* the host keeps each lab to its own limits; this is the backstop, and
+     * so is its heartbeat (a line a second) for a host stopped by a lab */
     h->task.limit = total;
+    h->task.watch[0] = h->status;
+    h->task.idle_limit = idle_limit(s);
     return 0;
 }
 
@@ -994,7 +1003,29 @@ static int wait_status(int exited, int value)
  * j->vg_task as if the lab had been run alone, and j->xml its report. */
 static int read_status(struct host_run *h, struct mem_job *jobs, const struct tg_setup *s)
 {
+    /* A host that started its labs and did not end well (killed, stopped:
+     * only student code can do that) fails every lab of its run, whatever each lab's report says:
+     * which labs it had finished is a race, and scores must not be. */
     char *text = h->task.started ? tg_read_file(h->status, 65536, NULL, NULL) : NULL;
+    int begun = text != NULL && (strncmp(text, "start ", 6) == 0 || strstr(text, "\nstart ") != NULL);
+    if (begun && !tg_task_ok(&h->task)) {
+        free(text);
+        char *how = tg_task_outcome(&h->task);
+        for (size_t k = 0; how != NULL && k < h->n; k++) {
+            struct mem_job *j = &jobs[h->sel[k]];
+            j->vg_task = h->task;
+            free(j->lost);
+            j->lost = tg_asprintf("no result: Valgrind %s before this lab's memory driver was done (code that kills "
+                                  "or stops its parent process does that)", how);
+            if (j->lost == NULL) {
+                free(how);
+                return -1;
+            }
+        }
+        int ok = how != NULL;
+        free(how);
+        return ok ? 0 : -1;
+    }
     for (size_t k = 0; k < h->n; k++) {
         struct mem_job *j = &jobs[h->sel[k]];
         const char *lab = tg_lab_names[j->lr->lab];
@@ -1139,6 +1170,10 @@ static int collect(struct mem_job *j, const struct tg_setup *s, const char *toke
     p.sc = calloc(j->lr->n_items ? j->lr->n_items : 1, sizeof *p.sc);
     if (p.sc == NULL)
         return -1;
+    if (j->lost != NULL) {
+        free(p.sc);
+        return fail_memory_items(j->lr, j->lost);
+    }
     int rc = -1, readable = 0;
     size_t len = 0;
     char *log = NULL;
@@ -1172,8 +1207,9 @@ struct tg_mem_plan {
     struct mem_job *jobs;     /* one per selected lab */
     size_t n;
     size_t *map, n_map;       /* the jobs of the link tasks handed out last */
-    struct host_run runs[2];  /* the host's first run, and the one with origin tracking */
-    int n_host;               /* runs handed out so far */
+    struct host_run *runs;    /* the host's runs (room for n + 1) */
+    size_t n_host;            /* runs handed out so far */
+    size_t round2;            /* the first run of the second round */
     char token[17], *token_var, **envp;
     double t0;
 };
@@ -1185,8 +1221,9 @@ void tg_memcheck_plan_free(struct tg_mem_plan *p)
     p->mc->t_total = tg_now() - p->t0;
     for (size_t i = 0; p->jobs != NULL && i < p->n; i++)
         job_free(&p->jobs[i]);
-    for (int r = 0; r < 2; r++)
+    for (size_t r = 0; p->runs != NULL && r < p->n + 1; r++)
         host_run_free(&p->runs[r]);
+    free(p->runs);
     free(p->jobs);
     free(p->map);
     free(p->envp);
@@ -1210,10 +1247,11 @@ int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct t
     p->n = res->n_labs;
     p->jobs = calloc(p->n ? p->n : 1, sizeof *p->jobs);
     p->map = calloc(p->n ? p->n : 1, sizeof *p->map);
+    p->runs = calloc(p->n + 1, sizeof *p->runs);
     tg_valgrind_token(p->token);
     p->token_var = tg_asprintf("TTMEM_TOKEN=%s", p->token);
     p->envp = p->token_var ? tg_valgrind_env(s->envp, p->token_var) : NULL;
-    if (p->jobs == NULL || p->map == NULL || p->envp == NULL) {
+    if (p->jobs == NULL || p->map == NULL || p->runs == NULL || p->envp == NULL) {
         tg_memcheck_plan_free(p);
         return -1;
     }
@@ -1266,23 +1304,20 @@ int tg_memcheck_links_done(struct tg_mem_plan *p, const struct tg_task *done, ch
     return 0;
 }
 
-/* Hands out run r of the host (1 or 2) for the selected labs: *k = 1, or 0
- * when none is selected. */
-static int hand_out(struct tg_mem_plan *p, int r, size_t *sel, size_t n, struct tg_task *out, size_t *k)
+/* Hands out the next run of the host, for the selected labs (sel: taken):
+ * out[*k] gets its task and *k grows, unless none is selected. */
+static int hand_out(struct tg_mem_plan *p, size_t *sel, size_t n, struct tg_task *out, size_t *k)
 {
-    struct host_run *h = &p->runs[r - 1];
-    *k = 0;
-    p->n_host = r;
     if (n == 0) {
         free(sel);
         return 0;
     }
+    struct host_run *h = &p->runs[p->n_host++];
     h->sel = sel;
     h->n = n;
-    if (prepare_host(h, p->jobs, p->s, p->mc->valgrind, p->envp, r) != 0)
+    if (prepare_host(h, p->jobs, p->s, p->mc->valgrind, p->envp, (int)p->n_host) != 0)
         return -1;
-    out[0] = h->task;
-    *k = 1;
+    out[(*k)++] = h->task;
     return 0;
 }
 
@@ -1295,35 +1330,41 @@ int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k)
     for (size_t i = 0; i < p->n; i++)
         if (p->jobs[i].linked)
             sel[n++] = i;
-    return hand_out(p, 1, sel, n, out, k);
+    return hand_out(p, sel, n, out, k);
 }
 
 int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k)
 {
     struct host_run *h = &p->runs[0];
     *k = 0;
-    if (p->n_host < 1 || h->n == 0)
+    p->round2 = p->n_host;
+    if (p->n_host < 1)
         return 0;
     h->task = done[0];
     if (read_status(h, p->jobs, p->s) != 0)
         return -1;
-    size_t *sel = calloc(h->n, sizeof *sel), n = 0;
-    if (sel == NULL)
-        return -1;
     for (size_t i = 0; i < h->n; i++) {
         struct mem_job *j = &p->jobs[h->sel[i]];
         p->mc->lab_time[j->lr->lab] = j->vg_task.elapsed;
-        if (needs_origins(j))
-            sel[n++] = h->sel[i];
+        if (j->lost == NULL && !needs_origins(j))
+            continue;
+        size_t *one = malloc(sizeof *one);
+        if (one == NULL)
+            return -1;
+        *one = h->sel[i];
+        free(j->lost);
+        j->lost = NULL;
+        if (hand_out(p, one, 1, out, k) != 0)
+            return -1;
     }
-    return hand_out(p, 2, sel, n, out, k);
+    return 0;
 }
 
 int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done)
 {
-    struct host_run *h = &p->runs[1];
-    if (p->n_host >= 2 && h->n > 0) {
-        h->task = done[0];
+    for (size_t r = p->round2; r < p->n_host; r++) {
+        struct host_run *h = &p->runs[r];
+        h->task = done[r - p->round2];
         if (read_status(h, p->jobs, p->s) != 0)
             return -1;
         for (size_t i = 0; i < h->n; i++) {
@@ -1331,8 +1372,8 @@ int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done)
             p->mc->lab_time[j->lr->lab] += j->vg_task.elapsed;
         }
     }
-    h = &p->runs[0];
-    for (size_t i = 0; i < h->n; i++)
+    struct host_run *h = &p->runs[0];
+    for (size_t i = 0; p->n_host > 0 && i < h->n; i++)
         if (collect(&p->jobs[h->sel[i]], p->s, p->token) != 0)
             return -1;
     p->mc->done = 1;

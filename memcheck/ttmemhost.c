@@ -21,12 +21,16 @@
  *              object, its wall-clock limit in seconds, and the file that
  *              gets its stdout and stderr
  *
+ * Every child is forked first and waits at a gate (a pipe) until its turn,
+ * in a process group of its own that is killed when it ends.
+ *
  * The status file gets one line per event, each written whole:
  *   start LAB PID
  *   end LAB PID HOW VALUE SECONDS   HOW: exited (VALUE: exit status),
  *                                   signaled (VALUE: signal), timeout or idle
  *                                   (killed by this host; VALUE: 9)
  *   nostart LAB ERRNO               fork failed
+ *   tick                            every second: the host is alive
  * ttgrade trusts no line it did not expect: a lab with no "end" line failed.
  *
  * Hand-written: no library runs code in forked children with per-child
@@ -52,11 +56,15 @@
 struct lab {
     char *name, *so, *log;
     double limit;
-    pid_t pid;                 /* 0: not started yet; -1: finished or never started */
+    pid_t pid;                 /* the child, forked at the start; -1: none */
+    int gate;                  /* write end of the pipe the child waits on; -1: released */
+    int state;                 /* WAITING, RUNNING or OVER */
     double t0, last_progress;
     long long size[2];         /* the report's and the log's sizes last seen */
     const char *killed;        /* "timeout" or "idle" once this host killed it */
 };
+
+enum { WAITING, RUNNING, OVER };
 
 static double now(void)
 {
@@ -84,10 +92,19 @@ static long long file_size(const char *path)
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-/* In the child: stdout and stderr to the lab's log, the driver loaded and
- * run. Never returns. */
-static void run_child(const struct lab *l, const sigset_t *old_mask)
+/* In the child: waits until the host lets it go (a byte on `gate`; end of
+ * file: not to run), then stdout and stderr to the lab's log, the driver
+ * loaded and run. Never returns. */
+static void run_child(const struct lab *l, int gate, const sigset_t *old_mask)
 {
+    char go;
+    ssize_t got;
+    while ((got = read(gate, &go, 1)) < 0 && errno == EINTR)
+        continue;
+    if (got != 1)
+        _exit(125);
+    close(gate);
+    signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, old_mask, NULL);
     int fd = open(l->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
@@ -160,28 +177,69 @@ int main(int argc, char **argv)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &chld, &old_mask);
+    /* a gate whose child is gone must not kill the host */
+    signal(SIGPIPE, SIG_IGN);
 
-    size_t next = 0, running = 0;
-    while (next < n || running > 0) {
-        while (next < n && running < (size_t)jobs) {
-            struct lab *l = &labs[next++];
-            fflush(NULL);
-            pid_t pid = fork();
-            if (pid == 0) {
-                close(status_fd);
-                run_child(l, &old_mask);
-            }
-            if (pid < 0) {
-                say(status_fd, "nostart %s %d\n", l->name, errno);
-                l->pid = -1;
+    /* Every child is forked now, before any lab's code runs, and waits at
+     * its gate: a fork bomb in one lab cannot keep the next from starting.
+     * Each child leads a process group of its own, which is killed when it
+     * ends, so what a lab leaves running ends with it. */
+    for (size_t i = 0; i < n; i++) {
+        struct lab *l = &labs[i];
+        int fds[2];
+        l->pid = -1;
+        l->gate = -1;
+        l->state = OVER;
+        if (pipe(fds) != 0) {
+            say(status_fd, "nostart %s %d\n", l->name, errno);
+            continue;
+        }
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            setpgid(0, 0);
+            close(status_fd);
+            close(fds[1]);
+            for (size_t k = 0; k < i; k++)
+                if (labs[k].gate >= 0)
+                    close(labs[k].gate);
+            run_child(l, fds[0], &old_mask);
+        }
+        int fork_errno = errno;
+        close(fds[0]);
+        if (pid < 0) {
+            close(fds[1]);
+            say(status_fd, "nostart %s %d\n", l->name, fork_errno);
+            continue;
+        }
+        setpgid(pid, pid);
+        l->pid = pid;
+        l->gate = fds[1];
+        l->state = WAITING;
+    }
+
+    size_t running = 0;
+    double beat = now();
+    for (;;) {
+        for (size_t i = 0; i < n && running < (size_t)jobs; i++) {
+            struct lab *l = &labs[i];
+            if (l->state != WAITING)
                 continue;
-            }
-            l->pid = pid;
             l->t0 = l->last_progress = now();
             l->size[0] = l->size[1] = -1;
+            l->state = RUNNING;
             running++;
-            say(status_fd, "start %s %ld\n", l->name, (long)pid);
+            say(status_fd, "start %s %ld\n", l->name, (long)l->pid);
+            if (write(l->gate, "g", 1) != 1)
+                perror("ttmemhost: gate"); /* the child then ends with 125: no pass */
+            close(l->gate);
+            l->gate = -1;
         }
+        int waiting = 0;
+        for (size_t i = 0; i < n; i++)
+            waiting |= labs[i].state != OVER;
+        if (!waiting)
+            break;
         struct timespec tick = {0, HOST_TICK_NS};
         sigtimedwait(&chld, NULL, &tick);
         int st;
@@ -189,8 +247,16 @@ int main(int argc, char **argv)
         while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
             for (size_t i = 0; i < n; i++) {
                 struct lab *l = &labs[i];
-                if (l->pid != pid)
+                if (l->pid != pid || l->state == OVER)
                     continue;
+                if (l->state == WAITING) {
+                    /* killed before its turn (by another lab's code) */
+                    close(l->gate);
+                    l->gate = -1;
+                    say(status_fd, "start %s %ld\n", l->name, (long)pid);
+                    l->t0 = now();
+                    running++;
+                }
                 double secs = now() - l->t0;
                 if (l->killed != NULL)
                     say(status_fd, "end %s %ld %s 9 %.3f\n", l->name, (long)pid, l->killed, secs);
@@ -198,14 +264,19 @@ int main(int argc, char **argv)
                     say(status_fd, "end %s %ld signaled %d %.3f\n", l->name, (long)pid, WTERMSIG(st), secs);
                 else
                     say(status_fd, "end %s %ld exited %d %.3f\n", l->name, (long)pid, WEXITSTATUS(st), secs);
-                l->pid = -1;
+                kill(-pid, SIGKILL); /* what it left behind */
+                l->state = OVER;
                 running--;
             }
         }
         double t = now();
+        if (t - beat >= 1) {
+            say(status_fd, "tick\n");
+            beat = t;
+        }
         for (size_t i = 0; i < n; i++) {
             struct lab *l = &labs[i];
-            if (l->pid <= 0 || l->killed != NULL)
+            if (l->state != RUNNING || l->killed != NULL)
                 continue;
             char xml[4096];
             snprintf(xml, sizeof xml, "%s.%ld.xml", xml_prefix, (long)l->pid);
@@ -220,7 +291,7 @@ int main(int argc, char **argv)
             else if (t - l->last_progress > idle)
                 l->killed = "idle";
             if (l->killed != NULL)
-                kill(l->pid, SIGKILL);
+                kill(-l->pid, SIGKILL);
         }
     }
     close(status_fd);

@@ -56,7 +56,7 @@ fi
 
 # The cases, longest first so that the two slots finish together.
 cases=$(cd "$corpus" && for d in */; do [ -f "$d/EXPECT" ] && echo "${d%/}"; done)
-slow="compile-forever signal-proof-loop memory-bomb output-flood infinite-loop outlive-child fork-bomb"
+slow="compile-forever signal-proof-loop stop-parent memory-bomb output-flood infinite-loop outlive-child fork-bomb"
 order=$( (for c in $slow; do echo "$c"; done; echo "$cases") | $AWK 'NF && !seen[$0]++')
 expect() { $AWK -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print }' "$corpus/$2/EXPECT"; }
 
