@@ -9,7 +9,8 @@
 #      callgrind for lab 1's performance tier): the median of N runs of
 #      each phase, wall seconds, and the median CPU seconds (user + system,
 #      children included);
-#   3. each lab's Valgrind run (median);
+#   3. each lab's run under Valgrind (median): its child of memcheck/ttmemhost,
+#      which runs every lab's memory driver in one Valgrind;
 #   4. a sequential baseline for the same submission: every file compiled
 #      from source with ttgrade's flags, each lab's hidden tests linked and
 #      run, then each memory driver linked and run under Valgrind with
@@ -95,7 +96,7 @@ printf '  %-22s %12s %14s\n' "wall (process)" "$full_wall" "$nomem_wall"
 printf '  %-22s %12s %14s\n' "CPU (process)" "$full_cpu" "$nomem_cpu"
 printf '  %-22s %12s %14s\n' "target (wall)" "< 2" "< 1"
 echo
-echo "Valgrind run per lab (wall, median)"
+echo "Each lab's memory driver under Valgrind (its child of ttmemhost; wall, median)"
 for lab in $LABS; do
     v=$(for f in "$scratch"/full.*.json; do
             jq -r --arg l "$lab" '.labs[] | select(.name == $l) | .memcheck_time // empty' "$f"
