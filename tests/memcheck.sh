@@ -1,7 +1,8 @@
 #!/bin/sh
 # memcheck.sh - the memory checks (grader/memcheck.h, memcheck/): the drivers
 # and the rubric agree; the reference gets every memory point with ttgrade
-# itself Valgrind-clean; the leak and double-free examples lose exactly their
+# itself Valgrind-clean, and one Valgrind (ttmemhost, itself clean) runs the
+# five drivers; the leak and double-free examples lose exactly their
 # scenarios with feedback that names the student's file and line; a crash
 # fails its scenario and the ones after it; the skeleton earns nothing;
 # --no-memcheck and a missing Valgrind mark the points ungraded in every
@@ -56,6 +57,29 @@ if [ "$status" -ne 99 ] && [ "$status" -le 1 ] && grep -q 'ERROR SUMMARY: 0 erro
     ok "ttgrade itself is Valgrind-clean on a full grading (no error, nothing definitely or indirectly lost)"
 else
     not_ok "ttgrade itself is Valgrind-clean on a full grading" "exit $status" "$(grep -A12 'Invalid\|uninitialised\|lost in\|SUMMARY' "$scratch/self.vg" | head -n 60)"
+fi
+# 2b. The memory checks run in one Valgrind: the host (memcheck/ttmemhost)
+#     and a child per lab, each with its own report; the host's own report
+#     holds no record at all (not even a block still reachable).
+"$ttgrade" --memcheck-only --keep "$top_srcdir/reference" > "$scratch/keep.out" 2>&1
+kept=$(sed -n 's/^ttgrade: kept the scratch directory //p' "$scratch/keep.out")
+host_errors=- children=0
+if [ -n "$kept" ] && [ -d "$kept/out" ]; then
+    for x in "$kept"/out/mem1.*.xml; do
+        [ -f "$x" ] || continue
+        if grep -q '<clientmsg>' "$x"; then
+            grep -q ' done$\| done<' "$x" && children=$((children + 1))
+        else
+            host_errors=$(grep -c '<error>' "$x")
+        fi
+    done
+    rm -rf "$kept"
+fi
+if [ "$children" = 5 ] && [ "$host_errors" = 0 ]; then
+    ok "one Valgrind runs the five memory drivers, a child and a report each; the host's own report is empty"
+else
+    not_ok "one Valgrind runs the five memory drivers, a child and a report each; the host's own report is empty" \
+        "children that reached done: $children, records in the host's report: $host_errors" "$(tail -n 5 "$scratch/keep.out")"
 fi
 if grep -q '^sequential: memory: intermediates freed: OK$' "$scratch/ref.out" && [ "$(tail -n 1 "$scratch/ref.out" | grep -c '^Score: ')" = 1 ]; then
     ok "the terminal shows one line per memory scenario and still ends with Score: N/M"
