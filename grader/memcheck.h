@@ -65,8 +65,10 @@ int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const stru
  *   tg_memcheck_links_done  ... a driver that did not link fails its items
  *   tg_memcheck_run_tasks   Valgrind on the host, without origin tracking
  *                           (one task, or none)
- *   tg_memcheck_runs_done   again with --track-origins=yes, for the labs whose
- *                           errors carry origins (uninitialised values)
+ *   tg_memcheck_runs_done   again with --track-origins=yes, each lab alone:
+ *                           the labs whose errors carry origins (uninitialised
+ *                           values), and every lab of a run that a lab's code
+ *                           cut short (the host killed or stopped)
  *   tg_memcheck_finish      every memory item gets its verdict
  *   tg_memcheck_plan_free   always; sets mc->t_total
  * After tg_memcheck_finish, tg_memcheck_run does nothing. Each returns 0, or
