@@ -85,6 +85,22 @@ char *tg_scratch_create(char **err)
     return path;
 }
 
+/* *out = datadir/rel if that is of file type `type` (S_IFDIR, S_IFREG),
+ * else NULL. Returns 0, or -1 if memory ran out. */
+static int data_entry(const char *datadir, const char *rel, mode_t type, char **out)
+{
+    struct stat st;
+    char *path = tg_path_join(datadir, rel);
+    *out = NULL;
+    if (path == NULL)
+        return -1;
+    if (stat(path, &st) == 0 && (st.st_mode & S_IFMT) == type)
+        *out = path;
+    else
+        free(path);
+    return 0;
+}
+
 int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, char **err)
 {
     memset(j, 0, sizeof *j);
@@ -100,29 +116,13 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
         tg_jails_free(j);
         return -1;
     }
-    /* The stand-in for libgit2 the test programs load (grader/shim/), if
-     * the data dir has it. */
-    struct stat st;
-    if (datadir != NULL) {
-        char *lib = tg_path_join(datadir, "lib");
-        if (lib == NULL) {
-            tg_jails_free(j);
-            return -1;
-        }
-        if (stat(lib, &st) == 0 && S_ISDIR(st.st_mode))
-            j->lib = lib;
-        else
-            free(lib);
-        /* The program Valgrind runs for the memory checks (memcheck.c). */
-        char *host = tg_path_join(datadir, "memcheck/ttmemhost");
-        if (host == NULL) {
-            tg_jails_free(j);
-            return -1;
-        }
-        if (stat(host, &st) == 0 && S_ISREG(st.st_mode))
-            j->host = host;
-        else
-            free(host);
+    /* The stand-in for libgit2 the test programs load (grader/shim/), and
+     * the program Valgrind runs for the memory checks (memcheck.c), if the
+     * data dir has them. */
+    if (datadir != NULL && (data_entry(datadir, "lib", S_IFDIR, &j->lib) != 0 ||
+                            data_entry(datadir, "memcheck/ttmemhost", S_IFREG, &j->host) != 0)) {
+        tg_jails_free(j);
+        return -1;
     }
     const char *give[] = {j->obj, j->bin, j->out, j->in, j->tmp};
     for (size_t i = 0; i < sizeof give / sizeof give[0]; i++) {

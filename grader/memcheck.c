@@ -933,7 +933,6 @@ static void host_run_free(struct host_run *h)
 static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct tg_setup *s, const char *valgrind,
                         char **envp, int run)
 {
-    memset(&h->vg, 0, sizeof h->vg);
     char *status = tg_asprintf("out/mem%d.status", run), *log = tg_asprintf("out/mem%d.log", run);
     char *prefix = tg_asprintf("out/mem%d", run);
     h->status = status ? tg_path_join(s->scratch, status) : NULL;
@@ -993,94 +992,98 @@ static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct t
     return 0;
 }
 
-/* The wait status of a child that exited with `code`, or died of `sig`. */
+/* The wait status of a child that exited (exited: 1) with status `value`,
+ * or died (exited: 0) of signal `value`. */
 static int wait_status(int exited, int value)
 {
     return exited ? (value & 0xff) << 8 : (value & 0x7f);
+}
+
+/* Every lab of run h fails: its host started them and did not end well
+ * (killed, stopped: only student code can do that). Whatever each lab's
+ * report says, which labs it had finished is a race, and scores must not be. */
+static int lose_run(struct host_run *h, struct mem_job *jobs)
+{
+    char *how = tg_task_outcome(&h->task);
+    int ok = how != NULL;
+    for (size_t k = 0; ok && k < h->n; k++) {
+        struct mem_job *j = &jobs[h->sel[k]];
+        j->vg_task = h->task;
+        free(j->lost);
+        j->lost = tg_asprintf("no result: Valgrind %s before this lab's memory driver was done (code that kills "
+                              "or stops its parent process does that)", how);
+        ok = j->lost != NULL;
+    }
+    free(how);
+    return ok ? 0 : -1;
+}
+
+/* Reads lab's lines of the status text into t (from the host's task): its
+ * pid (-1 if it never started), and how it ended. Sets *ended when it has an
+ * "end" line. */
+static long lab_lines(const char *text, const char *lab, struct tg_task *t, int *ended)
+{
+    long pid = -1;
+    *ended = 0;
+    for (const char *line = text; line != NULL && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        char word[16], name[32], how[16];
+        long p;
+        int value;
+        double secs;
+        if (sscanf(line, "%15s %31s %ld", word, name, &p) != 3 || strcmp(name, lab) != 0)
+            continue;
+        if (strcmp(word, "start") == 0 && pid < 0) {
+            pid = p;
+        } else if (strcmp(word, "end") == 0 && p == pid && !*ended &&
+                   sscanf(line, "%*s %*s %*d %15s %d %lf", how, &value, &secs) == 3) {
+            *ended = 1;
+            t->elapsed = secs;
+            t->timed_out = strcmp(how, "timeout") == 0 || strcmp(how, "idle") == 0;
+            t->idle_killed = strcmp(how, "idle") == 0;
+            t->status = wait_status(strcmp(how, "exited") == 0, t->timed_out ? SIGKILL : value);
+        } else if (strcmp(word, "nostart") == 0 && pid < 0) {
+            t->started = 0;
+            t->spawn_errno = (int)p;
+        }
+    }
+    return pid;
 }
 
 /* Gives each lab of run h its part of the host's run, from the status file:
  * j->vg_task as if the lab had been run alone, and j->xml its report. */
 static int read_status(struct host_run *h, struct mem_job *jobs, const struct tg_setup *s)
 {
-    /* A host that started its labs and did not end well (killed, stopped:
-     * only student code can do that) fails every lab of its run, whatever each lab's report says:
-     * which labs it had finished is a race, and scores must not be. */
     char *text = h->task.started ? tg_read_file(h->status, 65536, NULL, NULL) : NULL;
     int begun = text != NULL && (strncmp(text, "start ", 6) == 0 || strstr(text, "\nstart ") != NULL);
     if (begun && !tg_task_ok(&h->task)) {
         free(text);
-        char *how = tg_task_outcome(&h->task);
-        for (size_t k = 0; how != NULL && k < h->n; k++) {
-            struct mem_job *j = &jobs[h->sel[k]];
-            j->vg_task = h->task;
-            free(j->lost);
-            j->lost = tg_asprintf("no result: Valgrind %s before this lab's memory driver was done (code that kills "
-                                  "or stops its parent process does that)", how);
-            if (j->lost == NULL) {
-                free(how);
-                return -1;
-            }
-        }
-        int ok = how != NULL;
-        free(how);
-        return ok ? 0 : -1;
+        return lose_run(h, jobs);
     }
-    for (size_t k = 0; k < h->n; k++) {
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < h->n; k++) {
         struct mem_job *j = &jobs[h->sel[k]];
-        const char *lab = tg_lab_names[j->lr->lab];
         struct tg_task *t = &j->vg_task;
         *t = h->task; /* not started, or what happened to the host */
         t->limit = j->limit;
         t->idle_limit = idle_limit(s);
+        int ended;
+        long pid = lab_lines(text, tg_lab_names[j->lr->lab], t, &ended);
         free(j->xml);
         j->xml = NULL;
-        long pid = -1;
-        int seen_end = 0;
-        for (char *line = text; line != NULL && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-            char word[16], name[32], how[16];
-            long p;
-            int value;
-            double secs;
-            if (sscanf(line, "%15s %31s %ld", word, name, &p) != 3 || strcmp(name, lab) != 0)
-                continue;
-            if (strcmp(word, "start") == 0 && pid < 0) {
-                pid = p;
-            } else if (strcmp(word, "end") == 0 && p == pid && !seen_end &&
-                       sscanf(line, "%*s %*s %*d %15s %d %lf", how, &value, &secs) == 3) {
-                seen_end = 1;
-                t->elapsed = secs;
-                t->timed_out = strcmp(how, "timeout") == 0 || strcmp(how, "idle") == 0;
-                t->idle_killed = strcmp(how, "idle") == 0;
-                t->status = wait_status(strcmp(how, "exited") == 0, t->timed_out ? SIGKILL : value);
-            } else if (strcmp(word, "nostart") == 0 && pid < 0) {
-                t->started = 0;
-                t->spawn_errno = (int)p;
-            }
-        }
         if (pid > 0) {
-            char *xml = tg_asprintf("%s.%ld.xml", h->xml_prefix, pid);
-            if (xml == NULL) {
-                free(text);
-                return -1;
-            }
-            j->xml = xml;
+            j->xml = tg_asprintf("%s.%ld.xml", h->xml_prefix, pid);
+            rc = j->xml == NULL ? -1 : 0;
+            if (!ended && tg_task_ok(&h->task))
+                t->status = wait_status(1, 125); /* the host ended well but did not say how this lab did */
         } else {
             /* never started: what Valgrind itself said is the best clue */
             free(j->log);
             j->log = tg_strdup(h->log);
-            if (j->log == NULL) {
-                free(text);
-                return -1;
-            }
-        }
-        if (pid > 0 && !seen_end && tg_task_ok(&h->task)) {
-            /* the host ended well but did not say how this lab did */
-            t->status = wait_status(1, 125);
+            rc = j->log == NULL ? -1 : 0;
         }
     }
     free(text);
-    return 0;
+    return rc;
 }
 
 char **tg_valgrind_env(char *const *base, const char *token_var)
