@@ -17,7 +17,12 @@
 #      ttgrade's options, one step after another; and the ratio ttgrade /
 #      baseline;
 #   5. `ttgrade batch` over BATCH copies and variants of the example
-#      submissions at --jobs 1 and --jobs 2, and the scaling ratio.
+#      submissions at --jobs 1 and --jobs 2, and the scaling ratio;
+#   6. a control: how far this machine itself scales from one stream of work
+#      to two, for a CPU loop, compiles, process starts, and a Criterion
+#      program of empty tests (a process per test, as in the hidden tests),
+#      so that the batch's scaling can be read against what the machine
+#      allows.
 #
 # Figures only: nothing here passes or fails on a timing (make check never
 # runs it). Environment: RUNS (default 5), BATCH (default 50), BATCH_FLAGS
@@ -156,3 +161,56 @@ printf '  %-22s %12s %14s %14s\n' "" "wall" "submissions/s" "CPU/submission"
 printf '  %-22s %12s %14s %14s\n' "--jobs 1" "$b1" "$(ratio "$BATCH" "$b1")" "$(ratio "$c1" "$BATCH")"
 printf '  %-22s %12s %14s %14s\n' "--jobs 2" "$b2" "$(ratio "$BATCH" "$b2")" "$(ratio "$c2" "$BATCH")"
 printf '  %-22s %12s\n' "scaling (1 / 2)" "$(ratio "$b1" "$b2")"
+echo
+
+# -------------------------------------------------------------- control --
+# The same work twice, one stream after the other, then as two streams at
+# once: scaling = one stream's wall / two streams' wall, 2.00 on two cores
+# that share nothing. Four kinds of work: a CPU loop (awk), three compiles of
+# a lab file, 200 process starts (/bin/true), and a Criterion program of 20
+# empty tests linked as ttgrade links the hidden tests (with the libgit2
+# stand-in when the data dir has one), since Criterion runs every test in a
+# process of its own. Each stream's work function gets its stream's name.
+cat > "$scratch/empty.c" << 'EOF'
+#include <criterion/criterion.h>
+#define T(n) Test(control, n) { cr_assert(1); }
+T(t01) T(t02) T(t03) T(t04) T(t05) T(t06) T(t07) T(t08) T(t09) T(t10)
+T(t11) T(t12) T(t13) T(t14) T(t15) T(t16) T(t17) T(t18) T(t19) T(t20)
+EOF
+rpath=
+[ -d "$top_builddir/grader/data/lib" ] &&
+    rpath="-Wl,--disable-new-dtags -Wl,-rpath,$(cd "$top_builddir/grader/data/lib" && pwd)"
+# shellcheck disable=SC2086 # word lists
+$CC $CRITERION_CFLAGS -o "$scratch/empty" "$scratch/empty.c" $rpath $CRITERION_LIBS > "$scratch/empty.log" 2>&1 ||
+    die "cannot build the control's Criterion program: $(tail -n 5 "$scratch/empty.log")"
+work_cpu() { awk 'BEGIN { for (i = 0; i < 20000000; i++) s += i }'; }
+work_compile() {
+    for n in 1 2 3; do
+        $CC -std=c11 -O1 -g -I "$top_srcdir/include" -c "$top_srcdir/reference/sequential.c" -o "$scratch/c$1.$n.o" ||
+            die "the control's compile failed"
+    done
+}
+work_procs() { n=0; while [ $n -lt 200 ]; do /bin/true; n=$((n + 1)); done; }
+work_criterion() { "$scratch/empty" --jobs=1 > /dev/null 2>&1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
+# control KIND LABEL: three rounds of (twice in a row; twice at once).
+control() {
+    : > "$scratch/one.w"
+    : > "$scratch/two.w"
+    for _ in 1 2 3; do
+        t=$(now); "work_$1" a; "work_$1" a; since "$t" >> "$scratch/one.w"
+        t=$(now); "work_$1" a & "work_$1" b; wait; since "$t" >> "$scratch/two.w"
+    done
+    w1=$(median < "$scratch/one.w")
+    w2=$(median < "$scratch/two.w")
+    printf '  %-30s %10s %10s %9s\n' "$2" "$w1" "$w2" "$(ratio "$w1" "$w2")"
+}
+work_criterion || die "the control's Criterion program failed"
+echo "Control: this machine's own scaling (the same work twice: in a row, then at once; wall, median of 3)"
+printf '  %-30s %10s %10s %9s\n' "" "in a row" "at once" scaling
+control cpu "CPU loop (awk)"
+control compile "3 compiles of a lab file"
+control procs "200 process starts"
+control criterion "Criterion, 20 empty tests"
+printf '  %-30s %10s %10s %9s\n' "ttgrade batch (above)" "$b1" "$b2" "$(ratio "$b1" "$b2")"
