@@ -192,6 +192,8 @@ work_compile() {
 }
 work_procs() { n=0; while [ $n -lt 200 ]; do /bin/true; n=$((n + 1)); done; }
 work_criterion() { "$scratch/empty" --jobs=1 > /dev/null 2>&1; }
+# Wall clocks of our own rather than timed(): "at once" times a pair of
+# shell functions, one in the background, which /usr/bin/time cannot run.
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
 # control KIND LABEL: three rounds of (twice in a row; twice at once).
