@@ -30,12 +30,7 @@ grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(
 
 # Only built to get the objects: an archive would drop Criterion's test
 # registrations, so the grader links the objects themselves.
-grader_hidden_libhiddentests_a_SOURCES = \
-	grader/hidden/hidden_matmul.c \
-	grader/hidden/hidden_module.c \
-	grader/hidden/hidden_linear.c \
-	grader/hidden/hidden_sequential.c \
-	grader/hidden/hidden_flatten.c
+grader_hidden_libhiddentests_a_SOURCES = $(LAB_HIDDEN_SOURCES)
 grader_hidden_libhiddentests_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
 
 GRADER_DATA_INPUTS = \

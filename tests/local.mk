@@ -3,11 +3,7 @@
 
 PUBLIC_TEST_SOURCES = \
 	tests/public/ptest.h \
-	tests/public/test_matmul.c \
-	tests/public/test_module.c \
-	tests/public/test_linear.c \
-	tests/public/test_sequential.c \
-	tests/public/test_flatten.c \
+	$(LAB_PUBLIC_TEST_SOURCES) \
 	tests/public/test_summary.c
 
 check_PROGRAMS += tests/public/ref_tests tests/public/student_tests tests/public/support_tests
