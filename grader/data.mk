@@ -1,6 +1,7 @@
 ## grader/data.mk - the precompiled data ttgrade links student code against:
 ## everything that is not the student's is compiled once, at build time.
 ##
+##   grader/data/labs.txt           the labs, a copy of labs/manifest
 ##   grader/data/include/*.h        the public headers
 ##   grader/data/rubric.txt         every hidden test and its points
 ##   grader/data/libttsupport.a     the support library
@@ -35,6 +36,7 @@ grader_hidden_libhiddentests_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidd
 
 GRADER_DATA_INPUTS = \
 	$(noinst_HEADERS) \
+	$(srcdir)/labs/manifest \
 	$(srcdir)/grader/rubric.txt \
 	support/libttsupport.a \
 	reference/libttref.a \
@@ -60,6 +62,7 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	for h in $(noinst_HEADERS); do \
 	  case $$h in include/*) cp $(srcdir)/$$h grader/data.tmp/include/ || exit 1;; esac; \
 	done && \
+	cp $(srcdir)/labs/manifest grader/data.tmp/labs.txt && \
 	cp $(srcdir)/grader/rubric.txt grader/data.tmp/rubric.txt && \
 	cp support/libttsupport.a grader/data.tmp/libttsupport.a && \
 	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
@@ -89,7 +92,7 @@ install-data-local: grader/data/stamp
 	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/include $(DESTDIR)$(pkglibdir)/ref $(DESTDIR)$(pkglibdir)/hidden \
 	  $(DESTDIR)$(pkglibdir)/memcheck
 	$(INSTALL_DATA) grader/data/include/*.h $(DESTDIR)$(pkglibdir)/include/
-	$(INSTALL_DATA) grader/data/rubric.txt grader/data/libttsupport.a $(DESTDIR)$(pkglibdir)/
+	$(INSTALL_DATA) grader/data/labs.txt grader/data/rubric.txt grader/data/libttsupport.a $(DESTDIR)$(pkglibdir)/
 	$(INSTALL_DATA) grader/data/ref/*.o $(DESTDIR)$(pkglibdir)/ref/
 	$(INSTALL_DATA) grader/data/hidden/*.o grader/data/hidden/libhidden.a $(DESTDIR)$(pkglibdir)/hidden/
 	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/

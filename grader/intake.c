@@ -200,7 +200,7 @@ int tg_scratch_remove(const char *path)
 
 void tg_intake_free(struct tg_intake *in)
 {
-    for (int i = 0; i < TG_N_LABS; i++) {
+    for (int i = 0; i < tg_n_labs; i++) {
         free(in->why[i]);
         in->why[i] = NULL;
     }
@@ -214,7 +214,7 @@ static int is_lab_file_name(const char *base)
 {
     if (strcmp(base, TG_ANSWERS_NAME) == 0)
         return 1;
-    for (int i = 0; i < TG_N_LABS; i++) {
+    for (int i = 0; i < tg_n_labs; i++) {
         size_t n = strlen(tg_lab_names[i]);
         if (strncmp(base, tg_lab_names[i], n) == 0 && strcmp(base + n, ".c") == 0)
             return 1;
@@ -226,7 +226,7 @@ static int has_lab_file(int dfd)
 {
     char name[64];
     struct stat st;
-    for (int i = 0; i < TG_N_LABS; i++) {
+    for (int i = 0; i < tg_n_labs; i++) {
         snprintf(name, sizeof name, "%s.c", tg_lab_names[i]);
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
             return 1;
@@ -461,12 +461,17 @@ static int take_files(const char *root, const char *display, const char *scratch
     dfd = find_lab_dir(dfd, 0);
     if (!has_lab_file(dfd)) {
         close(dfd);
-        *err = tg_asprintf("the submission %s holds no lab file (matmul.c, module.c, linear.c, sequential.c, "
-                           "flatten.c) and no %s, at its top level or under student/", display, TG_ANSWERS_NAME);
+        struct tg_buf files = TG_BUF_INIT;
+        for (int lab = 0; lab < tg_n_labs; lab++)
+            tg_buf_printf(&files, "%s%s.c", lab ? ", " : "", tg_lab_names[lab]);
+        char *list = tg_buf_take(&files);
+        *err = list ? tg_asprintf("the submission %s holds no lab file (%s) and no %s, at its top level or under "
+                                  "student/", display, list, TG_ANSWERS_NAME) : NULL;
+        free(list);
         return -1;
     }
     int rc = 0;
-    for (int lab = 0; lab < TG_N_LABS && rc == 0; lab++) {
+    for (int lab = 0; lab < tg_n_labs && rc == 0; lab++) {
         char name[64];
         snprintf(name, sizeof name, "src/%s.c", tg_lab_names[lab]);
         char *dst = tg_path_join(scratch, name);

@@ -44,8 +44,8 @@
 extern char **environ;
 
 struct options {
-    int lab_selected[TG_N_LABS];
-    int any_lab;
+    const char *lab_args[TG_MAX_LABS]; /* --lab NAME, checked once the lab table is read */
+    int n_lab_args;
     const char *gradescope, *junit, *json, *student_id, *datadir;
     const char *visibility;
     const char *submission;
@@ -68,18 +68,38 @@ static void usage_short(FILE *f)
                "       ttgrade batch [options] DIR   (a whole class: ttgrade batch --help)\n");
 }
 
+/* The lab files of the default data dir, "matmul.c module.c ...", or NULL. */
+static char *default_lab_files(void)
+{
+    char *err = NULL, *dd = tg_datadir_find(NULL, &err);
+    free(err);
+    if (dd == NULL)
+        return NULL;
+    err = tg_datadir_labs(dd);
+    free(dd);
+    if (err != NULL) {
+        free(err);
+        return NULL;
+    }
+    struct tg_buf b = TG_BUF_INIT;
+    for (int l = 0; l < tg_n_labs; l++)
+        tg_buf_printf(&b, "%s%s.c", l ? " " : "", tg_lab_names[l]);
+    tg_labs_free();
+    return tg_buf_take(&b);
+}
+
 static void usage_long(void)
 {
+    char *labs = default_lab_files();
     usage_short(stdout);
     printf("Grade a ttlab submission against the hidden tests.\n"
            "\n"
-           "SUBMISSION is a folder with the lab files (matmul.c module.c linear.c\n"
-           "sequential.c flatten.c) at its top or under student/, or a .tar.gz/.tgz or\n"
-           ".zip of such a folder.\n"
+           "SUBMISSION is a folder with the lab files, <lab>.c for each lab of the data\n"
+           "dir's labs.txt (%s), at its top or under\n"
+           "student/, or a .tar.gz/.tgz or .zip of such a folder.\n"
            "\n"
            "Options:\n"
-           "  --lab NAME           grade only this lab (repeatable): matmul, module,\n"
-           "                       linear, sequential, flatten (default: all five)\n"
+           "  --lab NAME           grade only this lab (repeatable; default: all)\n"
            "  --gradescope FILE    write Gradescope's results.json to FILE\n"
            "  --junit FILE         write a JUnit XML report to FILE\n"
            "  --json FILE          write the full JSON report to FILE\n"
@@ -132,7 +152,8 @@ static void usage_long(void)
            "in the score or its maximum.\n"
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
-           TTGRADE_DATADIR);
+           labs ? labs : "see labs/manifest", TTGRADE_DATADIR);
+    free(labs);
 }
 
 static void set_usage_error(struct options *o, char *msg)
@@ -196,15 +217,12 @@ static int parse_options(int argc, char **argv, struct options *o)
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case OPT_LAB: {
-            int l = tg_lab_index(optarg);
-            if (l < 0)
-                set_usage_error(o, tg_asprintf("unknown lab '%s' (expected matmul, module, linear, sequential "
-                                               "or flatten)", optarg));
+        case OPT_LAB:
+            if (o->n_lab_args == TG_MAX_LABS)
+                set_usage_error(o, tg_asprintf("too many --lab options (at most %d)", TG_MAX_LABS));
             else
-                o->lab_selected[l] = o->any_lab = 1;
+                o->lab_args[o->n_lab_args++] = optarg;
             break;
-        }
         case OPT_GS: o->gradescope = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
@@ -320,7 +338,7 @@ static int file_exists(const char *dir, const char *name)
 
 /* The data dir, absolute: --datadir, $TTGRADE_DATADIR, data/ next to the
  * executable (if it has rubric.txt), the compiled-in default. */
-static char *find_datadir(const char *opt, char **err)
+char *tg_datadir_find(const char *opt, char **err)
 {
     const char *cand = NULL, *from = NULL;
     char *exe_data = NULL;
@@ -353,7 +371,7 @@ static char *check_datadir(const char *dd)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (!file_exists(dd, fixed[i]))
             return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, fixed[i]);
-    for (int l = 0; l < TG_N_LABS; l++) {
+    for (int l = 0; l < tg_n_labs; l++) {
         char name[64];
         snprintf(name, sizeof name, "ref/%s.o", tg_lab_names[l]);
         if (!file_exists(dd, name))
@@ -363,6 +381,43 @@ static char *check_datadir(const char *dd)
             return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, name);
     }
     return NULL;
+}
+
+char *tg_datadir_labs(const char *datadir)
+{
+    char *err = NULL, *path = tg_path_join(datadir, "labs.txt");
+    if (path == NULL || tg_labs_load(path, &err) != 0) {
+        free(path);
+        return err != NULL ? err : tg_strdup("out of memory");
+    }
+    free(path);
+    return NULL;
+}
+
+/* The labs to grade, in grading order: the --lab ones, else all of them. A
+ * name the lab table lacks is a usage error (and then all are laid out, for
+ * the maximum score). */
+static void select_labs(struct options *o, struct tg_result *res)
+{
+    int known = 0;
+    for (int i = 0; i < o->n_lab_args; i++) {
+        known += tg_lab_index(o->lab_args[i]) >= 0;
+        if (tg_n_labs > 0 && tg_lab_index(o->lab_args[i]) < 0) {
+            struct tg_buf names = TG_BUF_INIT;
+            for (int l = 0; l < tg_n_labs; l++)
+                tg_buf_printf(&names, "%s%s", l ? ", " : "", tg_lab_names[l]);
+            char *list = tg_buf_take(&names);
+            set_usage_error(o, tg_asprintf("unknown lab '%s' (expected one of %s)", o->lab_args[i], list ? list : "?"));
+            free(list);
+        }
+    }
+    for (int l = 0; l < tg_n_labs; l++) {
+        int want = known == 0;
+        for (int i = 0; i < o->n_lab_args; i++)
+            want |= strcmp(o->lab_args[i], tg_lab_names[l]) == 0;
+        if (want)
+            res->labs[res->n_labs++].lab = l;
+    }
 }
 
 /* Splits s on spaces into a NULL-terminated, malloc'd word list. */
@@ -525,8 +580,8 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
 {
     char *err = NULL;
     *oom = 0;
-    g->datadir = find_datadir(o->datadir, &err);
-    if (g->datadir == NULL)
+    g->datadir = tg_datadir_find(o->datadir, &err);
+    if (g->datadir == NULL || (err = tg_datadir_labs(g->datadir)) != NULL)
         goto out;
     char *rp = tg_path_join(g->datadir, "rubric.txt");
     if (rp == NULL)
@@ -688,12 +743,9 @@ int main(int argc, char **argv)
     res.student_id = sid_shown;
     res.jobs = o.jobs;
     res.timeout = o.timeout;
-    for (int l = 0; l < TG_N_LABS; l++)
-        if (!o.any_lab || o.lab_selected[l])
-            res.labs[res.n_labs++].lab = l;
-
     /* Set up even after a usage error: the rubric gives the maximum score. */
     err = grader_open(&g, &o, &oom);
+    select_labs(&o, &res);
     res.datadir = g.datadir;
     res.cc = g.cc;
     for (size_t i = 0; g.have_rubric && i < res.n_labs; i++)
@@ -762,6 +814,7 @@ done:
     tg_reap_orphans();
     tg_result_free(&res);
     grader_close(&g);
+    tg_labs_free();
     tg_sandbox_close(); /* res.sandbox pointed into it: after the reports */
     free(scratch);
     free(sub_shown);

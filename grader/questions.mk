@@ -23,6 +23,7 @@ grader_ttquestions_SOURCES = \
 	grader/questions.c \
 	grader/questions.h \
 	grader/ttgrade.h \
+	grader/labs.c \
 	grader/rubric.c \
 	grader/text.c \
 	grader/text.h

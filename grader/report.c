@@ -621,7 +621,7 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
                 lf += !lr->items[j].passed || res->error;
             lt += lr->items[j].time;
         }
-        int lab_extra = extra && lr->lab == tg_lab_index("matmul");
+        int lab_extra = extra && lr->lab == tg_lab_index(TG_PERF_LAB);
         tg_buf_puts(&b, "  <testsuite");
         xml_attr(&b, "name", lab);
         tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
