@@ -3,7 +3,12 @@
 ##
 ##   grader/data/labs.txt           the labs, a copy of labs/manifest
 ##   grader/data/include/*.h        the public headers
-##   grader/data/rubric.txt         every hidden test and its points
+##   grader/data/rubric.txt         every hidden test and memory scenario with its
+##                                  points, made by tools/gen-rubric from where
+##                                  they are declared (grader/hidden, memcheck)
+##   grader/data/sources.txt        the course files it was made from: ttgrade
+##                                  refuses to grade when one is newer (not
+##                                  installed: an installed data dir stands alone)
 ##   grader/data/libttsupport.a     the support library
 ##   grader/data/ref/<lab>.o        the reference object of each lab
 ##   grader/data/hidden/<lab>.o     the hidden Criterion tests of each lab
@@ -37,7 +42,7 @@ grader_hidden_libhiddentests_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidd
 GRADER_DATA_INPUTS = \
 	$(noinst_HEADERS) \
 	$(srcdir)/labs/manifest \
-	$(srcdir)/grader/rubric.txt \
+	grader/rubric.txt \
 	support/libttsupport.a \
 	reference/libttref.a \
 	grader/hidden/libhidden.a \
@@ -47,7 +52,16 @@ GRADER_DATA_INPUTS = \
 	$(PERF_DATA_INPUTS) \
 	$(GIT2_SHIM_LIB)
 
-EXTRA_DIST += grader/rubric.txt
+# The rubric, from the points next to each test and scenario.
+grader/rubric.txt: $(srcdir)/labs/manifest $(srcdir)/tools/gen-rubric $(srcdir)/tools/labs \
+		$(LAB_HIDDEN_SOURCES:%=$(srcdir)/%) $(LAB_MEMCHECK_SOURCES:%=$(srcdir)/%)
+	$(AM_V_GEN)$(MKDIR_P) grader && AWK='$(AWK)' $(SHELL) $(srcdir)/tools/gen-rubric $(srcdir) > $@.tmp && mv $@.tmp $@
+CLEANFILES += grader/rubric.txt
+EXTRA_DIST += tools/gen-rubric
+
+# What the data dir is made from, for ttgrade's check that none changed since.
+GRADER_DATA_ORIGINS = labs/manifest $(noinst_HEADERS) $(LAB_REFERENCE_SOURCES) $(LAB_HIDDEN_SOURCES) \
+	$(LAB_MEMCHECK_SOURCES) $(QUESTION_BANKS)
 
 # Assembled in a temporary folder and renamed, so a failed or interrupted
 # build never leaves a half-made data dir behind.
@@ -63,7 +77,9 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	  case $$h in include/*) cp $(srcdir)/$$h grader/data.tmp/include/ || exit 1;; esac; \
 	done && \
 	cp $(srcdir)/labs/manifest grader/data.tmp/labs.txt && \
-	cp $(srcdir)/grader/rubric.txt grader/data.tmp/rubric.txt && \
+	cp grader/rubric.txt grader/data.tmp/rubric.txt && \
+	abs=`cd $(srcdir) && pwd` && \
+	for f in $(GRADER_DATA_ORIGINS); do echo "$$abs/$$f"; done > grader/data.tmp/sources.txt && \
 	cp support/libttsupport.a grader/data.tmp/libttsupport.a && \
 	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
 	cp memcheck/libttmem.a grader/data.tmp/memcheck/libttmem.a && \

@@ -363,6 +363,34 @@ char *tg_datadir_find(const char *opt, char **err)
     return abs;
 }
 
+/* A data dir made in a build tree lists, in sources.txt, the course files it
+ * was made from (grader/data.mk): if one changed since (an instructor's
+ * edit of a test's points, a question), grading would use a stale copy, so
+ * refuse and name the file. NULL, or why (malloc'd). */
+static char *check_fresh(const char *dd)
+{
+    char *list = tg_path_join(dd, "sources.txt"), *stamp = tg_path_join(dd, "stamp");
+    size_t len = 0;
+    int trunc = 0;
+    struct stat made;
+    char *text = list && stamp && stat(stamp, &made) == 0 ? tg_read_file(list, 1 << 20, &len, &trunc) : NULL;
+    char *why = NULL;
+    for (char *p = text, *nl; p != NULL && *p != '\0' && why == NULL; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        struct stat st;
+        if (*p == '/' && stat(p, &st) == 0 &&
+            (st.st_mtim.tv_sec > made.st_mtim.tv_sec ||
+             (st.st_mtim.tv_sec == made.st_mtim.tv_sec && st.st_mtim.tv_nsec > made.st_mtim.tv_nsec)))
+            why = tg_asprintf("%s changed after the data directory %s was made: run make first", p, dd);
+    }
+    free(text);
+    free(list);
+    free(stamp);
+    return why;
+}
+
 /* Checks that the data dir holds everything the pipeline uses. */
 static char *check_datadir(const char *dd)
 {
@@ -380,7 +408,7 @@ static char *check_datadir(const char *dd)
         if (!file_exists(dd, name))
             return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, name);
     }
-    return NULL;
+    return check_fresh(dd);
 }
 
 char *tg_datadir_labs(const char *datadir)

@@ -790,8 +790,8 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
             text = tg_asprintf("not run: the memory driver %s in scenario \"%s\"", stop_verb(t),
                                stop_title[0] ? stop_title : "?");
         } else if (p->done) {
-            text = tg_asprintf("not run: the memory driver has no scenario %s (do grader/rubric.txt and "
-                               "memcheck/mem_%s.c agree?)", it->name, p->lab);
+            text = tg_asprintf("not run: the memory driver has no scenario %s (is the data dir's rubric.txt "
+                               "made from this memcheck/mem_%s.c?)", it->name, p->lab);
         } else if (!t->started) {
             text = tg_asprintf("not run: Valgrind could not be started: %s", strerror(t->spawn_errno));
         } else if (!readable) {

@@ -24,3 +24,9 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/ttlab-test.XXXXXX") || exit 99
 # in here must be reachable by its sandbox user (nobody, when run as root).
 chmod 711 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
+
+# The labs, from labs/manifest (tools/labs): their names in order, and how
+# many; a lab's folder (labs/NN-<lab>).
+lab_names() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" names; }
+lab_count() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" count; }
+lab_folder() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" folder "$1"; }
