@@ -83,10 +83,10 @@ if [ -n "$kept" ] && [ -d "$kept/out" ]; then
     done
     rm -rf "$kept"
 fi
-if [ "$children" = 5 ] && [ "$host_errors" = 0 ]; then
-    ok "one Valgrind runs the five memory drivers, a child and a report each; the host's own report is empty"
+if [ "$children" = "$(lab_count)" ] && [ "$host_errors" = 0 ]; then
+    ok "one Valgrind runs the $(lab_count) memory drivers, a child and a report each; the host's own report is empty"
 else
-    not_ok "one Valgrind runs the five memory drivers, a child and a report each; the host's own report is empty" \
+    not_ok "one Valgrind runs the $(lab_count) memory drivers, a child and a report each; the host's own report is empty" \
         "children that reached done: $children, records in the host's report: $host_errors" "$(tail -n 5 "$scratch/keep.out")"
 fi
 if grep -q '^sequential: memory: intermediates freed: OK \[[0-9.]*/[0-9.]*\]$' "$scratch/ref.out" && [ "$(tail -n 1 "$scratch/ref.out" | grep -c '^Score: ')" = 1 ]; then
