@@ -36,10 +36,11 @@ CHECK_SCRIPTS_TAP = \
 	tests/hostile.sh \
 	tests/determinism.sh \
 	tests/grade-input.sh \
-	tests/perf.sh
+	tests/perf.sh \
+	tests/new-lab.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
-EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap
+EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/new-lab
 
 # Every test speaks TAP, so each public test gets its own PASS/FAIL line.
 TEST_EXTENSIONS = .sh
