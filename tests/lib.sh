@@ -44,12 +44,16 @@ rubric_items() {
 
 # example_expect scores|fails README: what an example's README says it must
 # fail ("- <lab>: passes" or "- <lab>: fails ITEM...", continued on indented
-# lines; text in parentheses is the why), turned into "<lab>: <score>/<max>"
+# lines; text in parentheses is the why), plus every question its answers.txt
+# (next to the README) does not answer, turned into "<lab>: <score>/<max>"
 # per lab, computed from rubric_items (scores), or the "<lab> <kind>:<name>"
 # items it must fail (fails). A lab the README does not state reads "?".
 example_expect() {
     rubric_items > "$scratch/rubric-items.txt"
-    $AWK -v mode="$1" '
+    answers="$(dirname "$2")/answers.txt"
+    [ -f "$answers" ] || answers=/dev/null
+    $AWK -v mode="$1" -v answers="$answers" '
+        BEGIN { while ((getline line < answers) > 0) if (line ~ /^[a-z][a-z0-9_]*\.[a-z0-9_]+:/) { sub(/:.*/, "", line); answered[line] = 1 } }
         FNR == NR { pts[$1 " " $2] = $3; max[$1] += $3; items[$1] = items[$1] " " $2; if (!($1 in seen)) { seen[$1]; order[++nl] = $1 } next }
         /^- [a-z][a-z0-9_]*: (passes|fails)/ { lab = $2; sub(/:$/, "", lab); s = $0; sub(/^- [^:]*: */, "", s); spec[lab] = s; cont = lab; next }
         cont != "" && /^  / { spec[cont] = spec[cont] " " $0; next }
@@ -71,8 +75,30 @@ example_expect() {
                     }
                     if (!hit) { printf "%s: %s is no item of lab %s\n", FILENAME, w[j], lab > "/dev/stderr"; failed["?"] = 1 }
                 }
+                for (k = 1; k <= nit; k++) {
+                    q = it[k]; if (q !~ /^question:/) continue
+                    sub(/^question:/, "", q); if (!((lab "." q) in answered)) failed[it[k]] = 1
+                }
                 for (f in failed) { lost += pts[lab " " f]; if (mode == "fails") print lab, f }
                 if (mode == "scores") printf "%s: %g/%g\n", lab, ("?" in failed) ? -1 : max[lab] - lost, max[lab]
             }
         }' "$scratch/rubric-items.txt" "$2" | LC_ALL=C sort
+}
+
+# copy_tree DEST: a copy of the source tree's files in DEST (in a checkout,
+# git's list of them, committed or not, as they are now; else a dist tree's
+# every file), made a git repository of its own, so that git shows what a
+# test changes in it. Needs git.
+copy_tree() {
+    mkdir -p "$1"
+    if git -C "$top_srcdir" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+        git -C "$top_srcdir" ls-files --cached --others --exclude-standard |
+            while IFS= read -r f; do [ -e "$top_srcdir/$f" ] && printf '%s\n' "$f"; done > "$scratch/files"
+        tar -C "$top_srcdir" -cf - -T "$scratch/files" | tar -C "$1" -xf -
+    else
+        cp -R "$top_srcdir/." "$1"
+    fi
+    chmod -R u+w "$1"
+    git -C "$1" init -q && git -C "$1" add -A &&
+        git -C "$1" -c user.name=t -c user.email=t@example.org commit -q -m before
 }

@@ -37,7 +37,8 @@ CHECK_SCRIPTS_TAP = \
 	tests/determinism.sh \
 	tests/grade-input.sh \
 	tests/perf.sh \
-	tests/new-lab.sh
+	tests/new-lab.sh \
+	tests/instructor-edits.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
 EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/new-lab

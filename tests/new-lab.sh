@@ -19,21 +19,9 @@ else
     done_testing
 fi
 
-# A copy of the tree's files (in a checkout, git's list of them, committed or
-# not, as they are now; else a dist tree's every file), made a repository of
-# its own so that git shows what the steps changed.
 tree="$scratch/tree"
-mkdir -p "$tree"
-if git -C "$top_srcdir" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
-    git -C "$top_srcdir" ls-files --cached --others --exclude-standard |
-        while IFS= read -r f; do [ -e "$top_srcdir/$f" ] && printf '%s\n' "$f"; done > "$scratch/files"
-    tar -C "$top_srcdir" -cf - -T "$scratch/files" | tar -C "$tree" -xf -
-else
-    cp -R "$top_srcdir/." "$tree"
-fi
-chmod -R u+w "$tree"
+copy_tree "$tree"
 g() { git -C "$tree" -c user.name=t -c user.email=t@example.org "$@"; }
-g init -q && g add -A && g commit -q -m before
 
 # The instructor's tree: configured (bootstrap), then the steps, as they are
 # written, in it.
