@@ -64,13 +64,17 @@ mkdir -p "$scratch/kit/student"
 cp "$top_srcdir"/examples/submissions/complete/*.c "$top_srcdir"/examples/submissions/complete/answers.txt \
     "$scratch/kit/student/"
 (cd "$scratch/kit" && tar czf "$scratch/kit.tar.gz" student && zip -q -r "$scratch/flat.zip" student)
+# (the memory checks are the folder's; --no-memcheck saves their time here)
+grade folder "$top_srcdir/examples/submissions/complete" --no-memcheck
+jq -c '[.score, .max_score, [.labs[] | [.name, .score, .max_score]]]' "$scratch/folder.json" > "$scratch/folder.scores"
 for archive in kit.tar.gz flat.zip; do
-    # (the memory checks are the folder's; --no-memcheck saves their time here)
     grade "$archive" "$scratch/$archive" --no-memcheck
-    if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score' "$scratch/$archive.json")" = true ]; then
-        ok "a $archive of the complete submission scores full marks"
+    jq -c '[.score, .max_score, [.labs[] | [.name, .score, .max_score]]]' "$scratch/$archive.json" > "$scratch/$archive.scores" 2>&1
+    if [ "$status" -le 1 ] && [ -s "$scratch/folder.scores" ] && cmp -s "$scratch/folder.scores" "$scratch/$archive.scores"; then
+        ok "a $archive of the complete submission grades as the folder does ($(cut -c1-40 < "$scratch/$archive.scores"))"
     else
-        not_ok "a $archive of the complete submission scores full marks" "exit $status" "$(tail -n 20 "$scratch/$archive.out")"
+        not_ok "a $archive of the complete submission grades as the folder does" "exit $status" \
+            "$(cat "$scratch/folder.scores" "$scratch/$archive.scores")" "$(tail -n 20 "$scratch/$archive.out")"
     fi
 done
 done_testing
