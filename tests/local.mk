@@ -42,7 +42,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/instructor-edits.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
-EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/new-lab
+EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/toy-lab
 
 # Every test speaks TAP, so each public test gets its own PASS/FAIL line.
 TEST_EXTENSIONS = .sh

@@ -1,6 +1,6 @@
 #!/bin/sh
 # new-lab.sh - a lab is data. In a copy of this tree, add the toy lab `scale`
-# (tests/new-lab/scale/) with exactly the commands of README.md's "Add a lab"
+# (tests/toy-lab/) with exactly the commands of README.md's "Add a lab"
 # block, then: the build takes it, ttgrade gives the reference full marks and
 # the skeleton 0, its mutant loses points in that lab alone, the student kit
 # carries it, and nothing but the manifest and the umbrella header was edited.
