@@ -260,6 +260,13 @@ Test(sequential, failing_layer_passes_the_error_up)
     PT_NONNULL(bad, "tt_sequential_new([Linear(3, 4), Linear(5, 2)], 2)");
     PT_TENSOR_FAILS(tt_module_forward(bad, x), TT_ESHAPE,
                     "tt_module_forward(Sequential([Linear(3, 4), Linear(5, 2)]), (1, 3))");
+
+    /* A failing middle layer: the forward stops there, and its error comes
+     * back unchanged (not a TT_EINVAL from giving the next layer NULL). */
+    PT_OK(tt_sequential_add(bad, linear_ok(2, 1, &rng)), "tt_sequential_add(seq, Linear(2, 1))");
+    PT_TENSOR_FAILS(tt_module_forward(bad, x), TT_ESHAPE,
+                    "tt_module_forward(Sequential([Linear(3, 4), Linear(5, 2), Linear(2, 1)]), (1, 3)), "
+                    "the middle layer failing");
     tt_tensor_free(x);
     tt_module_free(bad);
     tt_module_free(good);
