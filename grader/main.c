@@ -610,6 +610,10 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         goto out;
     if (tg_intake_run(submission, *scratch, &jails, &intake, err) != 0)
         goto out;
+    res->intake_notes = intake.notes; /* the report says them */
+    res->n_intake_notes = intake.n_notes;
+    intake.notes = NULL;
+    intake.n_notes = 0;
     res->t_intake = tg_now() - t0;
     for (size_t i = 0; i < res->n_labs; i++) {
         int l = res->labs[i].lab;

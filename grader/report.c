@@ -79,6 +79,8 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
             printf(" %s", tg_lab_names[res->labs[i].lab]);
         printf(")\n");
     }
+    for (size_t i = 0; !o->quiet && !res->error && i < res->n_intake_notes; i++)
+        printf("submission: %s\n", res->intake_notes[i]);
     for (size_t i = 0; !o->quiet && !res->error && i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         const char *lab = tg_lab_names[lr->lab];
@@ -274,6 +276,8 @@ static char *summary_text(const struct tg_result *res)
         tg_buf_printf(&b, "%g/%g\n", lr->score, lr->max_score);
     }
     tg_buf_printf(&b, "Total: %g/%g", res->score, res->max_score);
+    for (size_t i = 0; !res->error && i < res->n_intake_notes; i++)
+        tg_buf_printf(&b, "\nSubmission: %s", res->intake_notes[i]);
     for (size_t i = 0; !res->error && i < res->answers.n_notes; i++)
         tg_buf_printf(&b, "\n%s", res->answers.notes[i]);
     char *note = tg_ungraded_note(res);
@@ -380,6 +384,9 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
     add_str(root, "status", res->error ? "error" : "graded", &bad);
     add_str(root, "error", res->error ? (res->error_msg ? res->error_msg : "internal error") : NULL, &bad);
 
+    cJSON *inotes = add_arr(root, "intake_notes", &bad); /* how the files were taken */
+    for (size_t i = 0; inotes != NULL && i < res->n_intake_notes; i++)
+        push_str(inotes, res->intake_notes[i], &bad);
     cJSON *env = add_obj(root, "environment", &bad);
     if (env != NULL) {
         add_str(env, "cc", res->cc, &bad);

@@ -109,6 +109,8 @@ struct tg_lab_result {
 struct tg_result {
     const char *submission;   /* as given on the command line (sanitised by writers) */
     const char *student_id;   /* NULL if not given */
+    char **intake_notes;      /* how the files were taken (tg_intake's notes, moved here), one line each */
+    size_t n_intake_notes;
     int error;                /* 1: not graded (usage or internal error, bad submission) */
     char *error_msg;          /* why, when error */
     struct tg_lab_result labs[TG_N_LABS];
@@ -160,11 +162,16 @@ struct tg_intake {
     char *answers;
     size_t answers_len;
     char *answers_why;
+    /* What the report should say about how the files were taken (a student/
+     * folder passed over, a duplicate archive member): one line each, malloc'd. */
+    char **notes;
+    size_t n_notes;
 };
 
 struct tg_jails;
 
-/* Takes the lab files out of `submission` (a directory, .tar.gz/.tgz or .zip,
+/* Takes the lab files out of `submission` (a directory, or a .tar.gz/.tgz,
+ * .tar or .zip archive, read by the data dir's ttunpack in the unpack jail;
  * files at its top level or under student/). Never runs anything from it.
  * Returns 0, or -1 with *err a malloc'd reason ("no such submission: foo";
  * NULL if only memory ran out). */
@@ -183,10 +190,11 @@ struct tg_jails {
     char *src, *obj, *bin, *out, *in, *tmp, *inc;  /* owned paths; tmp is $TMPDIR of them all */
     char *lib;                 /* the data dir's lib/ (grader/shim/), or NULL if it has none */
     char *host;                /* the data dir's memcheck/ttmemhost, or NULL if it has none */
+    char *unpacker;            /* the data dir's ttunpack (unpack.h), or NULL if it has none */
     struct tg_confine cc;      /* compile: reads src and the headers, writes obj */
     struct tg_confine ld;      /* link: reads obj and the data dir, writes bin */
     struct tg_confine run;     /* run a test program, or the memory drivers' host: reads bin, writes out */
-    struct tg_confine unpack;  /* tar/unzip: reads the archive's copy, writes in */
+    struct tg_confine unpack;  /* ttunpack: reads the archive's copy, writes in */
 };
 
 /* Fills j for `scratch` (and datadir); after tg_sandbox_init, hands the dirs
