@@ -201,6 +201,30 @@ static void scan_free(struct scan *s)
 
 /* ------------------------------------------------------------- reading -- */
 
+/* libarchive's last error on a, on one line: control bytes (it may end its
+ * messages with a newline) become spaces, trailing ones dropped (malloc'd). */
+static char *lib_error(struct archive *a)
+{
+    const char *why = archive_error_string(a);
+    char *s = fmt("%s", why && why[0] ? why : "unknown error");
+    if (s == NULL)
+        return NULL;
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    for (size_t n = strlen(s); n > 1 && s[n - 1] == ' ';)
+        s[--n] = '\0';
+    return s;
+}
+
+/* The reading error of a at member index, as a message (malloc'd). */
+static char *read_error(struct archive *a, long index)
+{
+    char *why = lib_error(a), *msg = why ? fmt("member %ld: %s", index + 1, why) : NULL;
+    free(why);
+    return msg;
+}
+
 /* A reader for tar (with or without gzip) and zip, nothing else. Zip is read
  * through its central directory only (the seekable reader): the streaming
  * reader would have to decompress a member of unknown size to skip it. */
@@ -211,26 +235,22 @@ static struct archive *open_archive(const char *path, const void *data, size_t l
         return NULL;
     if (archive_read_support_filter_gzip(a) != ARCHIVE_OK || archive_read_support_format_tar(a) != ARCHIVE_OK ||
         archive_read_support_format_zip_seekable(a) != ARCHIVE_OK) {
-        set_error(res, TU_UNREADABLE, fmt("libarchive cannot read tar or zip here: %s", archive_error_string(a)));
+        char *why = lib_error(a);
+        set_error(res, TU_UNREADABLE, why ? fmt("libarchive cannot read tar or zip here: %s", why) : NULL);
+        free(why);
         archive_read_free(a);
         return NULL;
     }
     int r = path ? archive_read_open_filename(a, path, 65536) : archive_read_open_memory(a, data, len);
     if (r != ARCHIVE_OK) {
-        const char *why = archive_error_string(a);
-        set_error(res, TU_UNREADABLE, fmt("it is not a .tar.gz/.tgz, .tar or .zip archive that can be read (%s)",
-                                          why ? why : "unknown error"));
+        char *why = lib_error(a);
+        set_error(res, TU_UNREADABLE,
+                  why ? fmt("it is not a .tar.gz/.tgz, .tar or .zip archive that can be read (%s)", why) : NULL);
+        free(why);
         archive_read_free(a);
         return NULL;
     }
     return a;
-}
-
-/* The reading error of a, as a message (malloc'd). */
-static char *read_error(struct archive *a, long index)
-{
-    const char *why = archive_error_string(a);
-    return fmt("member %ld: %s", index + 1, why ? why : "unknown error");
 }
 
 /* Refuses the archive (returns 1) if reading on from the header of e would

@@ -38,6 +38,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/memcheck.sh \
 	tests/questions.sh \
 	tests/hostile.sh \
+	tests/intake.sh \
 	tests/determinism.sh \
 	tests/grade-input.sh \
 	tests/perf.sh
