@@ -253,14 +253,15 @@ static struct archive *open_archive(const char *path, const void *data, size_t l
     return a;
 }
 
-/* Refuses the archive (returns 1) if reading on from the header of e would
+/* Refuses the archive (returns 1) if reading on from the header of e (NULL:
+ * at the end) would
  * take the decompressed stream past TU_STREAM_MAX: for tar, whose member
  * bytes are the stream's, before they are read; for zip, whose members are
  * skipped by seeking, on the position alone. 0 if fine; -1: no memory. */
 static int over_stream_cap(struct archive *a, struct archive_entry *e, const char *shown, struct tu_result *res)
 {
     long long pos = (long long)archive_filter_bytes(a, 0);
-    long long size = archive_entry_size_is_set(e) ? (long long)archive_entry_size(e) : 0;
+    long long size = e != NULL && archive_entry_size_is_set(e) ? (long long)archive_entry_size(e) : 0;
     int tar = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
     char cap[32];
     cap_text(TU_STREAM_MAX, cap, sizeof cap);
@@ -293,7 +294,7 @@ static const char *entry_name(struct archive_entry *e)
  * may be set), or -1 when memory ran out. */
 static int scan_headers(struct archive *a, const struct tu_want *want, size_t n, struct scan *s, struct tu_result *res)
 {
-    struct archive_entry *e;
+    struct archive_entry *e = NULL;
     long index = 0;
     int r;
     while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
@@ -378,7 +379,7 @@ static int scan_headers(struct archive *a, const struct tu_want *want, size_t n,
     if (r != ARCHIVE_EOF)
         return set_error(res, TU_UNREADABLE, read_error(a, index));
     if (archive_filter_bytes(a, 0) > TU_STREAM_MAX)
-        return over_stream_cap(a, e, NULL, res) < 0 ? -1 : 0;
+        return over_stream_cap(a, NULL, NULL, res) < 0 ? -1 : 0;
     return 0;
 }
 
@@ -437,7 +438,10 @@ static char *only_subdir(const struct scan *s, const char *dir, int *oom)
 
 /* The folder the wanted files are taken from, as intake.c's find_lab_dir
  * chooses it in a folder (malloc'd; NULL when memory ran out); *skipped is
- * set to the student/ folder passed over (malloc'd) or NULL. */
+ * set to the student/ folder passed over (malloc'd) or NULL. The folders it
+ * sees are those that lead to a wanted file, as they were when tar or unzip
+ * extracted only those members: a README/ or data/ beside the one folder
+ * holding the files does not stop it from going down. */
 static char *choose_dir(const struct scan *s, int *oom, char **skipped)
 {
     char *dir = fmt("%s", "");
