@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memcheck.h"
@@ -563,69 +564,171 @@ static void xml_attr(struct tg_buf *b, const char *name, const char *value)
     tg_buf_putc(b, '"');
 }
 
+/* What a test case says in JUnit, and its type attribute. JUnit's <error>
+ * is a test that could not run to its end (the lab did not compile or link,
+ * the test crashed or hung, the grader failed); <failure> is a wrong result
+ * (an assertion, a memory error Valgrind found, a wrong answer). */
+enum junit_verdict { JV_PASS, JV_SKIP, JV_FAILURE, JV_ERROR };
+
+static enum junit_verdict junit_verdict(const struct tg_result *res, const struct tg_lab_result *lr,
+                                        const struct tg_item *it, const char **type)
+{
+    *type = NULL;
+    if (res->error) {
+        *type = "not_graded";
+        return JV_ERROR;
+    }
+    if (it->ungraded)
+        return JV_SKIP;
+    if (it->passed)
+        return JV_PASS;
+    if (it->category == TG_ITEM_QUESTION) { /* graded whatever became of the code */
+        *type = "wrong_answer";
+        return JV_FAILURE;
+    }
+    switch (lr->status) {
+    case TG_LAB_GRADED: break;
+    case TG_LAB_COMPILE_ERROR: *type = "compile_error"; return JV_ERROR;
+    case TG_LAB_LINK_ERROR: *type = "link_error"; return JV_ERROR;
+    case TG_LAB_MISSING: *type = "missing_file"; return JV_ERROR;
+    case TG_LAB_REFUSED: *type = "refused"; return JV_ERROR;
+    case TG_LAB_ERROR: *type = "grader_error"; return JV_ERROR;
+    }
+    if (it->category == TG_ITEM_MEMORY) {
+        *type = "memory_error";
+        return JV_FAILURE;
+    }
+    switch (it->fault) {
+    case TG_FAULT_CRASH: *type = "crash"; return JV_ERROR;
+    case TG_FAULT_TIMEOUT: *type = "timeout"; return JV_ERROR;
+    case TG_FAULT_WRONG: break;
+    }
+    *type = "wrong_result";
+    return JV_FAILURE;
+}
+
+/* The first line of a compiler's or linker's output that says what is wrong
+ * ("f.c:3:5: error: ...", "f.c:(.text+0x1f): undefined reference to ..."),
+ * not its first line, which may be a warning or "In function". NULL if none;
+ * else malloc'd (NULL too when memory ran out: *bad is then set). */
+static char *first_error_line(const char *out, int *bad)
+{
+    for (const char *p = out; p != NULL && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = tg_strndup(p, len);
+        if (line == NULL) {
+            *bad = 1;
+            return NULL;
+        }
+        if (strstr(line, "error:") != NULL || strstr(line, "undefined reference") != NULL)
+            return line;
+        free(line);
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* The seconds a lab's suite took: its tests' own times, its memory checks'
+ * Valgrind runs and, for matmul, the performance tier. */
+static double suite_time(const struct tg_result *res, const struct tg_lab_result *lr, int with_perf)
+{
+    double t = 0;
+    for (size_t j = 0; j < lr->n_items; j++)
+        t += lr->items[j].time;
+    if (res->memcheck != NULL && res->memcheck->lab_time[lr->lab] > 0)
+        t += res->memcheck->lab_time[lr->lab];
+    if (with_perf)
+        t += res->perf->t_total;
+    return t;
+}
+
 int tg_report_junit(const char *path, const struct tg_result *res, char **err)
 {
     *err = NULL;
     struct tg_buf b = TG_BUF_INIT;
-    size_t tests = 0, failures = 0, skipped = 0;
-    double time = 0;
-    for (size_t i = 0; i < res->n_labs; i++) {
-        for (size_t j = 0; j < res->labs[i].n_items; j++) {
-            const struct tg_item *it = &res->labs[i].items[j];
-            tests++;
-            if (it->ungraded && !res->error)
-                skipped++;
-            else
-                failures += !it->passed || res->error;
-            time += it->time;
-        }
-    }
+    /* Each suite's timestamp is when grading began (ISO 8601, UTC: Ant's
+     * format plus the Z), derived from the run's length, so that a batch's
+     * reports need nothing more than the result. */
+    char stamp[32] = "";
+    time_t began = time(NULL) - (time_t)res->t_total;
+    struct tm tm;
+    if (gmtime_r(&began, &tm) != NULL)
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof host) != 0)
+        strcpy(host, "localhost");
+    host[sizeof host - 1] = '\0';
+
     /* Lab 1's extra credit: one more test case in matmul's suite, skipped
      * when ungraded, and a property "extra_credit" with the points. */
     const struct tg_perf *pf = res->error ? NULL : res->perf;
     int extra = pf != NULL && pf->state != TG_PERF_NONE;
     int extra_skipped = extra && pf->state == TG_PERF_UNGRADED;
+    size_t tests = 0, failures = 0, errors = 0;
+    for (size_t i = 0; i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        for (size_t j = 0; j < lr->n_items; j++) {
+            const char *type;
+            enum junit_verdict v = junit_verdict(res, lr, &lr->items[j], &type);
+            tests++;
+            failures += v == JV_FAILURE;
+            errors += v == JV_ERROR;
+        }
+    }
     tests += extra;
-    skipped += extra_skipped;
-    /* An error before any test is known still shows up as one failure. */
+    /* An error before any test is known still shows up as one error. */
     int lone = res->error && tests == 0;
     if (lone)
-        tests = failures = 1;
+        tests = errors = 1;
+    /* The root has no skipped attribute: the schema does not allow one. */
     tg_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
     xml_attr(&b, "name", "ttgrade");
-    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n", tests,
-                  failures, skipped, time);
+    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", tests, failures, errors,
+                  res->t_total);
     if (lone) {
-        tg_buf_puts(&b, "  <testsuite name=\"ttgrade\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" "
-                        "time=\"0.000\">\n    <testcase classname=\"ttgrade\" name=\"grading\" time=\"0.000\">\n"
-                        "      <failure");
+        tg_buf_puts(&b, "  <testsuite name=\"ttgrade\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\"");
+        tg_buf_printf(&b, " time=\"%.3f\"", res->t_total);
+        xml_attr(&b, "timestamp", stamp);
+        xml_attr(&b, "hostname", host);
+        tg_buf_puts(&b, ">\n    <testcase classname=\"ttgrade\" name=\"grading\">\n      <error");
         const char *msg = res->error_msg ? res->error_msg : "internal error";
         char *first = tg_first_line(msg);
         if (first == NULL)
             b.failed = 1;
         xml_attr(&b, "message", first ? first : "");
         free(first);
-        tg_buf_puts(&b, " type=\"failure\">");
+        tg_buf_puts(&b, " type=\"not_graded\">");
         xml_escape(&b, msg, 0);
-        tg_buf_puts(&b, "</failure>\n    </testcase>\n  </testsuite>\n");
+        tg_buf_puts(&b, "</error>\n    </testcase>\n  </testsuite>\n");
     }
     for (size_t i = 0; i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         const char *lab = tg_lab_names[lr->lab];
-        size_t lf = 0, ls = 0;
-        double lt = 0;
+        size_t lf = 0, le = 0, ls = 0;
         for (size_t j = 0; j < lr->n_items; j++) {
-            if (lr->items[j].ungraded && !res->error)
-                ls++;
-            else
-                lf += !lr->items[j].passed || res->error;
-            lt += lr->items[j].time;
+            const char *type;
+            enum junit_verdict v = junit_verdict(res, lr, &lr->items[j], &type);
+            lf += v == JV_FAILURE;
+            le += v == JV_ERROR;
+            ls += v == JV_SKIP;
         }
         int lab_extra = extra && lr->lab == tg_lab_index("matmul");
+        /* A compile or link error's message: the tool's first error line. */
+        char *build_error = NULL;
+        if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR) && !res->error)
+            build_error = first_error_line(lr->build_output, &b.failed);
+        char file[64];
+        snprintf(file, sizeof file, "%s.c", lab);
         tg_buf_puts(&b, "  <testsuite");
         xml_attr(&b, "name", lab);
-        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
-                      lr->n_items + lab_extra, lf, ls + (lab_extra && extra_skipped), lt);
+        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
+                      lr->n_items + lab_extra, lf, le, ls + (lab_extra && extra_skipped),
+                      suite_time(res, lr, lab_extra));
+        xml_attr(&b, "timestamp", stamp);
+        xml_attr(&b, "hostname", host);
+        xml_attr(&b, "file", file);
+        tg_buf_puts(&b, ">\n");
         tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
                           "      <property name=\"max_score\" value=\"%g\"/>\n",
                       lr->score, lr->max_score);
@@ -645,33 +748,44 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
         tg_buf_puts(&b, "    </properties>\n");
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];
+            const char *type;
+            enum junit_verdict v = junit_verdict(res, lr, it, &type);
             char title[200];
             tg_buf_puts(&b, "    <testcase");
             xml_attr(&b, "classname", lab);
             xml_attr(&b, "name", item_title(it, title, sizeof title));
-            tg_buf_printf(&b, " time=\"%.3f\"", it->time);
-            if (it->ungraded && !res->error) {
+            /* A time only where one was measured: a passed test's. */
+            if (it->category == TG_ITEM_TEST && v == JV_PASS)
+                tg_buf_printf(&b, " time=\"%.3f\"", it->time);
+            if (v == JV_PASS) {
+                tg_buf_puts(&b, "/>\n");
+                continue;
+            }
+            if (v == JV_SKIP) {
                 /* left out of the score: a skipped test case, with the reason */
                 tg_buf_puts(&b, ">\n      <skipped");
                 xml_attr(&b, "message", it->output ? it->output : "ungraded");
                 tg_buf_puts(&b, "/>\n    </testcase>\n");
                 continue;
             }
-            if (it->passed && !res->error) {
-                tg_buf_puts(&b, "/>\n");
-                continue;
-            }
             const char *why = it->output && it->output[0] ? it->output : "failed";
-            char *first = tg_first_line(why);
-            if (first == NULL)
+            int build = build_error != NULL && it->category != TG_ITEM_QUESTION;
+            char *first = build ? NULL : tg_first_line(why);
+            if (!build && first == NULL)
                 b.failed = 1;
-            tg_buf_puts(&b, ">\n      <failure");
-            xml_attr(&b, "message", first ? first : "");
+            tg_buf_puts(&b, v == JV_ERROR ? ">\n      <error" : ">\n      <failure");
+            xml_attr(&b, "message", build ? build_error : first ? first : "");
             free(first);
-            tg_buf_puts(&b, " type=\"failure\">");
+            xml_attr(&b, "type", type);
+            tg_buf_puts(&b, ">");
             xml_escape(&b, why, 0);
-            tg_buf_puts(&b, "</failure>\n    </testcase>\n");
+            if (build) {
+                tg_buf_puts(&b, "\n");
+                xml_escape(&b, lr->build_output, 0);
+            }
+            tg_buf_puts(&b, v == JV_ERROR ? "</error>\n    </testcase>\n" : "</failure>\n    </testcase>\n");
         }
+        free(build_error);
         if (lab_extra) {
             /* The extra credit: never a failure (0 extra points is no fault). */
             char *line = tg_perf_line(pf);
