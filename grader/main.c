@@ -2,9 +2,10 @@
  *
  * Reads the options, finds the data dir (headers, rubric, reference and
  * hidden-test objects), runs intake -> grade -> reports, and exits 0 for a
- * full score, 1 for less, 2 for a usage or internal error. Whatever happens
- * after the report paths are known, every requested report is written, and
- * the last line on stdout is "Score: N/M". */
+ * full score, 1 for less, 2 for a usage, intake or internal error. Whatever
+ * happens after the report paths are known, every requested report is
+ * written. A graded run's last line on stdout is "Score: N/M"; an error
+ * prints nothing on stdout and one line on stderr. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <getopt.h>
@@ -108,7 +109,8 @@ static void usage_long(void)
            "                       fail), rlimits (no bubblewrap); also $TTGRADE_SANDBOX\n"
            "  --keep               keep the scratch dir and print its path\n"
            "  -q, --quiet          print only the final Score line\n"
-           "  --no-color           no colours (also: $NO_COLOR set, or not a terminal)\n"
+           "  --no-color           no colours (also: $NO_COLOR not empty, TERM=dumb, or\n"
+           "                       not a terminal)\n"
            "  -h, --help           show this help\n"
            "  --version            show the version\n"
            "\n"
@@ -131,8 +133,18 @@ static void usage_long(void)
            "with the same fixed flags). Extra points are reported on their own, never\n"
            "in the score or its maximum.\n"
            "\n"
-           "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
+           "Exit status: 0 full score, 1 less than full, 2 usage, intake or internal error\n"
+           "(one line on stderr saying why, nothing on stdout).\n",
            TTGRADE_DATADIR);
+}
+
+/* Colour on stdout: a terminal, no --no-color, no non-empty $NO_COLOR
+ * (no-color.org: an empty one does not count), and not TERM=dumb. */
+static int use_color(const struct options *o)
+{
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return !o->no_color && (no == NULL || no[0] == '\0') && (term == NULL || strcmp(term, "dumb") != 0) &&
+           isatty(STDOUT_FILENO);
 }
 
 static void set_usage_error(struct options *o, char *msg)
@@ -734,18 +746,16 @@ done:
 
     struct tg_report_opts ro;
     ro.quiet = o.quiet;
-    ro.color = !o.no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    ro.color = use_color(&o);
     ro.visibility = o.visibility;
     ro.usage_error = o.usage_bad;
     int wrote = write_reports(&o, &res, &ro);
 
-    if (res.error) {
-        fprintf(stderr, "ttgrade: %s\n", res.error_msg ? res.error_msg : "out of memory");
-        if (o.usage_bad) {
-            usage_short(stderr);
-            fprintf(stderr, "Try 'ttgrade --help' for more information.\n");
-        }
-    }
+    /* An error is one line on stderr, and nothing on stdout: no header, no
+     * sandbox line, no Score line that a script could take for a grade. */
+    if (res.error)
+        fprintf(stderr, "ttgrade: %s%s\n", res.error_msg ? res.error_msg : "out of memory",
+                o.usage_bad ? " (try 'ttgrade --help')" : "");
     if (scratch != NULL) {
         if (o.keep)
             fprintf(stderr, "ttgrade: kept the scratch directory %s\n", scratch);
@@ -753,7 +763,8 @@ done:
             fprintf(stderr, "ttgrade: could not remove all of the scratch directory %s\n", scratch);
     }
     fflush(stderr);
-    tg_report_terminal(&res, &ro);
+    if (!res.error)
+        tg_report_terminal(&res, &ro);
 
     if (status == 0)
         status = res.score >= res.max_score - 1e-9 && res.max_score > 0 ? 0 : 1;

@@ -72,8 +72,8 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
 {
     const char *ok = o->color ? "\033[32mOK\033[0m" : "OK";
     const char *fail = o->color ? "\033[31mFAIL\033[0m" : "FAIL";
-    /* On an error the reason goes to stderr (main.c); a usage error has no
-     * submission to name, so only the Score line is printed. */
+    /* Called for graded runs only: on an error main.c prints the reason on
+     * stderr and nothing here. */
     if (!o->quiet && !o->usage_error) {
         printf("ttgrade %s: grading %s (labs:", PACKAGE_VERSION, res->submission ? res->submission : "?");
         for (size_t i = 0; i < res->n_labs; i++)
