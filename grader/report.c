@@ -261,12 +261,33 @@ static void push_str(cJSON *arr, const char *v, int *bad)
     }
 }
 
-/* "matmul: 18/20\n..." plus the error, for Gradescope's top-level output. */
-static char *summary_text(const struct tg_result *res)
+/* The extra points of lab 1's performance tier that count in this report:
+ * 0 unless graded (and no grader error). */
+static double extra_points(const struct tg_result *res)
+{
+    const struct tg_perf *pf = res->error ? NULL : res->perf;
+    return pf != NULL && pf->state == TG_PERF_GRADED ? pf->points : 0;
+}
+
+/* Gradescope's top-level output, which students see at once whatever the
+ * tests' visibility. With the tests visible: each lab's score, the total
+ * (the results.json score, extra credit included), the extra credit and the
+ * notes. Otherwise no score at all: only when the results will show, and a
+ * grader error's reason (about the upload, not the grade). Never the sandbox
+ * (that is for the staff: stdout and extra_data). */
+static char *summary_text(const struct tg_result *res, const char *visibility)
 {
     struct tg_buf b = TG_BUF_INIT;
     if (res->error)
         tg_buf_printf(&b, "Grader error: %s\n", res->error_msg ? res->error_msg : "internal error");
+    if (strcmp(visibility, "visible") != 0) {
+        const char *when = strcmp(visibility, "after_due_date") == 0    ? "after the due date"
+                           : strcmp(visibility, "after_published") == 0 ? "when the grades are published"
+                                                                        : "to the course staff only";
+        tg_buf_printf(&b, "Your submission was %s. The results are shown %s.",
+                      res->error ? "not graded (see above)" : "graded", when);
+        return tg_buf_take(&b);
+    }
     for (size_t i = 0; i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         tg_buf_printf(&b, "%s: ", tg_lab_names[lr->lab]);
@@ -274,7 +295,14 @@ static char *summary_text(const struct tg_result *res)
             tg_buf_printf(&b, "%s: ", lr->reason);
         tg_buf_printf(&b, "%g/%g\n", lr->score, lr->max_score);
     }
-    tg_buf_printf(&b, "Total: %g/%g", res->score, res->max_score);
+    double bonus = extra_points(res);
+    tg_buf_printf(&b, "Total: %g/%g", SCORE(res->score + bonus), res->max_score);
+    if (bonus > 0)
+        tg_buf_printf(&b, " (%g/%g, plus %g extra credit points)", res->score, res->max_score, bonus);
+    char *line = res->error ? NULL : tg_perf_line(res->perf);
+    if (line != NULL)
+        tg_buf_printf(&b, "\n%s", line);
+    free(line);
     for (size_t i = 0; !res->error && i < res->answers.n_notes; i++)
         tg_buf_printf(&b, "\n%s", res->answers.notes[i]);
     char *note = tg_ungraded_note(res);
@@ -283,12 +311,33 @@ static char *summary_text(const struct tg_result *res)
     else if (note[0] != '\0')
         tg_buf_printf(&b, "\n%.*s", (int)strlen(note) - 1, note);
     free(note);
-    if (res->sandbox != NULL)
-        tg_buf_printf(&b, "\nSandbox: %s", res->sandbox);
     return tg_buf_take(&b);
 }
 
 /* ---------------------------------------------------------- Gradescope -- */
+
+/* add_str for text a student's files can reach (names of archive members,
+ * compiler and test messages): each '<' becomes U+2039 '‹', so that no tag
+ * can form even where Gradescope were to render the text as HTML or
+ * Markdown despite output_format "text". Only '<': without it no tag opens,
+ * and "a->b" stays as written. */
+static void add_plain(cJSON *o, const char *k, const char *v, int *bad)
+{
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "");
+    for (const char *p = v ? v : ""; *p; p++) {
+        if (*p == '<')
+            tg_buf_puts(&b, "\xE2\x80\xB9");
+        else
+            tg_buf_putc(&b, *p);
+    }
+    char *text = tg_buf_take(&b);
+    if (text == NULL)
+        *bad = 1;
+    else
+        add_str(o, k, text, bad);
+    free(text);
+}
 
 int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err)
 {
@@ -296,7 +345,7 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         bad = 1;
-    char *summary = summary_text(res);
+    char *summary = summary_text(res, o->visibility);
     if (summary == NULL)
         bad = 1;
     if (!bad) {
@@ -304,56 +353,64 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
          * score is the extra points, and the total includes them: the
          * assignment's maximum stays that of the rubric. */
         const struct tg_perf *pf = res->error ? NULL : res->perf;
-        int extra = pf != NULL && pf->state != TG_PERF_NONE;
-        double bonus = extra && pf->state == TG_PERF_GRADED ? pf->points : 0;
+        double bonus = extra_points(res);
         add_num(root, "score", SCORE(res->score + bonus), &bad);
         add_num(root, "execution_time", SECS(res->t_total), &bad);
-        add_str(root, "output", summary, &bad);
-        add_str(root, "visibility", "visible", &bad);
+        add_plain(root, "output", summary, &bad);
+        /* Plain text everywhere: nothing from a submission (a file or
+         * archive member name, a compiler message) is ever read as HTML or
+         * Markdown. */
+        add_str(root, "output_format", "text", &bad);
+        add_str(root, "test_output_format", "text", &bad);
+        add_str(root, "test_name_format", "text", &bad);
+        add_str(root, "visibility", o->visibility, &bad);
         add_str(root, "stdout_visibility", "hidden", &bad);
+        cJSON *xd = add_obj(root, "extra_data", &bad);
+        if (xd != NULL)
+            add_str(xd, "sandbox", res->sandbox, &bad);
         cJSON *tests = add_arr(root, "tests", &bad);
         for (size_t i = 0; tests != NULL && i < res->n_labs; i++) {
             const struct tg_lab_result *lr = &res->labs[i];
             const char *lab = tg_lab_names[lr->lab];
             for (size_t j = 0; j < lr->n_items; j++) {
                 const struct tg_item *it = &lr->items[j];
+                /* Ungraded (say, no Valgrind): left out, since a test worth
+                 * 0 without a status shows as passed; the output says why. */
+                if (it->ungraded && !res->error)
+                    continue;
                 cJSON *t = add_obj(tests, NULL, &bad);
                 if (t == NULL)
                     break;
                 char title[200];
-                char *name = tg_asprintf("%s: %s%s", lab, item_title(it, title, sizeof title),
-                                         it->ungraded ? " (ungraded)" : "");
+                char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
                 if (name == NULL)
                     bad = 1;
-                add_str(t, "name", name ? name : "", &bad);
+                add_plain(t, "name", name, &bad);
                 free(name);
                 add_num(t, "score", SCORE(it->score), &bad);
-                /* Ungraded: worth 0 here and no status, so Gradescope counts
-                 * it neither way; the output says why. */
-                add_num(t, "max_score", it->ungraded ? 0 : SCORE(it->points), &bad);
-                if (!it->ungraded)
-                    add_str(t, "status", it->passed ? "passed" : "failed", &bad);
-                int show = !it->passed || it->ungraded || it->category == TG_ITEM_MEMORY;
-                add_str(t, "output", !show || it->output == NULL ? "" : it->output, &bad);
+                add_num(t, "max_score", SCORE(it->points), &bad);
+                add_str(t, "status", it->passed && !res->error ? "passed" : "failed", &bad);
+                int show = !it->passed || it->category == TG_ITEM_MEMORY;
+                add_plain(t, "output", show ? it->output : NULL, &bad);
                 add_str(t, "visibility", o->visibility, &bad);
                 cJSON *tags = add_arr(t, "tags", &bad);
                 if (tags != NULL)
                     push_str(tags, lab, &bad);
             }
         }
-        cJSON *t = tests != NULL && extra ? add_obj(tests, NULL, &bad) : NULL;
+        /* The tier is a test only when it earned points (a passed test worth
+         * 0 that adds them); otherwise the output's extra credit line says
+         * why not, and no test shows a pass or a fail for optional work. */
+        cJSON *t = tests != NULL && bonus > 0 ? add_obj(tests, NULL, &bad) : NULL;
         if (t != NULL) {
             char *line = tg_perf_line(pf);
             if (line == NULL)
                 bad = 1;
-            add_str(t, "name", pf->state == TG_PERF_GRADED ? "matmul: performance tier (extra credit)"
-                                                           : "matmul: performance tier (extra credit, ungraded)",
-                    &bad);
+            add_str(t, "name", "matmul: performance tier (extra credit)", &bad);
             add_num(t, "score", SCORE(bonus), &bad);
             add_num(t, "max_score", 0, &bad);
-            if (bonus > 0)
-                add_str(t, "status", "passed", &bad);
-            add_str(t, "output", line ? line : "", &bad);
+            add_str(t, "status", "passed", &bad);
+            add_plain(t, "output", line, &bad);
             add_str(t, "visibility", o->visibility, &bad);
             cJSON *tags = add_arr(t, "tags", &bad);
             if (tags != NULL)
