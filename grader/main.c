@@ -47,7 +47,8 @@ extern char **environ;
 struct options {
     int lab_selected[TG_N_LABS];
     int any_lab;
-    const char *gradescope, *junit, *json, *student_id, *datadir;
+    const char *gradescope, *junit, *json, *prairielearn, *student_id, *datadir;
+    int autolab;              /* --autolab: Autolab's scores line, last on stdout */
     const char *visibility;
     const char *submission;
     int quiet, keep, no_color;
@@ -84,6 +85,8 @@ static void usage_long(void)
            "  --gradescope FILE    write Gradescope's results.json to FILE\n"
            "  --junit FILE         write a JUnit XML report to FILE\n"
            "  --json FILE          write the full JSON report to FILE\n"
+           "  --prairielearn FILE  write PrairieLearn's external grader results.json\n"
+           "  --autolab            print Autolab's scores line ({\"scores\": ...}) last\n"
            "  --student-id ID      the student: their questions' numbers, and the ID in\n"
            "                       the JSON report (default: the course's own numbers)\n"
            "  --reveal-answers     show the expected answer of each question missed\n"
@@ -174,12 +177,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
            OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
-           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF };
+           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF, OPT_PL, OPT_AUTOLAB };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
         {"junit", required_argument, NULL, OPT_JUNIT},
         {"json", required_argument, NULL, OPT_JSON},
+        {"prairielearn", required_argument, NULL, OPT_PL},
+        {"autolab", no_argument, NULL, OPT_AUTOLAB},
         {"student-id", required_argument, NULL, OPT_SID},
         {"visibility", required_argument, NULL, OPT_VIS},
         {"jobs", required_argument, NULL, OPT_JOBS},
@@ -220,6 +225,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_GS: o->gradescope = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
+        case OPT_PL: o->prairielearn = optarg; break;
+        case OPT_AUTOLAB: o->autolab = 1; break;
         case OPT_SID: o->student_id = optarg; break;
         case OPT_DATADIR: o->datadir = optarg; break;
         case OPT_VIS: {
@@ -508,6 +515,12 @@ static int write_reports(const struct options *o, const struct tg_result *res, c
     if (o->json && tg_report_json(o->json, res, &err) != 0) {
         fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the JSON report");
         free(err);
+        err = NULL;
+        rc = -1;
+    }
+    if (o->prairielearn && tg_report_prairielearn(o->prairielearn, res, &err) != 0) {
+        fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the PrairieLearn report");
+        free(err);
         rc = -1;
     }
     return rc;
@@ -765,6 +778,12 @@ done:
     fflush(stderr);
     if (!res.error)
         tg_report_terminal(&res, &ro);
+    /* Autolab reads the last line: after the Score line. On an error none,
+     * so that Autolab reports the autograder's failure instead of a 0. */
+    if (o.autolab && !res.error && tg_report_autolab(&res) != 0) {
+        fprintf(stderr, "ttgrade: out of memory writing the Autolab scores line\n");
+        wrote = -1;
+    }
 
     if (status == 0)
         status = res.score >= res.max_score - 1e-9 && res.max_score > 0 ? 0 : 1;

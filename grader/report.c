@@ -1,6 +1,6 @@
-/* report.c - the four reports, all written from one struct tg_result: the
- * terminal (xv6 `make grade` style), Gradescope's results.json, JUnit XML and
- * our own full JSON. JSON goes through cJSON; the XML is written by hand (see
+/* report.c - the reports, all written from one struct tg_result: the
+ * terminal (xv6 `make grade` style), Gradescope's results.json, JUnit XML,
+ * our own full JSON, PrairieLearn's results.json and Autolab's scores line. JSON goes through cJSON; the XML is written by hand (see
  * xml_escape). Every file is written atomically: FILE.tmp, then rename. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
@@ -250,6 +250,15 @@ static cJSON *add_arr(cJSON *parent, const char *k, int *bad)
     if (a == NULL)
         *bad = 1;
     return a;
+}
+
+static void push_num(cJSON *arr, double v, int *bad)
+{
+    cJSON *n = arr != NULL ? cJSON_CreateNumber(v) : NULL;
+    if (n == NULL || !cJSON_AddItemToArray(arr, n)) {
+        cJSON_Delete(n);
+        *bad = 1;
+    }
 }
 
 static void push_str(cJSON *arr, const char *v, int *bad)
@@ -574,6 +583,117 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
             push_str(extra, lr->extra_tests[j], &bad);
     }
     return write_json(path, root, bad, err);
+}
+
+/* -------------------------------------------------------- PrairieLearn -- */
+
+int tg_report_prairielearn(const char *path, const struct tg_result *res, char **err)
+{
+    int bad = 0;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return write_json(path, NULL, 1, err);
+    if (res->error) {
+        /* Nothing was graded: PrairieLearn neither scores the attempt nor
+         * counts it against the student, and shows the reason. */
+        if (cJSON_AddFalseToObject(root, "gradable") == NULL)
+            bad = 1;
+        const char *why = res->error_msg ? res->error_msg : "internal error";
+        cJSON *fe = add_arr(root, "format_errors", &bad);
+        if (fe != NULL)
+            push_str(fe, why, &bad);
+        add_str(root, "message", why, &bad);
+        return write_json(path, root, bad, err);
+    }
+    if (cJSON_AddTrueToObject(root, "gradable") == NULL)
+        bad = 1;
+    /* The fraction of the maximum, extra credit included as in every other
+     * report's score, and capped at 1 as PrairieLearn requires. */
+    double bonus = extra_points(res), total = res->score + bonus;
+    double frac = res->max_score > 0 ? total / res->max_score : 0;
+    add_num(root, "score", round_to(frac > 1 ? 1 : frac < 0 ? 0 : frac, 1e-6), &bad);
+    char *msg = tg_asprintf("Score: %g/%g", SCORE(total), res->max_score);
+    char *summary = summary_text(res, "visible");
+    if (msg == NULL || summary == NULL)
+        bad = 1;
+    add_str(root, "message", msg, &bad);
+    add_str(root, "output", summary, &bad);
+    free(msg);
+    free(summary);
+    cJSON *tests = add_arr(root, "tests", &bad);
+    for (size_t i = 0; tests != NULL && i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        const char *lab = tg_lab_names[lr->lab];
+        for (size_t j = 0; j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            if (it->ungraded) /* named in the output; worth nothing here */
+                continue;
+            cJSON *t = add_obj(tests, NULL, &bad);
+            if (t == NULL)
+                break;
+            char title[200];
+            char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
+            if (name == NULL)
+                bad = 1;
+            add_str(t, "name", name, &bad);
+            free(name);
+            add_str(t, "description", it->description ? it->description : "", &bad);
+            add_num(t, "points", SCORE(it->score), &bad);
+            add_num(t, "max_points", SCORE(it->points), &bad);
+            char *first = it->passed || it->output == NULL ? NULL : tg_first_line(it->output);
+            add_str(t, "message", it->passed ? "passed" : first && first[0] ? first : "failed", &bad);
+            free(first);
+            int show = !it->passed || it->category == TG_ITEM_MEMORY;
+            add_str(t, "output", show && it->output ? it->output : "", &bad);
+        }
+    }
+    cJSON *t = tests != NULL && bonus > 0 ? add_obj(tests, NULL, &bad) : NULL;
+    if (t != NULL) {
+        char *line = tg_perf_line(res->perf);
+        if (line == NULL)
+            bad = 1;
+        add_str(t, "name", "matmul: performance tier (extra credit)", &bad);
+        add_str(t, "description", "extra points, beyond the maximum", &bad);
+        add_num(t, "points", SCORE(bonus), &bad);
+        add_num(t, "max_points", 0, &bad);
+        add_str(t, "message", "passed", &bad);
+        add_str(t, "output", line, &bad);
+        free(line);
+    }
+    return write_json(path, root, bad, err);
+}
+
+/* -------------------------------------------------------------- Autolab -- */
+
+int tg_report_autolab(const struct tg_result *res)
+{
+    int bad = 0;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return -1;
+    /* One problem per lab, named as the lab (the Autolab assessment's
+     * problems must carry these names); the scoreboard: the total (extra
+     * credit included, as in every report's score), then each lab, then the
+     * extra points. */
+    cJSON *scores = add_obj(root, "scores", &bad);
+    cJSON *board = add_arr(root, "scoreboard", &bad);
+    double bonus = extra_points(res);
+    push_num(board, SCORE(res->score + bonus), &bad);
+    for (size_t i = 0; scores != NULL && i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        double v = SCORE(lr->score);
+        add_num(scores, tg_lab_names[lr->lab], v, &bad);
+        push_num(board, v, &bad);
+    }
+    push_num(board, SCORE(bonus), &bad);
+    char *text = bad ? NULL : cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return -1;
+    printf("%s\n", text);
+    cJSON_free(text);
+    fflush(stdout);
+    return 0;
 }
 
 /* --------------------------------------------------------------- JUnit -- */

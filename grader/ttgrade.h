@@ -263,6 +263,15 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
 int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err);
 int tg_report_junit(const char *path, const struct tg_result *res, char **err);
 int tg_report_json(const char *path, const struct tg_result *res, char **err);
+/* PrairieLearn's external grader results.json: gradable, score in [0, 1],
+ * message, output, tests[]; on an error, gradable false and format_errors. */
+int tg_report_prairielearn(const char *path, const struct tg_result *res, char **err);
+
+/* Autolab's scores line, {"scores": {<lab>: N, ...}, "scoreboard": [total,
+ * each lab, extra points]}, on stdout with its newline (Autolab reads the
+ * last line of the output). For a graded result only (main.c prints none on
+ * an error). Returns 0, or -1 when memory ran out (nothing printed). */
+int tg_report_autolab(const struct tg_result *res);
 
 /* Writes len bytes to path atomically. Returns 0 or -1 with *err set. */
 int tg_write_atomic(const char *path, const char *data, size_t len, char **err);

@@ -110,6 +110,25 @@ xpath "junit.xml: wrong results are <failure type=\"wrong_result\"> (linear's fo
     'string(count(//testsuite[@name = "linear"]//failure[@type = "wrong_result"]) > 0
             and count(//testsuite[@name = "linear"]//error) = 0)' true "$scratch/junit.xml"
 
+# PrairieLearn's external grader results.json, and Autolab's scores line
+# (the last line of stdout), against the same grading's JSON report.
+"$ttgrade" --json "$scratch/pl-report.json" --prairielearn "$scratch/pl.json" --autolab "$sample" > "$scratch/pl.out" 2>&1
+check_json "results.json for PrairieLearn has its documented fields (gradable, score in [0,1], message, output, tests[])" '
+  .gradable == true and (.score | type == "number") and .score >= 0 and .score <= 1
+  and (.message | type == "string") and (.output | type == "string") and (.tests | length > 0)
+  and all(.tests[]; (.name | type == "string") and (.description | type == "string")
+      and (.points | type == "number") and (.max_points | type == "number")
+      and (.message | type == "string") and (.output | type == "string") and .points >= 0
+      and (.points <= .max_points or .max_points == 0))' "$scratch/pl.json"
+check_json "PrairieLearn's score is the grade's fraction, and its tests add up to it" \
+    "((.score - $(jq '.score / .max_score' "$scratch/pl-report.json")) | fabs) < 1e-5
+     and ((.score - (([.tests[].points] | add) / ([.tests[].max_points] | add))) | fabs) < 1e-5" "$scratch/pl.json"
+tail -n 1 "$scratch/pl.out" > "$scratch/autolab.json"
+check_json "--autolab: the last line is Autolab's scores line, one score per lab as graded, the total first on the scoreboard" "
+  (.scores | keys_unsorted) == $(jq -c '[.labs[].name]' "$scratch/pl-report.json")
+  and ([.scores[]] == $(jq -c '[.labs[].score]' "$scratch/pl-report.json"))
+  and .scoreboard[0] == $(jq '.score' "$scratch/pl-report.json") and all(.scoreboard[]; type == \"number\")" "$scratch/autolab.json"
+
 # --lab and --quiet
 "$ttgrade" --quiet --lab matmul --lab flatten --json "$scratch/two.json" "$sample" > "$scratch/two.out" 2>&1
 status=$?
@@ -120,9 +139,11 @@ else
     not_ok "--quiet prints only the Score line; full marks on the labs asked for exit 0" "exit $status" "$(cat "$scratch/two.out")"
 fi
 
-# A grader error still writes every report, with score 0 and the reason.
+# A grader error still writes every report, with score 0 and the reason
+# (for PrairieLearn: not gradable, so the attempt does not count; for Autolab
+# no scores line, so Autolab reports the failure instead of a 0).
 "$ttgrade" --gradescope "$scratch/err-results.json" --junit "$scratch/err-junit.xml" --json "$scratch/err.json" \
-    "$scratch/no such submission" > "$scratch/err.out" 2>&1
+    --prairielearn "$scratch/err-pl.json" --autolab "$scratch/no such submission" > "$scratch/err.out" 2> "$scratch/err.err"
 status=$?
 if [ "$status" -eq 2 ]; then ok "a missing submission exits 2"; else not_ok "a missing submission exits 2" "exit $status"; fi
 check_json "after an error, results.json has score 0 and says why" \
@@ -130,6 +151,14 @@ check_json "after an error, results.json has score 0 and says why" \
 check_json "after an error, our JSON report has status error and the reason" \
     '.score == 0 and .status == "error" and (.error | type == "string")' "$scratch/err.json"
 valid "after an error, junit.xml is still written and validates" "$scratch/err-junit.xml"
+check_json "after an error, PrairieLearn's results.json says not gradable, with format_errors, and no score" \
+    '.gradable == false and (.format_errors | length > 0) and all(.format_errors[]; test("no such submission"))
+     and has("score") == false' "$scratch/err-pl.json"
+if [ ! -s "$scratch/err.out" ] && [ "$(wc -l < "$scratch/err.err")" -eq 1 ]; then
+    ok "after an error: nothing on stdout (no Score, no Autolab line), one line on stderr"
+else
+    not_ok "after an error: nothing on stdout (no Score, no Autolab line), one line on stderr" "$(head -c 400 "$scratch/err.out")" "$(head -c 400 "$scratch/err.err")"
+fi
 xpath "after an error, junit.xml has errors, no failures" \
     'string(/testsuites/@errors > 0 and /testsuites/@failures = 0 and count(//failure) = 0)' true "$scratch/err-junit.xml"
 
