@@ -223,6 +223,12 @@ static cJSON *add_str(cJSON *o, const char *k, const char *v, int *bad)
     return r;
 }
 
+/* add_str without its result, to share add_plain's signature. */
+static void add_str_void(cJSON *o, const char *k, const char *v, int *bad)
+{
+    add_str(o, k, v, bad);
+}
+
 static void add_num(cJSON *o, const char *k, double v, int *bad)
 {
     if (cJSON_AddNumberToObject(o, k, v) == NULL)
@@ -348,6 +354,22 @@ static void add_plain(cJSON *o, const char *k, const char *v, int *bad)
     free(text);
 }
 
+/* Appends to tests an object named "<lab>: <item title>" (through add_plain
+ * when plain) for the item it; returns it, or NULL with *bad set. */
+static cJSON *add_item_object(cJSON *tests, const char *lab, const struct tg_item *it, int plain, int *bad)
+{
+    cJSON *t = add_obj(tests, NULL, bad);
+    if (t == NULL)
+        return NULL;
+    char title[200];
+    char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
+    if (name == NULL)
+        *bad = 1;
+    (plain ? add_plain : add_str_void)(t, "name", name, bad);
+    free(name);
+    return t;
+}
+
 int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err)
 {
     int bad = 0;
@@ -387,15 +409,9 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
                  * 0 without a status shows as passed; the output says why. */
                 if (it->ungraded && !res->error)
                     continue;
-                cJSON *t = add_obj(tests, NULL, &bad);
+                cJSON *t = add_item_object(tests, lab, it, 1, &bad);
                 if (t == NULL)
                     break;
-                char title[200];
-                char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
-                if (name == NULL)
-                    bad = 1;
-                add_plain(t, "name", name, &bad);
-                free(name);
                 add_num(t, "score", SCORE(it->score), &bad);
                 add_num(t, "max_score", SCORE(it->points), &bad);
                 add_str(t, "status", it->passed && !res->error ? "passed" : "failed", &bad);
@@ -628,15 +644,9 @@ int tg_report_prairielearn(const char *path, const struct tg_result *res, char *
             const struct tg_item *it = &lr->items[j];
             if (it->ungraded) /* named in the output; worth nothing here */
                 continue;
-            cJSON *t = add_obj(tests, NULL, &bad);
+            cJSON *t = add_item_object(tests, lab, it, 0, &bad);
             if (t == NULL)
                 break;
-            char title[200];
-            char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
-            if (name == NULL)
-                bad = 1;
-            add_str(t, "name", name, &bad);
-            free(name);
             add_str(t, "description", it->description ? it->description : "", &bad);
             add_num(t, "points", SCORE(it->score), &bad);
             add_num(t, "max_points", SCORE(it->points), &bad);
