@@ -284,12 +284,24 @@ static double extra_points(const struct tg_result *res)
     return pf != NULL && pf->state == TG_PERF_GRADED ? pf->points : 0;
 }
 
+/* Appends "\n" and what tg_ungraded_note says, if anything, to b. */
+static void put_ungraded_note(struct tg_buf *b, const struct tg_result *res)
+{
+    char *note = tg_ungraded_note(res);
+    if (note == NULL)
+        b->failed = 1;
+    else if (note[0] != '\0')
+        tg_buf_printf(b, "\n%.*s", (int)strlen(note) - 1, note);
+    free(note);
+}
+
 /* Gradescope's top-level output, which students see at once whatever the
  * tests' visibility. With the tests visible: each lab's score, the total
  * (the results.json score, extra credit included), the extra credit and the
- * notes. Otherwise no score at all: only when the results will show, and a
- * grader error's reason (about the upload, not the grade). Never the sandbox
- * (that is for the staff: stdout and extra_data). */
+ * notes. Otherwise no score at all: when the results will show, a grader
+ * error's reason (about the upload, not the grade) and which points were
+ * not graded (the tests leave those out, so only this says why). Never the
+ * sandbox (that is for the staff: stdout and extra_data). */
 static char *summary_text(const struct tg_result *res, const char *visibility)
 {
     struct tg_buf b = TG_BUF_INIT;
@@ -301,6 +313,7 @@ static char *summary_text(const struct tg_result *res, const char *visibility)
                                                                         : "to the course staff only";
         tg_buf_printf(&b, "Your submission was %s. The results are shown %s.",
                       res->error ? "not graded (see above)" : "graded", when);
+        put_ungraded_note(&b, res);
         return tg_buf_take(&b);
     }
     for (size_t i = 0; i < res->n_labs; i++) {
@@ -320,12 +333,7 @@ static char *summary_text(const struct tg_result *res, const char *visibility)
     free(line);
     for (size_t i = 0; !res->error && i < res->answers.n_notes; i++)
         tg_buf_printf(&b, "\n%s", res->answers.notes[i]);
-    char *note = tg_ungraded_note(res);
-    if (note == NULL)
-        b.failed = 1;
-    else if (note[0] != '\0')
-        tg_buf_printf(&b, "\n%.*s", (int)strlen(note) - 1, note);
-    free(note);
+    put_ungraded_note(&b, res);
     return tg_buf_take(&b);
 }
 
