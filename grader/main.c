@@ -21,6 +21,7 @@
 #include "perf.h"
 #include "proc.h"
 #include "questions.h"
+#include "student_id.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -48,6 +49,7 @@ struct options {
     int lab_selected[TG_N_LABS];
     int any_lab;
     const char *gradescope, *junit, *json, *prairielearn, *student_id, *datadir;
+    char *sid;                /* --student-id, normalised (student_id.h): student_id points here */
     int autolab;              /* --autolab: Autolab's scores line, last on stdout */
     const char *visibility;
     const char *submission;
@@ -88,7 +90,9 @@ static void usage_long(void)
            "  --prairielearn FILE  write PrairieLearn's external grader results.json\n"
            "  --autolab            print Autolab's scores line ({\"scores\": ...}) last\n"
            "  --student-id ID      the student: their questions' numbers, and the ID in\n"
-           "                       the JSON report (default: the course's own numbers)\n"
+           "                       the JSON report (default: the course's own numbers);\n"
+           "                       1 to %d ASCII letters, digits, spaces and . _ @ + -,\n"
+           "                       not starting with . or - (blanks around it removed)\n"
            "  --reveal-answers     show the expected answer of each question missed\n"
            "  --no-questions       do not grade answers.txt (the student kit's make grade,\n"
            "                       which has no reference code to compute the answers)\n"
@@ -138,7 +142,7 @@ static void usage_long(void)
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage, intake or internal error\n"
            "(one line on stderr saying why, nothing on stdout).\n",
-           TTGRADE_DATADIR);
+           TG_STUDENT_ID_MAX, TTGRADE_DATADIR);
 }
 
 /* Colour on stdout: a terminal, no --no-color, no non-empty $NO_COLOR
@@ -227,7 +231,16 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_JSON: o->json = optarg; break;
         case OPT_PL: o->prairielearn = optarg; break;
         case OPT_AUTOLAB: o->autolab = 1; break;
-        case OPT_SID: o->student_id = optarg; break;
+        case OPT_SID: {
+            /* One rule for ids (student_id.h), the one ttquestions applies
+             * when it draws the numbers: trimmed, then checked. */
+            const char *why = NULL;
+            free(o->sid);
+            o->student_id = o->sid = tg_student_id_normalize(optarg, strlen(optarg), &why);
+            if (o->sid == NULL)
+                set_usage_error(o, why ? tg_asprintf("bad --student-id: %s", why) : tg_strdup("out of memory"));
+            break;
+        }
         case OPT_DATADIR: o->datadir = optarg; break;
         case OPT_VIS: {
             int ok = 0;
@@ -695,6 +708,7 @@ int main(int argc, char **argv)
     o.jobs = ncpu < 1 ? 1 : ncpu > TG_MAX_JOBS ? TG_MAX_JOBS : (unsigned)ncpu;
     if (parse_options(argc, argv, &o) == 1) {
         fflush(stdout);
+        free(o.sid);
         return 0;
     }
 
@@ -796,6 +810,7 @@ done:
     free(scratch);
     free(sub_shown);
     free(sid_shown);
+    free(o.sid);
     free(o.usage_error);
     return status;
 }
