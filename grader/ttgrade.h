@@ -69,6 +69,14 @@ enum tg_item_category {
     TG_ITEM_QUESTION      /* a systems question (questions.h), answered in answers.txt */
 };
 
+/* How a failed test went wrong, for the JUnit report's <failure> (a wrong
+ * result) or <error> (the test could not finish). */
+enum tg_fault {
+    TG_FAULT_WRONG,       /* it ran to its end and got something wrong (the default) */
+    TG_FAULT_CRASH,       /* it crashed, exited early or left no usable result */
+    TG_FAULT_TIMEOUT      /* it hung and was stopped */
+};
+
 /* One graded item of a lab: for a test, one rubric line and its verdict. */
 struct tg_item {
     enum tg_item_category category;
@@ -79,6 +87,7 @@ struct tg_item {
     int passed;
     double time;          /* seconds, from the PASS record; 0 unless passed */
     char *output;         /* why it failed (sanitised, bounded); "" if passed */
+    enum tg_fault fault;  /* how it failed, when !passed (grade.c sets it for tests) */
     int ungraded;         /* 1: not graded this run (say, no Valgrind): left out of
                            * both score and max_score; output says why */
 };
@@ -262,6 +271,15 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
 int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err);
 int tg_report_junit(const char *path, const struct tg_result *res, char **err);
 int tg_report_json(const char *path, const struct tg_result *res, char **err);
+/* PrairieLearn's external grader results.json: gradable, score in [0, 1],
+ * message, output, tests[]; on an error, gradable false and format_errors. */
+int tg_report_prairielearn(const char *path, const struct tg_result *res, char **err);
+
+/* Autolab's scores line, {"scores": {<lab>: N, ...}, "scoreboard": [total,
+ * each lab, extra points]}, on stdout with its newline (Autolab reads the
+ * last line of the output). For a graded result only (main.c prints none on
+ * an error). Returns 0, or -1 when memory ran out (nothing printed). */
+int tg_report_autolab(const struct tg_result *res);
 
 /* Writes len bytes to path atomically. Returns 0 or -1 with *err set. */
 int tg_write_atomic(const char *path, const char *data, size_t len, char **err);
