@@ -27,6 +27,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/student-tree.sh \
 	tests/gen-student-errors.sh \
 	tests/skeleton-fails.sh \
+	tests/clauses.sh \
 	tests/valgrind-public.sh \
 	tests/grade-examples.sh \
 	tests/grade-reports.sh \
@@ -35,6 +36,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/memcheck-leaks.sh \
 	tests/questions.sh \
 	tests/hostile.sh \
+	tests/intake.sh \
 	tests/determinism.sh \
 	tests/grade-input.sh \
 	tests/perf.sh \
@@ -42,7 +44,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/instructor-edits.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
-EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/toy-lab
+EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/junit-10.xsd tests/toy-lab
 
 # Every test speaks TAP, so each public test gets its own PASS/FAIL line.
 TEST_EXTENSIONS = .sh
