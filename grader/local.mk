@@ -30,6 +30,7 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.h \
 	grader/text.h \
 	grader/batch.c \
+	grader/classreport.c grader/classreport.h \
 	grader/batch.h
 grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
