@@ -30,7 +30,7 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.h \
 	grader/text.h \
 	grader/batch.c \
-	grader/classreport.c grader/classreport.h \
+	grader/classreport.c grader/classreport.h grader/mistake.c grader/mistake.h \
 	grader/batch.h
 grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
@@ -51,3 +51,7 @@ grade: grader/ttgrade grader/data/stamp
 .PHONY: grade
 
 EXTRA_DIST += examples/submissions grader/mutants grader/hostile grader/SECURITY.md
+
+# The unit test of the class summary's mistake keys (run by tests/batch.sh).
+check_PROGRAMS += tests/mistake-keys
+tests_mistake_keys_SOURCES = tests/mistake-keys.c grader/mistake.c grader/mistake.h grader/text.c grader/text.h
