@@ -6,6 +6,9 @@
  *     typedef struct { tt_module base; ... } tt_linear;       (the "subclass")
  *     static const tt_module_ops linear_ops = {.name = "Linear", .forward = linear_forward};
  *
+ * Each [tag] below names one clause of the contract: the public tests
+ * (tests/public/test_*.c) have a test for each, marked with the tags it covers.
+ *
  * A module owns the parameters and child modules registered on it, and
  * tt_module_free releases the whole tree.
  */
@@ -26,6 +29,7 @@ typedef struct tt_module_ops {
     const char *name;
     /* Computes the module's output for x. Returns a new tensor the caller owns,
      * or NULL with the error recorded. Must not modify x or keep a pointer to it.
+     * [module.ops_forward]
      * NULL means the type has no forward: tt_module_forward reports TT_ENOTIMPL. */
     tt_tensor *(*forward)(tt_module *self, const tt_tensor *x);
     /* Releases what the type owns besides its registered parameters and child
@@ -70,58 +74,64 @@ struct tt_module {
 #define TT_NAME_MAX 256
 
 /* Makes m an empty module of type `ops`: no parameters, no children. Call it
- * first in every constructor. */
+ * first in every constructor; m's memory may hold anything before. [module.init] */
 void tt_module_init(tt_module *m, const tt_module_ops *ops);
 
-/* Registers tensor p under `name` (copied) as a parameter of m.
+/* Registers tensor p under `name` (copied) as a parameter of m. [module.add_parameter]
  * Takes ownership of p in every case: on success m frees it later, and on
  * failure p is freed before this returns, so never free p yourself.
+ * [module.add_parameter_owns]
  * Returns TT_OK, or TT_EINVAL (m, p or name NULL, name empty or containing '.',
- * name already used by a parameter or child of m) or TT_ENOMEM. */
+ * name already used by a parameter or child of m) [module.add_parameter_einval]
+ * or TT_ENOMEM [module.add_parameter_enomem]. */
 tt_status tt_module_add_parameter(tt_module *m, const char *name, tt_tensor *p);
 
-/* Registers `child` under `name` (copied) as a submodule of m.
+/* Registers `child` under `name` (copied) as a submodule of m. [module.add_module]
  * Takes ownership of child, like tt_module_add_parameter: on failure child is
- * freed (with tt_module_free) before this returns. The one exception is
- * child == m, which is refused and frees nothing.
+ * freed (with tt_module_free) before this returns [module.add_module_owns]. The
+ * one exception is child == m, which is refused and frees nothing
+ * [module.add_module_self].
  * Returns TT_OK, or TT_EINVAL (NULL arguments, an empty name or one containing
- * '.', a name already used, child == m) or TT_ENOMEM. */
+ * '.', a name already used, child == m) [module.add_module_einval] or TT_ENOMEM
+ * [module.add_module_enomem]. */
 tt_status tt_module_add_module(tt_module *m, const char *name, tt_module *child);
 
 /* Collects the parameters of m and all its descendants, as the course's
  * Python does: m's own parameters first, in registration order, then each
- * child's (recursively), children in registration order.
+ * child's (recursively), children in registration order. [module.parameters]
  * Writes at most `max` pointers to out (out may be NULL when max is 0) and
  * returns the total number of parameters, even when that is more than max, so
- * a caller can ask for the count first. The pointers are borrowed: m still
- * owns the tensors. A NULL m gives 0. */
+ * a caller can ask for the count first. [module.parameters_max] The pointers
+ * are borrowed: m still owns the tensors. A NULL m gives 0. [module.parameters_null] */
 size_t tt_module_parameters(const tt_module *m, tt_tensor **out, size_t max);
 
 /* The total number of scalars in all parameters of m and its descendants
- * (the "235,146 parameters" of an MLP). A NULL m gives 0. */
+ * (the "235,146 parameters" of an MLP). A NULL m gives 0. [module.num_parameters] */
 size_t tt_module_num_parameters(const tt_module *m);
 
 /* Calls fn(name, tensor, ctx) once for every parameter, in the order of
  * tt_module_parameters, with PyTorch-style dotted names: "weights",
- * "layer_0.weights", "layer_1.block.bias". Stops early if fn returns non-zero.
- * Returns TT_OK (also when stopped early), or TT_EINVAL for NULL m or fn or a
- * name longer than TT_NAME_MAX - 1. */
+ * "layer_0.weights", "layer_1.block.bias". [module.named_parameters]
+ * Stops early if fn returns non-zero. Returns TT_OK (also when stopped early)
+ * [module.named_stop], or TT_EINVAL for NULL m or fn [module.named_einval] or a
+ * name longer than TT_NAME_MAX - 1 [module.named_too_long]. */
 typedef int (*tt_param_fn)(const char *name, tt_tensor *param, void *ctx);
 tt_status tt_module_named_parameters(const tt_module *m, tt_param_fn fn, void *ctx);
 
 /* Runs m's forward on x through the ops table: Python's `m(x)`.
- * Returns a new tensor the caller owns, or NULL: TT_EINVAL for NULL m or x,
- * TT_ENOTIMPL "<name>: subclasses must implement forward" when the type has no
- * forward, or whatever the forward itself reported. */
+ * Returns a new tensor the caller owns [module.forward], or NULL: TT_EINVAL for
+ * NULL m or x [module.forward_einval], TT_ENOTIMPL "<name>: subclasses must
+ * implement forward" when the type has no forward [module.forward_enotimpl], or
+ * whatever the forward itself reported. */
 tt_tensor *tt_module_forward(tt_module *m, const tt_tensor *x);
 
-/* The type name of m ("Linear"), or "?" for NULL. */
+/* The type name of m ("Linear"), or "?" for NULL. [module.name] */
 const char *tt_module_name(const tt_module *m);
 
 /* Frees m and everything it owns: calls ops->destroy (if any), frees every
  * parameter, frees every child with tt_module_free (recursively), frees the
  * registries and the names, and finally frees m itself, which must have come
- * from malloc/calloc. tt_module_free(NULL) does nothing. */
+ * from malloc/calloc. tt_module_free(NULL) does nothing. [module.free] */
 void tt_module_free(tt_module *m);
 
 /* ReLU, given to you (support code, not a lab): max(0, x) elementwise, any

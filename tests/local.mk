@@ -31,6 +31,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/student-tree.sh \
 	tests/gen-student-errors.sh \
 	tests/skeleton-fails.sh \
+	tests/clauses.sh \
 	tests/valgrind-public.sh \
 	tests/grade-examples.sh \
 	tests/grade-reports.sh \

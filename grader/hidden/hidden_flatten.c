@@ -53,6 +53,7 @@ static tt_tensor *ramp(size_t ndim, const size_t *shape)
 
 #define RAMP(...) ramp(OR_LEN(((const size_t[]){__VA_ARGS__})), (const size_t[]){__VA_ARGS__})
 
+/* clauses: flatten.shape, flatten.copy */
 /* start_dim 1 keeps dim 0 and merges the rest.
  * Kills: merged_off_by_one, data_not_copied, view_alias. */
 HIDDEN_TEST(flatten, start_dim_1_merges_the_rest)
@@ -69,6 +70,7 @@ HIDDEN_TEST(flatten, start_dim_1_merges_the_rest)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.shape */
 /* A start_dim in the middle keeps all the dims before it (PyTorch), not only
  * dim 0 (the course's old Python).
  * Kills: old_semantics, merged_off_by_one. */
@@ -83,6 +85,7 @@ HIDDEN_TEST(flatten, start_dim_in_middle_keeps_leading_dims)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.shape */
 /* start_dim 0 merges everything into one dim: (N,), not (1, N).
  * Kills: start0_gives_1xN. */
 HIDDEN_TEST(flatten, start_dim_0_gives_1d)
@@ -97,6 +100,7 @@ HIDDEN_TEST(flatten, start_dim_0_gives_1d)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.negative */
 /* Negative start_dim counts from the end: -1 is the last dim.
  * Kills: negative_as_zero, negative_rejected, old_semantics. */
 HIDDEN_TEST(flatten, negative_start_dim_counts_from_end)
@@ -110,6 +114,7 @@ HIDDEN_TEST(flatten, negative_start_dim_counts_from_end)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.shape */
 /* start_dim ndim - 1 leaves the shape as it is.
  * Kills: merged_off_by_one, old_semantics. */
 HIDDEN_TEST(flatten, start_dim_last_keeps_shape)
@@ -122,6 +127,7 @@ HIDDEN_TEST(flatten, start_dim_last_keeps_shape)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.range */
 /* start_dim outside [-ndim, ndim - 1] is TT_EINVAL (start_dim == ndim too).
  * Kills: accepts_start_eq_ndim, modulo_wrap, negative_as_zero. */
 HIDDEN_TEST(flatten, out_of_range_is_einval)
@@ -137,6 +143,7 @@ HIDDEN_TEST(flatten, out_of_range_is_einval)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.einval */
 /* NULL and 0-D inputs are TT_EINVAL.
  * Kills: no_null_check. */
 HIDDEN_TEST(flatten, null_and_0d_are_einval)
@@ -151,6 +158,7 @@ HIDDEN_TEST(flatten, null_and_0d_are_einval)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.shape, flatten.negative */
 /* Random shapes (1 to 6 dims) and every valid start_dim, positive and
  * negative (seed 505).
  * Kills: old_semantics, negative_as_zero, merged_off_by_one,
@@ -171,6 +179,7 @@ HIDDEN_TEST(flatten, random_shapes_vs_oracle)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.copy */
 /* The result owns its own copy of the data: x can be freed first.
  * Kills: view_alias. */
 HIDDEN_TEST(flatten, result_owns_its_data)
@@ -189,6 +198,7 @@ HIDDEN_TEST(flatten, result_owns_its_data)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.copy */
 /* x is never modified, shape included.
  * Kills: reshapes_input. */
 HIDDEN_TEST(flatten, input_unchanged)
@@ -208,6 +218,7 @@ HIDDEN_TEST(flatten, input_unchanged)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.layer, flatten.layer_negative */
 /* The Flatten layer uses its own start_dim and has no parameters.
  * Kills: layer_ignores_start_dim. */
 HIDDEN_TEST(flatten, layer_uses_its_start_dim)
@@ -234,6 +245,7 @@ HIDDEN_TEST(flatten, layer_uses_its_start_dim)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.layer_checks_at_forward, flatten.layer_negative */
 /* A Flatten layer with any start_dim can be made; start_dim is checked
  * against each input at forward time.
  * Kills: new_rejects_negative, layer_ignores_start_dim. */
@@ -260,6 +272,7 @@ HIDDEN_TEST(flatten, layer_checks_start_dim_at_forward)
     HIDDEN_PASS();
 }
 
+/* clauses: flatten.layer */
 /* Inside a Sequential: Flatten(2) then Linear(20, 4) maps (2, 3, 4, 5) to
  * (2, 3, 4) = x viewed as (2, 3, 20) @ W + b.
  * Kills: old_semantics, layer_ignores_start_dim, merged_off_by_one. */

@@ -71,6 +71,7 @@ static void expect_forward(tt_module *layer, const expected_layer *e, const tt_t
     tt_tensor_free(y);
 }
 
+/* clauses: linear.init */
 /* The exact initialisation: weights row-major first, then bias; exactly
  * in*out + out draws; the generator's state is used as given (here with a
  * spare normal pending).
@@ -106,6 +107,7 @@ HIDDEN_TEST(linear, init_exact_draws_in_order)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.init */
 /* Over a large layer the weights look like N(0, 0.1^2).
  * Kills: init_scale_one, init_uniform. */
 HIDDEN_TEST(linear, init_statistics_large_layer)
@@ -158,6 +160,7 @@ static int collect_name(const char *name, tt_tensor *param, void *ctx)
     return 0;
 }
 
+/* clauses: linear.new, linear.params */
 /* weights (in, out) and bias (out,), registered as "weights" then "bias".
  * Kills: weights_out_in, params_bias_first. */
 HIDDEN_TEST(linear, parameter_shapes_names_and_order)
@@ -186,6 +189,7 @@ HIDDEN_TEST(linear, parameter_shapes_names_and_order)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.params, linear.accessors, linear.forward */
 /* use_bias false: no bias (NULL, not an error), one parameter "weights",
  * in*out draws only, forward = x @ W.
  * Kills: use_bias_ignored. */
@@ -224,6 +228,7 @@ HIDDEN_TEST(linear, no_bias_one_parameter)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.forward */
 /* y = x @ W + b for edge and random (batch, in, out), against the oracle.
  * Kills: no_bias_add, bias_indexed_by_row, bias_first_row_only,
  * weights_out_in, weights_column_major_fill, bias_drawn_first,
@@ -258,6 +263,7 @@ HIDDEN_TEST(linear, forward_random_vs_oracle)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.forward */
 /* (..., in) -> (..., out): 1-D, 3-D, 4-D and 5-D inputs; a (4,) input gives
  * a (3,) result whose unused shape entries are 0 (or_check_tensor).
  * Kills: nd_output_2d, rows_from_first_dim, stale_unused_shape. */
@@ -286,6 +292,7 @@ HIDDEN_TEST(linear, forward_nd_input)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.forward, module.ops_forward */
 /* forward never modifies x (shape included), returns a new tensor each time,
  * and gives the same result twice.
  * Kills: reshapes_input_in_place. */
@@ -314,6 +321,7 @@ HIDDEN_TEST(linear, forward_leaves_input_untouched)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.forward_eshape, linear.forward_0d */
 /* A last dim other than in_features (or a 0-D x) is TT_ESHAPE, and the
  * message names the input shape and in_features.
  * Kills: no_last_dim_check, einval_for_wrong_dim,
@@ -340,6 +348,7 @@ HIDDEN_TEST(linear, wrong_last_dim_is_eshape)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.einval */
 /* Zero features or a NULL rng: NULL with TT_EINVAL, not a crash.
  * Kills: null_rng_not_checked. */
 HIDDEN_TEST(linear, bad_constructor_args_einval)
@@ -362,6 +371,7 @@ HIDDEN_TEST(linear, bad_constructor_args_einval)
     HIDDEN_PASS();
 }
 
+/* clauses: linear.init */
 /* The same seed gives the same layer; another seed another one.
  * Kills: ignores_rng. */
 HIDDEN_TEST(linear, seed_determinism)
@@ -391,6 +401,7 @@ HIDDEN_TEST(linear, seed_determinism)
 /* A module of a type of its own, that is not a Linear. */
 static const tt_module_ops other_ops = {.name = "Other"};
 
+/* clauses: linear.accessors, linear.accessors_einval */
 /* tt_linear_weights and tt_linear_bias give a Linear's tensors, and refuse
  * what is not a Linear (NULL, a ReLU, a module of another type) with NULL
  * and TT_EINVAL.

@@ -33,6 +33,7 @@ static void expect_random_matmul(tt_rng *rng, size_t m, size_t k, size_t n)
     tt_tensor_free(b);
 }
 
+/* clauses: matmul.product */
 /* Kills: transposed_b, k_n_swapped, sum_not_reset, shape_n_by_m,
  * skips_last_term, skips_last_row. */
 HIDDEN_TEST(matmul, known_values_2x3_3x4)
@@ -52,6 +53,7 @@ HIDDEN_TEST(matmul, known_values_2x3_3x4)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.product */
 /* 30 random shapes, m, k, n in [1, 17], N(0, 1) values (seed 2024).
  * Kills: transposed_b, k_n_swapped, sum_not_reset, int_accumulator,
  * skips_last_term, skips_last_row, shape_n_by_m, transposes_b_in_place. */
@@ -66,6 +68,7 @@ HIDDEN_TEST(matmul, random_shapes_vs_oracle)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.product */
 /* I @ A == A and A @ I == A exactly; 0 @ A == 0.
  * Kills: transposed_b, k_n_swapped, sum_not_reset, skips_last_term,
  * skips_last_row, int_accumulator. */
@@ -101,6 +104,7 @@ HIDDEN_TEST(matmul, identity_and_zeros)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.product */
 /* k = 1 (outer products), 1x1, and (1, k) @ (k, 1) dot products.
  * Kills: skips_last_term (k = 1 gives all zeros), shape_n_by_m, k_n_swapped,
  * transposed_b. */
@@ -116,6 +120,7 @@ HIDDEN_TEST(matmul, k_equals_one_and_1x1)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.product */
 /* Tall and wide operands and results.
  * Kills: shape_n_by_m, k_n_swapped, skips_last_row, transposed_b,
  * sum_not_reset. */
@@ -131,6 +136,7 @@ HIDDEN_TEST(matmul, tall_and_wide)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.product */
 /* The result is (m, n) with ndim 2 and size m * n, for non-square cases.
  * Kills: shape_n_by_m, k_n_swapped. */
 HIDDEN_TEST(matmul, result_shape_is_m_by_n)
@@ -148,6 +154,7 @@ HIDDEN_TEST(matmul, result_shape_is_m_by_n)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.unchanged, matmul.new */
 /* The inputs are never modified (also when a == b), and the result is a new
  * tensor with its own buffer, a new one on every call.
  * Kills: transposes_b_in_place. */
@@ -184,6 +191,7 @@ HIDDEN_TEST(matmul, inputs_unchanged_and_result_new)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.eshape */
 /* Inner dimensions that differ: NULL with TT_ESHAPE.
  * Kills: no_inner_check, einval_for_mismatch. */
 HIDDEN_TEST(matmul, inner_mismatch_is_eshape)
@@ -205,6 +213,7 @@ HIDDEN_TEST(matmul, inner_mismatch_is_eshape)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.eshape */
 /* The TT_ESHAPE message names both shapes.
  * Kills: message_without_shapes, no_inner_check, einval_for_mismatch. */
 HIDDEN_TEST(matmul, eshape_message_names_both_shapes)
@@ -225,6 +234,7 @@ HIDDEN_TEST(matmul, eshape_message_names_both_shapes)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.null */
 /* NULL operands: NULL with TT_EINVAL.
  * Kills: no_null_check (crashes). */
 HIDDEN_TEST(matmul, null_operand_is_einval)
@@ -237,6 +247,7 @@ HIDDEN_TEST(matmul, null_operand_is_einval)
     HIDDEN_PASS();
 }
 
+/* clauses: matmul.not_2d */
 /* Operands that are not 2-D (0-D, 1-D, 3-D) are TT_EINVAL, not TT_ESHAPE,
  * even when the sizes would fit.
  * Kills: eshape_for_ndim, no_ndim_check. */

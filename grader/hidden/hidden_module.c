@@ -187,6 +187,7 @@ static int count_only(const char *name, tt_tensor *param, void *ctx)
 /* Tests                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* clauses: module.init */
 /* tt_module_init on memory full of garbage (malloc, not calloc) gives an
  * empty, usable module.
  * Kills: init_no_reset. */
@@ -219,6 +220,7 @@ HIDDEN_TEST(module, init_on_garbage_memory)
     HIDDEN_PASS();
 }
 
+/* clauses: module.parameters */
 /* Own parameters first (registration order, even when registered between
  * children), then each child's subtree, children in registration order.
  * Kills: params_first_level_only, children_before_params, name_not_copied. */
@@ -246,6 +248,7 @@ HIDDEN_TEST(module, parameters_nested_order)
     HIDDEN_PASS();
 }
 
+/* clauses: module.parameters_max */
 /* Never more than max pointers are written, but the full count is returned;
  * out may be NULL when max is 0.
  * Kills: parameters_write_past_max, parameters_returns_min,
@@ -281,6 +284,7 @@ HIDDEN_TEST(module, parameters_max_smaller_than_total)
     HIDDEN_PASS();
 }
 
+/* clauses: module.num_parameters */
 /* The number of scalars, recursively.
  * Kills: num_params_counts_tensors, num_params_no_recursion. */
 HIDDEN_TEST(module, num_parameters_counts_scalars)
@@ -300,6 +304,7 @@ HIDDEN_TEST(module, num_parameters_counts_scalars)
     HIDDEN_PASS();
 }
 
+/* clauses: module.named_parameters */
 /* Dotted names, in the order of tt_module_parameters, with the right tensors.
  * Kills: named_without_dots, name_not_copied. */
 HIDDEN_TEST(module, named_parameters_dotted_names)
@@ -323,6 +328,7 @@ HIDDEN_TEST(module, named_parameters_dotted_names)
     HIDDEN_PASS();
 }
 
+/* clauses: module.named_stop */
 /* fn returning non-zero stops the whole walk, also from inside a subtree,
  * and the result is still TT_OK.
  * Kills: named_ignores_stop, named_stop_not_propagated. */
@@ -346,6 +352,7 @@ HIDDEN_TEST(module, named_parameters_stop_early)
     HIDDEN_PASS();
 }
 
+/* clauses: module.named_too_long, module.named_einval */
 /* Names of exactly TT_NAME_MAX - 1 characters work; longer ones are
  * TT_EINVAL; NULL m or fn is TT_EINVAL.
  * Kills: named_no_length_check. */
@@ -394,6 +401,7 @@ HIDDEN_TEST(module, named_parameters_long_names)
     HIDDEN_PASS();
 }
 
+/* clauses: module.forward, module.forward_einval */
 /* tt_module_forward calls ops->forward(m, x) and returns its result; NULL m
  * or x is TT_EINVAL without calling it.
  * Kills: forward_no_arg_check. */
@@ -425,6 +433,7 @@ HIDDEN_TEST(module, forward_dispatches_through_ops)
     HIDDEN_PASS();
 }
 
+/* clauses: module.forward_enotimpl */
 /* A type without a forward: TT_ENOTIMPL "<name>: subclasses must implement
  * forward", not a crash.
  * Kills: forward_no_null_check. */
@@ -439,6 +448,7 @@ HIDDEN_TEST(module, forward_without_forward_is_enotimpl)
     HIDDEN_PASS();
 }
 
+/* clauses: module.free */
 /* tt_module_free calls every destroy hook of the tree exactly once.
  * Kills: free_skips_children, free_skips_destroy. */
 HIDDEN_TEST(module, free_releases_whole_tree_once)
@@ -454,6 +464,7 @@ HIDDEN_TEST(module, free_releases_whole_tree_once)
     HIDDEN_PASS();
 }
 
+/* clauses: module.add_parameter_einval, module.add_module_einval */
 /* A name already used by a parameter or a child cannot be registered again,
  * as either kind; the registries are left as they were.
  * Kills: duplicate_names_allowed, dup_check_ignores_children. */
@@ -488,6 +499,7 @@ HIDDEN_TEST(module, duplicate_names_rejected)
     HIDDEN_PASS();
 }
 
+/* clauses: module.add_parameter_einval, module.add_module_einval */
 /* Empty, dotted and NULL names are TT_EINVAL, for both kinds.
  * Kills: dotted_name_allowed, empty_name_allowed. */
 HIDDEN_TEST(module, bad_names_rejected)
@@ -510,6 +522,7 @@ HIDDEN_TEST(module, bad_names_rejected)
     HIDDEN_PASS();
 }
 
+/* clauses: module.add_module_owns */
 /* A refused child is freed (tt_module_free) by tt_module_add_module, exactly
  * once, whatever the reason.
  * Kills: add_module_no_free_on_fail. */
@@ -539,6 +552,7 @@ HIDDEN_TEST(module, failed_add_module_frees_child)
     HIDDEN_PASS();
 }
 
+/* clauses: module.add_module_self */
 /* child == m is refused with TT_EINVAL and frees nothing: m stays usable.
  * Kills: self_child_frees. */
 HIDDEN_TEST(module, child_equal_self_refused)
@@ -557,6 +571,7 @@ HIDDEN_TEST(module, child_equal_self_refused)
     HIDDEN_PASS();
 }
 
+/* clauses: module.add_parameter_einval */
 /* A NULL parameter is TT_EINVAL and registers nothing.
  * Kills: null_param_accepted. */
 HIDDEN_TEST(module, null_parameter_rejected)
@@ -575,6 +590,7 @@ HIDDEN_TEST(module, null_parameter_rejected)
     HIDDEN_PASS();
 }
 
+/* clauses: module.name */
 /* tt_module_name gives the type's name, and "?" for NULL.
  * Kills: name_null_not_checked. */
 HIDDEN_TEST(module, name_of_null_is_question_mark)
@@ -617,6 +633,7 @@ static int check_many_name(const char *name, tt_tensor *param, void *ctx)
     return 0;
 }
 
+/* clauses: module.add_parameter, module.add_module, module.parameters, module.named_parameters */
 /* The registries grow as far as needed: 40 parameters and 12 children are all
  * registered, and collected, named and counted in order.
  * Kills: registry_full_at_four. */

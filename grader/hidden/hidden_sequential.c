@@ -112,6 +112,7 @@ static const char *call_order(void)
 /* Tests                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* clauses: sequential.forward */
 /* Layer 0 first, then 1, then 2: y = L2(L1(L0(x))), every layer once.
  * Kills: reverse_order, first_layer_only, each_layer_gets_input. */
 HIDDEN_TEST(sequential, layers_run_in_order)
@@ -137,6 +138,7 @@ HIDDEN_TEST(sequential, layers_run_in_order)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.forward */
 /* Each layer receives the previous layer's output (the first one x), through
  * a chain of four layers that includes a ReLU.
  * Kills: each_layer_gets_input, reverse_order, first_layer_only. */
@@ -180,6 +182,7 @@ HIDDEN_TEST(sequential, each_layer_gets_previous_output)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.forward_input */
 /* x is neither freed nor modified: it can be used again and freed by its
  * owner; the result is a new tensor.
  * Kills: input_freed. */
@@ -212,6 +215,7 @@ HIDDEN_TEST(sequential, input_not_freed_or_modified)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.forward_empty */
 /* No layers: a copy of x, never x itself.
  * Kills: empty_returns_input, empty_returns_null. */
 HIDDEN_TEST(sequential, empty_returns_copy)
@@ -233,6 +237,7 @@ HIDDEN_TEST(sequential, empty_returns_copy)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.forward_error */
 /* A failing middle layer: NULL, its status and message passed up unchanged,
  * the later layers never called, x untouched.
  * Kills: error_swallowed, no_stop_on_failure. */
@@ -258,6 +263,7 @@ HIDDEN_TEST(sequential, failing_middle_layer_passes_error)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.forward_error */
 /* A failing first or last layer: NULL with its status.
  * Kills: no_stop_on_failure, error_swallowed. */
 HIDDEN_TEST(sequential, failing_first_or_last_layer)
@@ -280,6 +286,7 @@ HIDDEN_TEST(sequential, failing_first_or_last_layer)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.len */
 /* tt_sequential_len counts the layers.
  * Kills: len_off_by_one, add_not_registered. */
 HIDDEN_TEST(sequential, len_counts_layers)
@@ -317,6 +324,7 @@ static int collect_name(const char *name, tt_tensor *param, void *ctx)
     return 0;
 }
 
+/* clauses: sequential.add */
 /* Layers added after construction are registered as "layer_<len>" and run
  * after the others; adding to an empty Sequential gives "layer_0".
  * Kills: add_not_registered, add_wrong_name. */
@@ -361,6 +369,7 @@ HIDDEN_TEST(sequential, add_after_construction)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.new_einval, sequential.new_owns */
 /* A NULL layer: NULL with TT_EINVAL, and every other layer freed exactly once.
  * Kills: new_null_layer_leak, new_fail_double_free. */
 HIDDEN_TEST(sequential, new_with_null_layer_frees_the_others)
@@ -391,6 +400,7 @@ HIDDEN_TEST(sequential, new_with_null_layer_frees_the_others)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.new_einval, sequential.new_empty */
 /* layers NULL: TT_EINVAL when n > 0, an empty Sequential when n == 0.
  * Kills: new_no_null_array_check. */
 HIDDEN_TEST(sequential, new_with_null_array)
@@ -406,6 +416,7 @@ HIDDEN_TEST(sequential, new_with_null_array)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.add_einval, sequential.add_owns */
 /* tt_sequential_add on a module that is not a Sequential (or NULL), or with a
  * NULL layer: TT_EINVAL, the layer freed once, nothing registered.
  * Kills: add_no_type_check, add_non_seq_no_free. */
@@ -431,6 +442,7 @@ HIDDEN_TEST(sequential, add_rejects_non_sequential_and_null)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.new, module.free */
 /* Freeing a Sequential (with a nested one) frees every layer exactly once,
  * and forward frees no layer.
  * Kills: destroy_frees_layers. */
@@ -457,6 +469,7 @@ HIDDEN_TEST(sequential, free_destroys_each_layer_once)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.new, sequential.forward, module.named_parameters */
 /* A nested MLP, Sequential[Linear(4, 5), ReLU, Sequential[Linear(5, 3), ReLU],
  * Linear(3, 2)], against a double-precision oracle built from the layers'
  * weights; its dotted parameter names and count.
@@ -526,6 +539,7 @@ HIDDEN_TEST(sequential, nested_mlp_vs_oracle)
     HIDDEN_PASS();
 }
 
+/* clauses: sequential.len_einval */
 /* tt_sequential_len counts a Sequential's layers, and refuses what is not a
  * Sequential: 0 with TT_EINVAL for NULL, a ReLU, and a probe that has a
  * child module of its own.

@@ -171,6 +171,14 @@ static inline int pt_check_shape(const tt_tensor *t, size_t ndim, const size_t *
                   pt_dims(ndim, shape), pt_shp(t));
         return 0;
     }
+    /* tt_tensor.h: the entries of shape past ndim are 0. A result made by
+     * copying a larger input's shape and lowering ndim keeps stale ones. */
+    for (size_t d = ndim; d < TT_MAX_DIMS; d++)
+        if (t->shape[d] != 0) {
+            pt_append(msg, len, "%s: result of shape %s has shape[%zu] = %zu; the unused entries of shape "
+                      "(past ndim) must be 0 (tt_tensor.h)", what, pt_shp(t), d, t->shape[d]);
+            return 0;
+        }
     size_t n = 1;
     for (size_t d = 0; d < ndim; d++)
         n *= shape[d];

