@@ -11,7 +11,8 @@
  * Returns a new tensor the caller owns, or NULL with:
  *   TT_EINVAL  a or b is NULL, or is not 2-D;
  *   TT_ESHAPE  the inner dimensions differ; the message names both shapes,
- *              e.g. "matmul: (2, 3) @ (4, 2): a's dim 1 (3) must equal b's dim 0 (4)";
+ *              e.g. "tt_matmul: (2, 3) @ (4, 2): inner dimensions must agree:
+ *              a's dim 1 (3) must equal b's dim 0 (4)";
  *   TT_ENOMEM  the result could not be allocated.
  * a and b are never modified. */
 tt_tensor *tt_matmul(const tt_tensor *a, const tt_tensor *b);
