@@ -57,6 +57,13 @@ clean-student-kit:
 
 # make check: the kit's round trip, from its tarball (made before the tests).
 check_DATA += $(KIT_TARBALL)
+# kit/check-answers, the kit's reading of answers.txt (the grader's own
+# parser), built here too for tests/questions.sh.
+check_PROGRAMS += kit/check-answers
+kit_check_answers_SOURCES = kit/check_answers.c grader/student_id.c grader/rubric.c grader/text.c
+kit_check_answers_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader
+kit_check_answers_LDADD = reference/libttref.a -lm
+
 # tests/student-kit.sh leaves the kit it unpacked, built and solved in
 # kit.tree/, where tests/handouts.sh checks the handouts against it.
 TESTS += tests/student-kit.sh tests/handouts.sh

@@ -20,6 +20,7 @@
 #include "perf.h"
 #include "proc.h"
 #include "questions.h"
+#include "student_id.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -47,6 +48,7 @@ struct options {
     int lab_selected[TG_N_LABS];
     int any_lab;
     const char *gradescope, *junit, *json, *student_id, *datadir;
+    char *sid;                /* --student-id, normalised (student_id.h): student_id points here */
     const char *visibility;
     const char *submission;
     int quiet, keep, no_color;
@@ -84,7 +86,9 @@ static void usage_long(void)
            "  --junit FILE         write a JUnit XML report to FILE\n"
            "  --json FILE          write the full JSON report to FILE\n"
            "  --student-id ID      the student: their questions' numbers, and the ID in\n"
-           "                       the JSON report (default: the course's own numbers)\n"
+           "                       the JSON report (default: the course's own numbers);\n"
+           "                       1 to %d ASCII letters, digits, spaces and . _ @ + -,\n"
+           "                       not starting with . or - (blanks around it removed)\n"
            "  --reveal-answers     show the expected answer of each question missed\n"
            "  --no-questions       do not grade answers.txt (the student kit's make grade,\n"
            "                       which has no reference code to compute the answers)\n"
@@ -132,7 +136,7 @@ static void usage_long(void)
            "in the score or its maximum.\n"
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
-           TTGRADE_DATADIR);
+           TG_STUDENT_ID_MAX, TTGRADE_DATADIR);
 }
 
 static void set_usage_error(struct options *o, char *msg)
@@ -208,7 +212,16 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_GS: o->gradescope = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
-        case OPT_SID: o->student_id = optarg; break;
+        case OPT_SID: {
+            /* One rule for ids (student_id.h), the one ttquestions applies
+             * when it draws the numbers: trimmed, then checked. */
+            const char *why = NULL;
+            free(o->sid);
+            o->student_id = o->sid = tg_student_id_normalize(optarg, strlen(optarg), &why);
+            if (o->sid == NULL)
+                set_usage_error(o, why ? tg_asprintf("bad --student-id: %s", why) : tg_strdup("out of memory"));
+            break;
+        }
         case OPT_DATADIR: o->datadir = optarg; break;
         case OPT_VIS: {
             int ok = 0;
@@ -670,6 +683,7 @@ int main(int argc, char **argv)
     o.jobs = ncpu < 1 ? 1 : ncpu > TG_MAX_JOBS ? TG_MAX_JOBS : (unsigned)ncpu;
     if (parse_options(argc, argv, &o) == 1) {
         fflush(stdout);
+        free(o.sid);
         return 0;
     }
 
@@ -766,6 +780,7 @@ done:
     free(scratch);
     free(sub_shown);
     free(sid_shown);
+    free(o.sid);
     free(o.usage_error);
     return status;
 }

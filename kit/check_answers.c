@@ -138,7 +138,25 @@ int main(int argc, char **argv)
     } else {
         struct answers a;
         memset(&a, 0, sizeof a);
-        parse_answers(&a, text, len);
+        char *utf8 = NULL; /* text decoded, when it was UTF-16 */
+        size_t utf8_len = 0;
+        const char *why = NULL;
+        int dec = answers_utf8(text, len, &utf8, &utf8_len, &why, &err);
+        if (dec < 0) {
+            fprintf(stderr, "check-answers: %s\n", err ? err : "out of memory");
+            free(err);
+            free(text);
+            tg_questions_free(qs);
+            return 2;
+        }
+        if (dec > 0) {
+            /* The grader refuses the file: every answer is unread. */
+            printf("answers.txt: cannot be read: %s\n", why);
+            free(text);
+            tg_questions_free(qs);
+            return 0;
+        }
+        parse_answers(&a, utf8 ? utf8 : text, utf8 ? utf8_len : len);
         /* The note tg_questions_grade makes for a line that names no question
          * (inside that function, which needs the expected values, so not
          * callable here). */
@@ -165,6 +183,7 @@ int main(int argc, char **argv)
             rc = 2;
         }
         answers_free(&a);
+        free(utf8);
         free(text);
     }
     if (rc == 0)
