@@ -277,6 +277,7 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
     char *out = NULL;
     it->passed = 0;
     it->time = 0;
+    it->fault = TG_FAULT_CRASH; /* all but FAILED: the test did not finish */
     if (strcmp(status, "PASSED") == 0) {
         double secs = pass_record(records, lab, it->name);
         if (secs >= 0) {
@@ -287,8 +288,13 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
             out = tg_strdup("the test did not reach its end (exited early)");
         }
     } else if (strcmp(status, "FAILED") == 0) {
+        it->fault = TG_FAULT_WRONG;
         out = join_messages(t, "the test failed");
     } else if (strcmp(status, "ERRORED") == 0) {
+        /* Criterion says which: "The test crashed." or "The test timed out." */
+        const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "messages"), 0);
+        if (cJSON_IsString(m) && m->valuestring != NULL && strstr(m->valuestring, "timed out") != NULL)
+            it->fault = TG_FAULT_TIMEOUT;
         out = join_messages(t, "the test crashed");
     } else if (strcmp(status, "SKIPPED") == 0) {
         out = tg_strdup("the test was skipped");
@@ -454,6 +460,7 @@ static int collect_run(struct run *r, int *verdict, struct tg_result *res)
                 goto out;
             free(it->output);
             it->output = o;
+            it->fault = TG_FAULT_CRASH;
             verdict[i] = 1;
         } else if (count == 1) {
             if (verdict_from_entry(it, found, records ? records : "", lab) != 0)
@@ -464,6 +471,7 @@ static int collect_run(struct run *r, int *verdict, struct tg_result *res)
             char *d = run_detail(&r->task, root != NULL ? NULL : problem);
             int e = d ? set_no_result(it, d) : -1;
             free(d);
+            it->fault = r->task.timed_out || r->task.idle_killed ? TG_FAULT_TIMEOUT : TG_FAULT_CRASH;
             if (e != 0)
                 goto out;
             verdict[i] = 1;

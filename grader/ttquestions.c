@@ -41,6 +41,7 @@ static void help(void)
            "  --check[=N]       check the banks: compute every expected answer for the\n"
            "                    course's numbers and for N sample students (default %d)\n"
            "  -h, --help        show this help\n"
+           "  --version         show the version\n"
            "\n"
            "Exit status: 0 done, 1 a bank or file problem, 2 a usage error.\n",
            TG_STUDENT_ID_MAX, DEFAULT_CHECKS);
@@ -92,13 +93,14 @@ static int write_file(const char *path, const char *text, int force)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_SID = 256, OPT_FORCE, OPT_KEY, OPT_EXPECTED, OPT_CHECK };
+    enum { OPT_SID = 256, OPT_FORCE, OPT_KEY, OPT_EXPECTED, OPT_CHECK, OPT_VERSION };
     static const struct option longopts[] = {
         {"student-id", required_argument, NULL, OPT_SID},
         {"force", no_argument, NULL, OPT_FORCE},
         {"key", no_argument, NULL, OPT_KEY},
         {"expected", no_argument, NULL, OPT_EXPECTED},
         {"check", optional_argument, NULL, OPT_CHECK},
+        {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -127,6 +129,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'h': help(); return 0;
+        case OPT_VERSION: printf("ttquestions (ttlab) %s\n", PACKAGE_VERSION); return 0;
         case ':':
             fprintf(stderr, "ttquestions: option '%s' needs a value\n", argv[optind - 1]);
             usage(stderr);
