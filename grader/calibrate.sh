@@ -16,6 +16,8 @@
 # The largest of the runs is kept, and each limit is
 #     test:   max(TEST_FLOOR, TEST_FACTOR x reference) = max(0.1 s, 100 x)
 #     memory: max(MEM_FLOOR, MEM_FACTOR x reference)   = max(1 s, 5 x)
+#             (of the whole run's CPU: the limit is on CPU time without
+#             progress, so each scenario gets it)
 #     perf:   max(PERF_FLOOR, PERF_FACTOR x reference) = max(1 s, 2 x)
 # rounded up to the next step of 1, 2, 5, 10, 20, 50 ... (x 10^k): nearby
 # machines then write the very same limits, and the same submission gets the

@@ -45,9 +45,11 @@ int tg_limits_load(struct tg_limits *l, const char *datadir, double override, ch
  * one, else the fixed one. */
 double tg_limit_test(const struct tg_limits *l, int lab, const char *name);
 
-/* The CPU-time limit of lab's memory driver (its whole run under Valgrind),
- * seconds, or 0 when there is none calibrated (then the memory checks keep
- * their fixed wall-clock limits). */
+/* The CPU-time limit of lab's memory driver under Valgrind, seconds: what it
+ * may use without progress (a scenario begun or ended, a finding), or 0
+ * when there is none calibrated (then the memory checks keep their fixed
+ * wall-clock limits). The reference's whole run is what it is derived
+ * from, so that any one scenario has at least that margin. */
 double tg_limit_memory(const struct tg_limits *l, int lab);
 
 /* The CPU-time limit of lab's performance tier (its callgrind run), seconds,

@@ -773,7 +773,8 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
             if (sc->crash != NULL)
                 how = tg_asprintf("the memory driver crashed in this scenario: %s", sc->crash);
             else if (t->cpu_killed)
-                how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s of CPU time",
+                how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s of CPU time "
+                                  "without progress",
                                   t->cpu_limit);
             else if (t->idle_killed)
                 how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s without progress",
@@ -896,8 +897,9 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     return 0;
 }
 
-/* A lab's driver keeps to its calibrated CPU-time limit (limits.h), which
- * the host enforces; 0 when there is none. */
+/* The CPU seconds a lab's driver may use without progress (a scenario
+ * begun or ended, a finding): its calibrated limit (limits.h), which the
+ * host enforces; 0 when there is none. */
 static double cpu_limit(const struct mem_job *j, const struct tg_setup *s)
 {
     return tg_limit_memory(s->limits, j->lr->lab);

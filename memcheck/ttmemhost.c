@@ -18,9 +18,10 @@
  *   XMLPREFIX  Valgrind's --xml-file without ".%p.xml": where to watch a
  *              child's report for progress
  *   LAB SO LIMIT CPU LOG  per lab: its name (the driver's argv[0]), the
- *              shared object, its wall-clock limit in seconds, its CPU-time
- *              limit in seconds (0: none; ttgrade's calibrated limit, see
- *              grader/limits.h), and the file that gets its stdout and stderr
+ *              shared object, its wall-clock limit in seconds, the CPU
+ *              seconds it may use without its report or log growing (0: no
+ *              limit; ttgrade's calibrated limit, see grader/limits.h), and
+ *              the file that gets its stdout and stderr
  *
  * Every child is forked first and waits at a gate (a pipe) until its turn,
  * in a process group of its own that is killed when it ends.
@@ -64,6 +65,7 @@ struct lab {
     int gate;                  /* write end of the pipe the child waits on; -1: released */
     int state;                 /* WAITING, RUNNING or OVER */
     double t0, last_progress;
+    double cpu_at_progress;    /* its CPU seconds then */
     long long size[2];         /* the report's and the log's sizes last seen */
     const char *killed;        /* "timeout", "idle" or "cpu" once this host killed it */
 };
@@ -243,6 +245,7 @@ int main(int argc, char **argv)
             if (l->state != WAITING)
                 continue;
             l->t0 = l->last_progress = now();
+            l->cpu_at_progress = 0;
             l->size[0] = l->size[1] = -1;
             l->state = RUNNING;
             running++;
@@ -303,13 +306,14 @@ int main(int argc, char **argv)
             char xml[4096];
             snprintf(xml, sizeof xml, "%s.%ld.xml", xml_prefix, (long)l->pid);
             long long size[2] = {file_size(xml), file_size(l->log)};
+            double cpu = l->cpu_limit > 0 ? cpu_seconds(l->pid) : -1;
             if (size[0] != l->size[0] || size[1] != l->size[1]) {
                 l->size[0] = size[0];
                 l->size[1] = size[1];
                 l->last_progress = t;
+                l->cpu_at_progress = cpu;
             }
-            double cpu = l->cpu_limit > 0 ? cpu_seconds(l->pid) : -1;
-            if (cpu >= l->cpu_limit && l->cpu_limit > 0)
+            if (l->cpu_limit > 0 && cpu >= 0 && cpu - l->cpu_at_progress >= l->cpu_limit)
                 l->killed = "cpu";
             else if (t - l->t0 > l->limit)
                 l->killed = "timeout";
