@@ -11,7 +11,7 @@
 # each lab's memory driver's CPU time under Valgrind from the host's status
 # file ("end LAB PID HOW VALUE SECONDS CPU", memcheck/ttmemhost.c), and the
 # performance tier's callgrind run's from the log of the steps ("CPU WALL
-# perf.log", out/tasks.log: grader/proc.h; --sandbox rlimits, so that the
+# perf.log", tasks.log: grader/proc.h; --sandbox rlimits, so that the
 # run is ttgrade's own child and its CPU time is seen).
 # The largest of the runs is kept, and each limit is
 #     test:   max(TEST_FLOOR, TEST_FACTOR x reference) = max(0.1 s, 100 x)
@@ -57,7 +57,7 @@ while [ "$i" -lt "$runs" ]; do
     fi
     cat "$scratch"/out/*.pass >> "$work/pass"
     cat "$scratch"/out/mem1.status >> "$work/status" 2> /dev/null
-    grep ' perf\.log$' "$scratch"/out/tasks.log >> "$work/tasks" 2> /dev/null
+    grep ' perf\.log$' "$scratch"/tasks.log >> "$work/tasks" 2> /dev/null
 done
 
 {

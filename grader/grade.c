@@ -800,8 +800,9 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     struct run *runs = calloc(n ? n : 1, sizeof *runs);
     struct run *reruns = NULL;
     size_t *map = calloc(n ? n : 1, sizeof *map);
-    /* what each step cost, for grader/calibrate.sh (proc.h) */
-    char *task_log = tg_path_join(s->scratch, "out/tasks.log");
+    /* what each step cost, for grader/calibrate.sh (proc.h); in the scratch
+     * dir itself, where the sandbox cannot write */
+    char *task_log = tg_path_join(s->scratch, "tasks.log");
     if (jobs == NULL || tasks == NULL || mtasks == NULL || runs == NULL || map == NULL || task_log == NULL)
         goto out;
     tg_proc_log(task_log);

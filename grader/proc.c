@@ -540,12 +540,15 @@ static void log_task(const struct tg_task *t)
 {
     if (task_log == NULL)
         return;
-    FILE *f = fopen(task_log, "ae");
-    if (f == NULL)
+    /* not a symlink, a FIFO or a device, whoever made it */
+    int fd = open(task_log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0)
         return;
     const char *name = t->out_path ? strrchr(t->out_path, '/') : NULL;
-    fprintf(f, "%.3f %.3f %s\n", t->cpu, t->elapsed, name ? name + 1 : t->out_path ? t->out_path : "-");
-    fclose(f);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        dprintf(fd, "%.3f %.3f %s\n", t->cpu, t->elapsed, name ? name + 1 : t->out_path ? t->out_path : "-");
+    close(fd);
 }
 
 /* Reaps every child that has ended. Returns how many pool tasks finished. */
