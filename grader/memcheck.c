@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -344,6 +345,94 @@ static const char *aux_phrase(const char *aux)
     return aux;
 }
 
+/* ------------------------------------------------------ leak records -- */
+
+/* What a leak record added in its scenario. Each scenario ends with
+ * VALGRIND_DO_ADDED_LEAK_CHECK (memcheck/scenario.c), so Valgrind shows a
+ * loss record only if it grew since the previous check; but a loss record is
+ * an allocation stack, which several scenarios can leak into, and its
+ * <leakedbytes> and <leakedblocks> are its totals so far. The increase is
+ * only in its <text>, which Valgrind's mc_errors.c writes (numbers with
+ * commas) as
+ *
+ *     TOTAL (+D) bytes in N (+D) blocks are definitely lost in loss record ...
+ *     TOTAL (+D) (DIRECT (+D) direct, INDIRECT (+D) indirect) bytes in N (+D) blocks are ...
+ *
+ * Hand-written: this is one fixed sentence, and libxml2 has already given
+ * us its text. */
+
+/* A count as Valgrind prints it, "2,000"; advances *s. */
+static int read_count(const char **s, unsigned long long *v)
+{
+    const char *p = *s;
+    unsigned long long n = 0;
+    int digits = 0;
+    for (;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (n > (ULLONG_MAX - 9) / 10)
+                return 0;
+            n = n * 10 + (unsigned)(*p - '0');
+            digits++;
+        } else if (!(*p == ',' && digits > 0 && p[1] >= '0' && p[1] <= '9')) {
+            break;
+        }
+    }
+    if (digits == 0)
+        return 0;
+    *s = p;
+    *v = n;
+    return 1;
+}
+
+/* " (+D)" or " (-D)", the change since the previous leak check, as an
+ * increase (0 for a decrease); advances *s. */
+static int read_increase(const char **s, unsigned long long *inc)
+{
+    const char *p = *s;
+    unsigned long long v;
+    if (p[0] != ' ' || p[1] != '(' || (p[2] != '+' && p[2] != '-'))
+        return 0;
+    int up = p[2] == '+';
+    p += 3;
+    if (!read_count(&p, &v) || *p != ')')
+        return 0;
+    *s = p + 1;
+    *inc = up ? v : 0;
+    return 1;
+}
+
+static int read_word(const char **s, const char *word)
+{
+    size_t n = strlen(word);
+    if (strncmp(*s, word, n) != 0)
+        return 0;
+    *s += n;
+    return 1;
+}
+
+/* The bytes (direct and indirect, as <leakedbytes> counts them) and blocks
+ * a leak record's text says were added since the previous leak check; 0 if
+ * the text is not the sentence above for `total` bytes (a leak check that is
+ * not incremental, or a Valgrind that words it otherwise). */
+static int leak_added(const char *text, const char *total, unsigned long long *bytes, unsigned long long *blocks)
+{
+    const char *p = text, *q = total;
+    unsigned long long all, want, inc, direct, indirect, n, inc_n;
+    if (!read_count(&p, &all) || !read_increase(&p, &inc) || !read_count(&q, &want) || *q != '\0' || all != want)
+        return 0;
+    if (read_word(&p, " (")) {
+        if (!read_count(&p, &n) || !read_increase(&p, &direct) || !read_word(&p, " direct, ") ||
+            !read_count(&p, &n) || !read_increase(&p, &indirect) || !read_word(&p, " indirect)"))
+            return 0;
+        inc = direct + indirect; /* a record can lose direct bytes and gain indirect ones */
+    }
+    if (!read_word(&p, " bytes in ") || !read_count(&p, &n) || !read_increase(&p, &inc_n) || !read_word(&p, " blocks"))
+        return 0;
+    *bytes = inc;
+    *blocks = inc_n;
+    return 1;
+}
+
 /* An <error>: a leak record or a memory error, inside scenario sc. */
 static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
 {
@@ -353,24 +442,47 @@ static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
     char *where = stack_place(p, child(node, "stack"));
     const char *at = where ? where : "an unknown place";
     char *line = NULL;
-    int bucket = F_ERROR;
+    int bucket = F_ERROR, none = 0;
     if (strncmp(kind, "Leak_", 5) == 0) {
+        /* What this scenario added to the record (leak_added), never the
+         * record's total, which includes earlier scenarios' leaks. */
         xmlNodePtr xw = child(node, "xwhat");
-        char *bytes = child_text(p, xw, "leakedbytes", 24);
-        char *blocks = child_text(p, xw, "leakedblocks", 24);
+        char *text = child_text(p, xw, "text", TG_MEM_TEXT_MAX);
+        char *total = child_text(p, xw, "leakedbytes", 24);
+        char *bytes = NULL, *blocks = NULL;
+        const char *tail = "";
+        unsigned long long added, added_blocks;
+        if (text != NULL && total != NULL && leak_added(text, total, &added, &added_blocks)) {
+            none = added == 0 && added_blocks == 0; /* it did not grow: nothing of this scenario's */
+            bytes = tg_asprintf("%llu", added);
+            blocks = tg_asprintf("%llu", added_blocks);
+            if (bytes == NULL || blocks == NULL)
+                p->oom = 1;
+        } else if (total != NULL) {
+            /* Not the incremental sentence: the total, said to be one. */
+            bytes = tg_strdup(total);
+            blocks = child_text(p, xw, "leakedblocks", 24);
+            tail = " (in all at that place so far: Valgrind's report gave no increase)";
+            if (bytes == NULL)
+                p->oom = 1;
+        }
+        free(text);
+        free(total);
         const char *b = bytes ? bytes : "?";
         int many = blocks != NULL && strcmp(blocks, "1") != 0;
         if (strcmp(kind, "Leak_DefinitelyLost") == 0)
-            bucket = F_DEFINITE, line = tg_asprintf("%s bytes definitely lost%s%s%s, allocated at %s", b,
-                                                    many ? " (in " : "", many ? blocks : "", many ? " blocks)" : "", at);
+            bucket = F_DEFINITE, line = tg_asprintf("%s bytes definitely lost%s%s%s, allocated at %s%s", b,
+                                                    many ? " (in " : "", many ? blocks : "", many ? " blocks)" : "", at,
+                                                    tail);
         else if (strcmp(kind, "Leak_IndirectlyLost") == 0)
             bucket = F_INDIRECT, line = tg_asprintf("%s bytes indirectly lost (only lost blocks pointed to them), "
-                                                    "allocated at %s", b, at);
+                                                    "allocated at %s%s", b, at, tail);
         else if (strcmp(kind, "Leak_PossiblyLost") == 0)
-            bucket = F_NOTE, line = tg_asprintf("note: %s bytes possibly lost (not penalised), allocated at %s", b, at);
+            bucket = F_NOTE, line = tg_asprintf("note: %s bytes possibly lost (not penalised), allocated at %s%s", b,
+                                                at, tail);
         else
             bucket = F_NOTE, line = tg_asprintf("note: %s bytes still reachable after the scenario (not "
-                                                "penalised), allocated at %s", b, at);
+                                                "penalised), allocated at %s%s", b, at, tail);
         free(bytes);
         free(blocks);
     } else {
@@ -420,7 +532,9 @@ static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
         line = tg_buf_take(&b);
         free(what);
     }
-    if (line == NULL) {
+    if (none) {
+        /* not counted */
+    } else if (line == NULL) {
         p->oom = 1;
     } else {
         /* keep only as many of each kind as can be shown */

@@ -12,6 +12,11 @@
  *       ... Valgrind's errors, then the leaks new since the last check ...
  *     ttmem <token> end forward_with_bias ran
  *
+ * The leak check is Valgrind's added-leak check (VALGRIND_DO_ADDED_LEAK_CHECK):
+ * it lists only the loss records (one per allocation stack) that grew since
+ * the previous check, each with its increase, "552 (+4) bytes", so a
+ * scenario is charged, and told, only what it added (grader/memcheck.c).
+ *
  * A scenario earns its points only if it ran: every call it depends on did
  * its job (a constructor returned a module, a bad call was refused). Otherwise
  * it ends with "not-run <reason>" and scores 0, so the skeleton, which leaks

@@ -36,6 +36,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/grade-reports.sh \
 	tests/handout-code.sh \
 	tests/memcheck.sh \
+	tests/memcheck-leaks.sh \
 	tests/questions.sh \
 	tests/hostile.sh \
 	tests/determinism.sh \

@@ -35,8 +35,7 @@ static void expect_flatten(const tt_tensor *x, int start_dim)
     or_tensor *want = or_exact_as(x, ndim, shape);
     tt_tensor *snap = or_snapshot(x);
     tt_tensor *y = tt_flatten(x, start_dim);
-    OR_EXPECT(y, want, what);
-    OR_EXPECT_NEW(y, x, what);
+    OR_EXPECT_FROM(y, want, what, x);
     OR_EXPECT_UNCHANGED(x, snap, what);
     tt_tensor_free(y);
     tt_tensor_free(snap);
@@ -179,7 +178,7 @@ HIDDEN_TEST(flatten, result_owns_its_data)
     tt_tensor *x = RAMP(2, 3, 4);
     or_tensor *want = or_exact_as(x, 2, (const size_t[]){2, 12});
     tt_tensor *y = tt_flatten(x, 1);
-    OR_EXPECT(y, want, "tt_flatten((2, 3, 4), 1)");
+    OR_EXPECT_FROM(y, want, "tt_flatten((2, 3, 4), 1)", x);
     OR_CHECK(y != x && y->data != x->data,
              "tt_flatten((2, 3, 4), 1)\nexpected: a new tensor with its own buffer\ngot: %s",
              y == x ? "x itself" : "a tensor sharing x's data buffer");
@@ -200,7 +199,7 @@ HIDDEN_TEST(flatten, input_unchanged)
     for (size_t i = 0; i < OR_LEN(starts); i++) {
         const char *what = or_fmt("tt_flatten((2, 3, 4, 5), %d)", starts[i]);
         tt_tensor *y = tt_flatten(x, starts[i]);
-        cr_assert(y != NULL, "%s returned NULL\nexpected: a tensor\ngot: NULL (%s)", what, or_err());
+        OR_EXPECT_TENSOR(y, what, x);
         OR_EXPECT_UNCHANGED(x, snap, what);
         tt_tensor_free(y);
     }
@@ -226,7 +225,7 @@ HIDDEN_TEST(flatten, layer_uses_its_start_dim)
         size_t ndim = flat_shape(x, starts[i], shape);
         or_tensor *want = or_exact_as(x, ndim, shape);
         tt_tensor *y = tt_module_forward(f, x);
-        OR_EXPECT(y, want, or_fmt("Flatten(%d) forward of (2, 3, 4, 5)", starts[i]));
+        OR_EXPECT_FROM(y, want, or_fmt("Flatten(%d) forward of (2, 3, 4, 5)", starts[i]), x);
         or_free(want);
         tt_tensor_free(y);
         tt_module_free(f);
@@ -279,7 +278,7 @@ HIDDEN_TEST(flatten, inside_sequential)
     tt_tensor *x = OR_RANDN(&rng, 2, 3, 4, 5);
     or_tensor *want = or_affine(x->data, 6, 20, w->data, 4, b->data, 3, (const size_t[]){2, 3, 4});
     tt_tensor *y = tt_module_forward(seq, x);
-    OR_EXPECT(y, want, "Sequential[Flatten(2), Linear(20, 4)] forward of (2, 3, 4, 5)");
+    OR_EXPECT_FROM(y, want, "Sequential[Flatten(2), Linear(20, 4)] forward of (2, 3, 4, 5)", x, w, b);
     or_free(want);
     tt_tensor_free(y);
     tt_tensor_free(x);

@@ -408,7 +408,7 @@ HIDDEN_TEST(module, forward_dispatches_through_ops)
     tt_tensor *x = OR_TENSOR(xv, 2, 3);
     tt_tensor *y = tt_module_forward(m, x);
     or_tensor *want = or_exact_values(2, (const size_t[]){2, 3}, yv);
-    OR_EXPECT(y, want, "tt_module_forward(Counted (y = x + 1), (2, 3))");
+    OR_EXPECT_FROM(y, want, "tt_module_forward(Counted (y = x + 1), (2, 3))", x);
     OR_CHECK(forward_self == m && forward_result == y,
              "tt_module_forward(m, x)\nexpected: m->ops->forward(m, x) called and its result returned\n"
              "got: %s",

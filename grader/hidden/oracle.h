@@ -23,6 +23,14 @@
  * At most OR_SHOW mismatching elements are listed, so hidden expected data is
  * never dumped wholesale. Keep `what` strings short (they are repeated).
  *
+ * Every tensor a lab returns goes through one check of the invariants
+ * tt_tensor.h states, or_check_tensor, before anything else is read from it:
+ * OR_EXPECT, OR_EXPECT_FROM, OR_EXPECT_SHAPE, OR_EXPECT_TENSOR and
+ * OR_EXPECT_NEW all call it. Its message names the broken invariant:
+ *
+ *     result of Linear(4, 3) forward of (4,): shape[1] is 3 but ndim is 1
+ *     (unused shape entries must be 0)
+ *
  * Never ship this directory to students.
  */
 #ifndef TT_ORACLE_H
@@ -30,6 +38,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,9 +253,84 @@ static inline or_tensor *or_matmul(const tt_tensor *a, const tt_tensor *b)
 /* Checks: 1 when fine, else 0 with the explanation in msg                   */
 /* ------------------------------------------------------------------------ */
 
-/* t is a well-formed tensor of shape (ndim, shape). */
+/* 1 if the buffers of a and b (size floats each from data) overlap. */
+static inline int or_overlap(const tt_tensor *a, const tt_tensor *b)
+{
+    uintptr_t a0 = (uintptr_t)a->data, b0 = (uintptr_t)b->data;
+    uintptr_t a1 = a0 + a->size * sizeof(float), b1 = b0 + b->size * sizeof(float);
+    return a0 < b1 && b0 < a1;
+}
+
+/* The one check of the invariants tt_tensor.h states, applied to every
+ * tensor a lab returns (`what` says which call returned it): t is not NULL;
+ * ndim is at most TT_MAX_DIMS; shape[0..ndim) are each at least 1 and
+ * shape[ndim..TT_MAX_DIMS) are 0; size is their product; data is not NULL;
+ * and t owns its data: neither t nor its buffer is (or overlaps) one of the
+ * n_avoid tensors of avoid (the call's inputs; avoid may be NULL when
+ * n_avoid is 0). Ownership beyond that (a heap buffer that tt_tensor_free
+ * releases) is what the memory checks see. */
+static inline int or_check_tensor(const tt_tensor *t, const char *what, const tt_tensor *const *avoid,
+                                  size_t n_avoid, char *msg, size_t len)
+{
+    msg[0] = '\0';
+    if (t == NULL) {
+        or_append(msg, len, "%s returned NULL (%s)", what, or_err());
+        return 0;
+    }
+    if (t->ndim > TT_MAX_DIMS) {
+        or_append(msg, len, "result of %s: ndim is %zu (at most TT_MAX_DIMS = %d)", what, t->ndim, TT_MAX_DIMS);
+        return 0;
+    }
+    size_t n = 1;
+    for (size_t d = 0; d < TT_MAX_DIMS; d++) {
+        if (d < t->ndim && t->shape[d] == 0) {
+            or_append(msg, len, "result of %s: shape[%zu] is 0 but ndim is %zu (used shape entries must be at least 1)",
+                      what, d, t->ndim);
+            return 0;
+        }
+        if (d >= t->ndim && t->shape[d] != 0) {
+            or_append(msg, len, "result of %s: shape[%zu] is %zu but ndim is %zu (unused shape entries must be 0)",
+                      what, d, t->shape[d], t->ndim);
+            return 0;
+        }
+        if (d < t->ndim)
+            n *= t->shape[d];
+    }
+    if (t->size != n) {
+        or_append(msg, len, "result of %s: size is %zu but shape %s holds %zu elements (size must be their product)",
+                  what, t->size, or_shp(t), n);
+        return 0;
+    }
+    if (t->data == NULL) {
+        or_append(msg, len, "result of %s: data is NULL (a tensor of %zu elements owns a buffer of %zu floats)",
+                  what, n, n);
+        return 0;
+    }
+    for (size_t i = 0; i < n_avoid; i++) {
+        if (avoid[i] == NULL)
+            continue;
+        if (t == avoid[i]) {
+            or_append(msg, len,
+                      "result of %s: it is an input (or a parameter, or an earlier result) of shape %s, "
+                      "not a new tensor",
+                      what, or_shp(avoid[i]));
+            return 0;
+        }
+        if (or_overlap(t, avoid[i])) {
+            or_append(msg, len,
+                      "result of %s: its data %s the buffer of an input (or a parameter, or an earlier result) "
+                      "of shape %s (a result must own its data)",
+                      what, t->data == avoid[i]->data ? "is" : "overlaps", or_shp(avoid[i]));
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* t is a well-formed tensor (or_check_tensor, not sharing data with avoid)
+ * of shape (ndim, shape). */
 static inline int or_check_shape(const tt_tensor *t, size_t ndim, const size_t *shape, const char *what,
-                                 char *msg, size_t len)
+                                 const tt_tensor *const *avoid, size_t n_avoid, char *msg, size_t len)
 {
     msg[0] = '\0';
     if (t == NULL) {
@@ -254,6 +338,8 @@ static inline int or_check_shape(const tt_tensor *t, size_t ndim, const size_t *
                   or_dims(ndim, shape), or_err());
         return 0;
     }
+    if (!or_check_tensor(t, what, avoid, n_avoid, msg, len))
+        return 0;
     int same = t->ndim == ndim;
     for (size_t d = 0; same && d < ndim; d++)
         same = t->shape[d] == shape[d];
@@ -262,25 +348,15 @@ static inline int or_check_shape(const tt_tensor *t, size_t ndim, const size_t *
                   or_shp(t));
         return 0;
     }
-    size_t n = 1;
-    for (size_t d = 0; d < ndim; d++)
-        n *= shape[d];
-    if (t->size != n) {
-        or_append(msg, len, "%s: the size field of a %s tensor\nexpected: %zu\ngot: %zu", what,
-                  or_dims(ndim, shape), n, t->size);
-        return 0;
-    }
-    if (t->data == NULL) {
-        or_append(msg, len, "%s: the data pointer\nexpected: a buffer of %zu floats\ngot: NULL", what, n);
-        return 0;
-    }
     return 1;
 }
 
-/* t matches the expected tensor: shape, then every value. */
-static inline int or_check(const tt_tensor *t, const or_tensor *want, const char *what, char *msg, size_t len)
+/* t matches the expected tensor: its invariants (not sharing data with
+ * avoid), its shape, then every value. */
+static inline int or_check(const tt_tensor *t, const or_tensor *want, const char *what,
+                           const tt_tensor *const *avoid, size_t n_avoid, char *msg, size_t len)
 {
-    if (!or_check_shape(t, want->ndim, want->shape, what, msg, len))
+    if (!or_check_shape(t, want->ndim, want->shape, what, avoid, n_avoid, msg, len))
         return 0;
     size_t bad = 0;
     for (size_t i = 0; i < want->size; i++) {
@@ -327,11 +403,20 @@ static inline int or_check_unchanged(const tt_tensor *t, const tt_tensor *snap, 
 /* Assertions                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* t must match the or_tensor want. */
+/* t must match the or_tensor want (its invariants, its shape, its values). */
 #define OR_EXPECT(t, want, what)                                                                  \
     do {                                                                                          \
         char or_m_[OR_MSG_MAX];                                                                   \
-        cr_assert(or_check((t), (want), (what), or_m_, sizeof or_m_), "%s", or_m_);               \
+        cr_assert(or_check((t), (want), (what), NULL, 0, or_m_, sizeof or_m_), "%s", or_m_);      \
+    } while (0)
+
+/* Same, and t must share no data with the tensors listed after what (the
+ * call's inputs, its layer's parameters; NULLs are skipped). */
+#define OR_EXPECT_FROM(t, want, what, ...)                                                        \
+    do {                                                                                          \
+        const tt_tensor *const or_a_[] = {__VA_ARGS__};                                           \
+        char or_m_[OR_MSG_MAX];                                                                   \
+        cr_assert(or_check((t), (want), (what), or_a_, OR_LEN(or_a_), or_m_, sizeof or_m_), "%s", or_m_); \
     } while (0)
 
 /* t must be a well-formed tensor of the shape given by the remaining arguments. */
@@ -339,7 +424,17 @@ static inline int or_check_unchanged(const tt_tensor *t, const tt_tensor *snap, 
     do {                                                                                          \
         const size_t or_s_[] = {__VA_ARGS__};                                                     \
         char or_m_[OR_MSG_MAX];                                                                   \
-        cr_assert(or_check_shape((t), OR_LEN(or_s_), or_s_, (what), or_m_, sizeof or_m_), "%s", or_m_); \
+        cr_assert(or_check_shape((t), OR_LEN(or_s_), or_s_, (what), NULL, 0, or_m_, sizeof or_m_), "%s", \
+                  or_m_);                                                                         \
+    } while (0)
+
+/* t must be a well-formed tensor (or_check_tensor) sharing no data with the
+ * tensors listed after what (NULLs are skipped). */
+#define OR_EXPECT_TENSOR(t, what, ...)                                                            \
+    do {                                                                                          \
+        const tt_tensor *const or_a_[] = {__VA_ARGS__};                                           \
+        char or_m_[OR_MSG_MAX];                                                                   \
+        cr_assert(or_check_tensor((t), (what), or_a_, OR_LEN(or_a_), or_m_, sizeof or_m_), "%s", or_m_); \
     } while (0)
 
 /* The test's input t must equal its snapshot. */
@@ -349,15 +444,8 @@ static inline int or_check_unchanged(const tt_tensor *t, const tt_tensor *snap, 
         cr_assert(or_check_unchanged((t), (snap), (what), or_m_, sizeof or_m_), "%s", or_m_);     \
     } while (0)
 
-/* out (non-NULL) must be a new tensor with its own buffer, not the input in. */
-#define OR_EXPECT_NEW(out, in, what)                                                              \
-    do {                                                                                          \
-        cr_assert((const void *)(out) != (const void *)(in),                                      \
-                  "%s returned its input\nexpected: a new tensor\ngot: the input tensor itself", (what)); \
-        cr_assert((out)->data != (in)->data,                                                      \
-                  "%s shares its input's data buffer\nexpected: a new buffer\ngot: the input's buffer", \
-                  (what));                                                                        \
-    } while (0)
+/* out must be a new, well-formed tensor with its own buffer, not the input in. */
+#define OR_EXPECT_NEW(out, in, what) OR_EXPECT_TENSOR((out), (what), (in))
 
 /* A call returning a tensor must fail with NULL and the status want. A call
  * that succeeds by mistake is not freed (its result may be garbage). */
