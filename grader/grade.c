@@ -506,14 +506,15 @@ static void run_free(struct run *r)
     free(r->pass);
 }
 
-/* "TTGRADE_CPU_LIMITS=<test>=<seconds> ...": the CPU-time limit of each
- * test of lr (limits.h), and in *max the largest. NULL on no memory. */
+/* "TTGRADE_CPU_LIMITS=<test>=<seconds> ...": the calibrated CPU-time limit
+ * of each test of lr (limits.h; none with the fixed limits, which are
+ * wall-clock limits), and in *max the largest. NULL on no memory. */
 static char *cpu_limits_env(const struct tg_setup *s, const struct tg_lab_result *lr, double *max)
 {
     struct tg_buf b = TG_BUF_INIT;
     tg_buf_puts(&b, "TTGRADE_CPU_LIMITS=");
     *max = 0;
-    for (size_t i = 0; i < lr->n_items; i++) {
+    for (size_t i = 0; s->limits->calibrated && i < lr->n_items; i++) {
         if (lr->items[i].category != TG_ITEM_TEST)
             continue;
         double c = tg_limit_test(s->limits, lr->lab, lr->items[i].name);
@@ -534,8 +535,9 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     if ((r->env_cpu = cpu_limits_env(s, j->lr, &cpu_max)) == NULL)
         return -1;
     /* each test keeps to its CPU limit itself; Criterion's (wall-clock)
-     * --timeout stops one that sleeps or blocks */
-    double wall = tg_limit_wall(cpu_max);
+     * --timeout stops one that sleeps or blocks; the fixed limits (no
+     * limits.txt, or --timeout) are wall-clock limits, as they always were */
+    double wall = s->limits->calibrated ? tg_limit_wall(cpu_max) : s->timeout;
     r->item = item;
     char *stem = item < 0 ? tg_asprintf("out/%s", lab) : tg_asprintf("out/%s.%s", lab, j->lr->items[item].name);
     if (stem == NULL)

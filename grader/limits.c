@@ -83,8 +83,7 @@ int tg_limits_load(struct tg_limits *l, const char *datadir, double override, ch
     *err = NULL;
     l->fixed = override > 0 ? override : TG_FIXED_TEST_SECONDS;
     if (override > 0) {
-        l->describe = tg_asprintf("fixed by --timeout: %g s of CPU time a test (%g s wall-clock)", override,
-                                  tg_limit_wall(override));
+        l->describe = tg_asprintf("fixed by --timeout: %g s a test, wall-clock", override);
         return l->describe != NULL ? 0 : -1;
     }
     char *path = tg_path_join(datadir, "limits.txt");

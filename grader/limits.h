@@ -9,7 +9,8 @@
  *   test LAB NAME CPU_SECONDS [REFERENCE_CPU_SECONDS]
  *   memory LAB CPU_SECONDS [REFERENCE_CPU_SECONDS]
  *   perf LAB CPU_SECONDS [REFERENCE_CPU_SECONDS]
- * Without it (or with --timeout), the fixed limits apply, as the reports say. */
+ * Without it (or with --timeout), the fixed wall-clock limits of before
+ * apply, as the reports say. */
 #ifndef TG_LIMITS_H
 #define TG_LIMITS_H
 
@@ -57,10 +58,10 @@ double tg_limit_memory(const struct tg_limits *l, int lab);
  * limit). */
 double tg_limit_perf(const struct tg_limits *l, int lab);
 
-/* The wall-clock backstop of a CPU-time limit of `cpu` seconds: for code
- * that sleeps or blocks, which uses no CPU. Honest code (well under its CPU
- * limit) stays far below it even when the machine is loaded several times
- * over. */
+/* The wall-clock backstop of a calibrated CPU-time limit of `cpu` seconds:
+ * for code that sleeps or blocks, which uses no CPU. Honest code (well under
+ * its CPU limit) stays far below it even when the machine is loaded several
+ * times over. (A fixed limit is a wall-clock limit as well.) */
 double tg_limit_wall(double cpu);
 
 /* Frees what *l owns; *l may be zeroed or loaded. */
