@@ -21,7 +21,7 @@
 #     memory: max(MEM_FLOOR, MEM_FACTOR x reference)   = max(1 s, 5 x)
 #             (of the whole run's CPU: the limit is on CPU time without
 #             progress, so each scenario gets it)
-#     perf:   max(PERF_FLOOR, PERF_FACTOR x reference) = max(1 s, 2 x)
+#     perf:   max(PERF_FLOOR, PERF_FACTOR x reference) = max(1 s, 3 x)
 # rounded up to the next step of 1, 2, 5, 10, 20, 50 ... (x 10^k): nearby
 # machines then write the very same limits, and the same submission gets the
 # same score on each. Why these numbers: README.md, "How grading works".
@@ -29,7 +29,7 @@
 set -u
 [ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]" >&2; exit 2; }
 ttgrade=$1 datadir=$2 refdir=$3 out=$4 runs=${5:-3}
-TEST_FLOOR=0.1 TEST_FACTOR=100 MEM_FLOOR=1 MEM_FACTOR=5 PERF_FLOOR=1 PERF_FACTOR=2
+TEST_FLOOR=0.1 TEST_FACTOR=100 MEM_FLOOR=1 MEM_FACTOR=5 PERF_FLOOR=1 PERF_FACTOR=3
 AWK=${AWK:-awk}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ttcalibrate.XXXXXX") || exit 1
