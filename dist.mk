@@ -4,7 +4,7 @@
 
 # make gradescope: autograder.zip, for Gradescope (instructors only: it holds
 # the whole ttlab tarball, hidden tests and solutions included). setup.sh
-# installs the packages of ./bootstrap and builds ttgrade from the tarball;
+# installs the packages of the tarball's packages/grade.txt and builds ttgrade;
 # run_autograder grades /autograder/submission into results.json.
 GRADESCOPE_ZIP = autograder.zip
 GRADESCOPE_TTGRADE_FLAGS =
@@ -22,13 +22,11 @@ gradescope: $(GRADESCOPE_ZIP)
 # folder of its own (two makes may run at once in one build tree) and renamed
 # into place, so a failed run leaves no half-made zip.
 $(GRADESCOPE_ZIP): $(DISTFILES)
-	$(AM_V_GEN)packages=`sed -n 's/^PACKAGES="\(.*\)"$$/\1/p' $(srcdir)/bootstrap` && \
-	if test -z "$$packages"; then echo "$@: no PACKAGES=\"...\" line in bootstrap" >&2; exit 1; fi && \
-	tmp=`mktemp -d gradescope.tmp.XXXXXX` && \
+	$(AM_V_GEN)tmp=`mktemp -d gradescope.tmp.XXXXXX` && \
 	$(MAKE) $(AM_MAKEFLAGS) distdir distdir="$$tmp/$(distdir)" > "$$tmp/dist.log" 2>&1 || \
 	  { cat "$$tmp/dist.log" >&2; rm -rf "$$tmp"; exit 1; }; \
 	(cd "$$tmp" && tar -cf - $(distdir) | gzip -9n > $(distdir).tar.gz) && \
-	sed -e "s|@PACKAGES@|$$packages|" -e 's|@TARBALL@|$(distdir).tar.gz|' \
+	sed -e 's|@TARBALL@|$(distdir).tar.gz|' \
 	  $(srcdir)/gradescope/setup.sh > "$$tmp/setup.sh" && \
 	sed -e 's|@TTGRADE_FLAGS@|$(GRADESCOPE_TTGRADE_FLAGS)|' -e 's|@STUDENT_ID_FIELD@|$(GRADESCOPE_STUDENT_ID)|' \
 	  $(srcdir)/gradescope/run_autograder > "$$tmp/run_autograder" && \

@@ -8,10 +8,11 @@
 ## added to them reaches students too. Solutions never do: tests/student-kit.sh
 ## (make check) proves it, and proves the kit works from its tarball.
 ##
-## What the lists cannot carry is a new library the grader links with: when
-## configure.ac gains one (as libxml2 and libelf came), add it to
-## kit/configure.ac, the ttgrade lines of kit/Makefile.am, kit/bootstrap and
-## kit/autograde.yml; tests/student-kit.sh fails until then.
+## What the lists cannot carry is a new library the grader links with: add
+## it to TT_REQUIRE_LIBS in m4/ttlab.m4 (both configure scripts call it), its
+## Debian package to packages/grade.txt (both bootstraps, Gradescope's setup.sh
+## and the kit's workflow install from it), and the ttgrade lines of
+## kit/Makefile.am; tests/student-kit.sh fails until then.
 
 KIT_TARBALL = ttlab-student-$(PACKAGE_VERSION).tar.gz
 KIT_TEMPLATES = \

@@ -34,6 +34,7 @@
 #include "batch.h"
 #include "proc.h"
 #include "questions.h"
+#include "student_id.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -49,6 +50,8 @@ extern char **environ;
 #define BATCH_RECORD_MAX (64L * 1024)
 #define BATCH_REASON_MAX 300
 #define BATCH_KEY_MAX 180 /* leaves room for ".XXXXXX" under NAME_MAX */
+#define BATCH_PATH_MAX 4096 /* bytes of a path shown in batch.json */
+#define BATCH_DEFAULT_OUT "grades"
 #define BATCH_BINS 10
 #define BATCH_BAR 30
 
@@ -77,7 +80,8 @@ static void usage_long(void)
            "       ttgrade batch --csv-header\n"
            "Grade every submission under DIR: each folder and each .tar.gz/.tgz/.zip\n"
            "archive directly in DIR is one student's, and its file name (less the\n"
-           "archive suffix) is the student's id in the gradebook.\n"
+           "archive suffix and the blanks around it) is the student's id in the\n"
+           "gradebook. Names starting with '.' are skipped, and listed with the reason.\n"
            "\n"
            "Writes, under OUT:\n"
            "  students/ID/     report.json, results.json (Gradescope), junit.xml,\n"
@@ -93,14 +97,16 @@ static void usage_long(void)
            "to regrade that student).\n"
            "\n"
            "Options:\n"
-           "  --out OUT          where to write (default: grades)\n"
+           "  --out OUT          where to write (default: " BATCH_DEFAULT_OUT ")\n"
            "  --jobs N           submissions graded in parallel (default: online CPUs)\n"
            "  --timeout SECS     passed on: the time limit of one test\n"
            "  --datadir DIR      passed on: the grader's data dir\n"
            "  --limit SECS       stop grading one submission after SECS (default: %g)\n"
            "  --retry-failed     grade again the submissions recorded as failed\n"
            "  --student-ids      pass each id on as ttgrade's --student-id (per-student\n"
-           "                     question numbers; answers.txt must name that id)\n"
+           "                     question numbers; answers.txt must name that id); a\n"
+           "                     name that cannot be an id (see ttgrade --help) is a\n"
+           "                     failed row\n"
            "  --one SUBMISSION   grade this one submission into OUT and print its CSV\n"
            "                     row (the per-submission command for GNU parallel)\n"
            "  --csv-header       print the CSV header line and exit\n"
@@ -225,9 +231,11 @@ static int parse_options(int argc, char **argv, struct batch_opts *o)
 struct sub {
     char *name;        /* its entry in DIR */
     char *path;        /* absolute */
-    char *id;          /* the student id: the name less an archive suffix (sanitised) */
+    char *id;          /* the student id: the name less an archive suffix, trimmed
+                        * as student_id.h trims (sanitised) */
     char *key;         /* its folder under OUT/students: the id, made file-name safe */
     int dup;           /* an earlier submission has the same id: not graded */
+    const char *bad_id; /* with --student-ids, why the id cannot be one (static): not graded */
     int done;          /* its folder is in place */
     int retry;         /* recorded as failed, graded again (--retry-failed) */
     /* while its ttgrade runs */
@@ -250,6 +258,7 @@ struct batch {
     struct sub *subs;
     size_t n;
     size_t skipped;    /* entries of DIR that are not submissions */
+    struct tg_buf skip_list; /* "  NAME: why\n" for each of them, for the summary */
     /* progress */
     size_t n_done, n_failed, n_resumed, n_now, running;
     double t_start, last_progress;
@@ -313,17 +322,53 @@ static char *one_line(const char *s, size_t len, size_t max)
     return t;
 }
 
-/* Fills s from a submission's name and absolute path. Returns 0 or -1. */
-static int sub_init(struct sub *s, const char *name, const char *path)
+/* Fills s from a submission's name and absolute path. Its id is the name
+ * less an archive suffix, with the blanks around it dropped (student_id.h),
+ * so "s123 " is s123 here as in ttgrade and ttquestions; with student_ids
+ * (--student-ids) it must also be a usable id, or s->bad_id says why. A name
+ * of blanks only keeps them: an id, even a bad one, is never empty. Returns
+ * 0 or -1. */
+static int sub_init(struct sub *s, const char *name, const char *path, int student_ids)
 {
     memset(s, 0, sizeof *s);
     size_t stem = archive_stem(name);
     size_t idlen = stem ? stem : strlen(name);
+    size_t tlen = idlen;
+    const char *t = tg_student_id_trim(name, &tlen);
+    if (tlen == 0) {
+        t = name;
+        tlen = idlen;
+    }
+    if (student_ids)
+        s->bad_id = tg_student_id_problem(name, idlen);
     s->name = tg_strdup(name);
     s->path = tg_strdup(path);
-    s->id = one_line(name, idlen, 256);
-    s->key = make_key(name, idlen);
+    s->id = one_line(t, tlen, 256);
+    s->key = make_key(t, tlen);
     return s->name && s->path && s->id && s->key ? 0 : -1;
+}
+
+/* Not graded: a second submission of one id, or a name that is no id. */
+static int sub_skipped(const struct sub *s)
+{
+    return s->dup || s->bad_id != NULL;
+}
+
+/* OUT as given (or its default). */
+static const char *out_arg(const struct batch *b)
+{
+    return b->o.out ? b->o.out : BATCH_DEFAULT_OUT;
+}
+
+/* Notes an entry of DIR that is not graded: on stderr now, in the summary
+ * later. */
+static void skip_entry(struct batch *b, const char *name, const char *why)
+{
+    char *shown = one_line(name, strlen(name), 256);
+    fprintf(stderr, "ttgrade batch: skipping %s: %s\n", shown ? shown : "?", why);
+    tg_buf_printf(&b->skip_list, "  %s: %s\n", shown ? shown : "?", why);
+    free(shown);
+    b->skipped++;
 }
 
 static int sub_cmp(const void *a, const void *b)
@@ -341,8 +386,8 @@ static int list_submissions(struct batch *b, char **err)
         *err = tg_asprintf("cannot use the folder %s: %s", b->o.dir, strerror(errno));
         return -1;
     }
-    struct stat out_st;
-    int have_out = stat(b->out, &out_st) == 0;
+    struct stat out_st; /* OUT, if it exists already: it may be inside DIR */
+    int have_out = stat(out_arg(b), &out_st) == 0;
     DIR *d = opendir(dir);
     if (d == NULL) {
         *err = tg_asprintf("cannot read the folder %s: %s", b->o.dir, strerror(errno));
@@ -354,7 +399,7 @@ static int list_submissions(struct batch *b, char **err)
     struct dirent *e;
     errno = 0;
     while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char *path = tg_path_join(dir, e->d_name);
         struct stat st;
@@ -364,14 +409,14 @@ static int list_submissions(struct batch *b, char **err)
         }
         int ok = stat(path, &st) == 0;
         int is_sub = ok && (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && archive_stem(e->d_name) > 0));
-        if (ok && have_out && st.st_dev == out_st.st_dev && st.st_ino == out_st.st_ino)
+        if (ok && have_out && st.st_dev == out_st.st_dev && st.st_ino == out_st.st_ino) {
             is_sub = 0, ok = 0; /* OUT itself, inside DIR */
-        else if (!is_sub) {
-            char *shown = one_line(e->d_name, strlen(e->d_name), 256);
-            fprintf(stderr, "ttgrade batch: skipping %s: not a folder or a .tar.gz/.tgz/.zip archive\n",
-                    shown ? shown : "?");
-            free(shown);
-            b->skipped++;
+        } else if (e->d_name[0] == '.') {
+            /* .git, .DS_Store, an editor's backup: listed, never graded. */
+            is_sub = 0;
+            skip_entry(b, e->d_name, "its name starts with '.' (hidden); rename it to grade it");
+        } else if (!is_sub) {
+            skip_entry(b, e->d_name, "not a folder or a .tar.gz/.tgz/.zip archive");
         }
         if (is_sub) {
             if (b->n == cap) {
@@ -385,7 +430,7 @@ static int list_submissions(struct batch *b, char **err)
                 b->subs = ns;
                 cap = nc;
             }
-            if (sub_init(&b->subs[b->n], e->d_name, path) != 0)
+            if (sub_init(&b->subs[b->n], e->d_name, path, b->o.student_ids) != 0)
                 rc = -1;
             b->n++; /* freed by the caller even when half made */
         }
@@ -426,7 +471,7 @@ static int ensure_dir(const char *path)
  * batch (which owns .tmp), shared for --one (several may run at once). */
 static int open_out(struct batch *b, int exclusive, char **err)
 {
-    const char *out = b->o.out ? b->o.out : "grades";
+    const char *out = out_arg(b);
     if (ensure_dir(out) != 0) {
         *err = tg_asprintf("cannot make the output folder %s: %s", out, strerror(errno));
         return -1;
@@ -777,10 +822,13 @@ static int record(struct batch *b, struct sub *s, int st)
     }
     cJSON_Delete(root);
 
-    int bad = status == NULL || reason == NULL;
+    /* JSON strings are UTF-8: a path is shown as every report shows untrusted
+     * text (tg_sanitize), whatever bytes the folder's name holds. */
+    char *path_shown = one_line(s->path, strlen(s->path), BATCH_PATH_MAX);
+    int bad = status == NULL || reason == NULL || path_shown == NULL;
     cJSON *rec = bad ? NULL : cJSON_CreateObject();
     if (rec == NULL || !cJSON_AddStringToObject(rec, "id", s->id) ||
-        !cJSON_AddStringToObject(rec, "submission", s->path) || !cJSON_AddStringToObject(rec, "status", status) ||
+        !cJSON_AddStringToObject(rec, "submission", path_shown) || !cJSON_AddStringToObject(rec, "status", status) ||
         !cJSON_AddStringToObject(rec, "reason", reason) ||
         !cJSON_AddNumberToObject(rec, "exit_status", WIFEXITED(st) ? WEXITSTATUS(st) : -1) ||
         !cJSON_AddNumberToObject(rec, "seconds", round(secs * 1000) / 1000) ||
@@ -788,6 +836,7 @@ static int record(struct batch *b, struct sub *s, int st)
         bad = 1;
     char *json = bad ? NULL : cJSON_Print(rec);
     cJSON_Delete(rec);
+    free(path_shown);
     char *rpath = tg_path_join(s->work, F_RECORD);
     char *dest = tg_path_join(b->students, s->key);
     char *err = NULL;
@@ -871,7 +920,7 @@ static int preflight(struct batch *b, char **err)
     char *answers = empty ? tg_path_join(empty, TG_ANSWERS_NAME) : NULL;
     int fd = answers && mkdir(empty, 0755) == 0 ? open(answers, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
     free(answers);
-    if (fd < 0 || close(fd) != 0 || sub_init(&s, "empty", empty) != 0)
+    if (fd < 0 || close(fd) != 0 || sub_init(&s, "empty", empty, 0) != 0)
         goto out;
     char *spawn_err = NULL;
     int r = spawn(b, &s, &spawn_err);
@@ -940,7 +989,7 @@ static void progress(struct batch *b, int final)
     b->last_progress = now;
     size_t todo = 0;
     for (size_t i = 0; i < b->n; i++)
-        todo += !b->subs[i].dup;
+        todo += !sub_skipped(&b->subs[i]);
     char eta[32] = "--";
     size_t left = todo > b->n_done ? todo - b->n_done : 0;
     if (b->n_now > 0)
@@ -993,7 +1042,7 @@ static int run_pool(struct batch *b, char **err)
         }
         while (!stopping_all && b->running < jobs && next < b->n) {
             struct sub *s = &b->subs[next++];
-            if (s->done || s->dup)
+            if (s->done || sub_skipped(s))
                 continue;
             int r = spawn(b, s, err);
             if (r != 0) {
@@ -1363,8 +1412,11 @@ static char *summary_text(const struct batch *b, const struct tally *t, size_t n
     tg_buf_printf(&x, " (%zu graded in this run, in %s)\n", b->n_now, took);
     if (interrupted)
         tg_buf_puts(&x, "Interrupted: run the same command again to grade the pending submissions.\n");
-    if (b->skipped > 0)
-        tg_buf_printf(&x, "Skipped %zu entries that are not submissions.\n", b->skipped);
+    if (b->skipped > 0) {
+        tg_buf_printf(&x, "Skipped %zu entries that are not submissions:\n", b->skipped);
+        if (b->skip_list.len > 0)
+            tg_buf_add(&x, b->skip_list.data, b->skip_list.len);
+    }
     if (t->n_pct > 0) {
         tg_buf_printf(&x, "\nScores, as a percentage of the maximum (%g), %zu graded submissions:\n", t->max, t->n_pct);
         unsigned peak = hist_peak(t);
@@ -1503,10 +1555,17 @@ static int write_results(struct batch *b, int interrupted, char **err)
         r->id = tg_strdup(s->id);
         if (r->id == NULL)
             goto out;
-        if (s->dup) {
+        if (s->bad_id != NULL) {
             r->status = "failed";
-            r->reason = tg_asprintf("%s has the same student id as %s: rename one of them", s->name,
-                                    b->subs[i - 1].name);
+            r->reason = tg_asprintf("its name cannot be a student id (--student-ids): %s; rename it", s->bad_id);
+        } else if (s->dup) {
+            char *me = one_line(s->name, strlen(s->name), 256);
+            char *first = one_line(b->subs[i - 1].name, strlen(b->subs[i - 1].name), 256);
+            r->status = "failed";
+            r->reason = me && first ? tg_asprintf("%s has the same student id as %s: rename one of them", me, first)
+                                    : NULL;
+            free(me);
+            free(first);
         } else if (s->done) {
             if (load_row(b, s, r, &t) != 0)
                 goto out;
@@ -1604,8 +1663,8 @@ int tg_batch_main(int argc, char **argv)
         err = tg_asprintf("cannot find this executable (/proc/self/exe): %s", strerror(errno));
         goto fail;
     }
-    if (open_out(&b, b.o.one == NULL, &err) != 0)
-        goto fail;
+    /* The submissions are found before OUT is made: a missing or empty DIR
+     * (or --one SUBMISSION) leaves no trace. */
     if (b.o.one != NULL) {
         char *abs = realpath(b.o.one, NULL);
         if (abs == NULL) {
@@ -1615,17 +1674,28 @@ int tg_batch_main(int argc, char **argv)
         const char *base = strrchr(abs, '/');
         base = base && base[1] ? base + 1 : abs;
         b.subs = calloc(1, sizeof *b.subs);
-        int ok = b.subs != NULL && sub_init(&b.subs[0], base, abs) == 0;
+        int ok = b.subs != NULL && sub_init(&b.subs[0], base, abs, b.o.student_ids) == 0;
         b.n = b.subs != NULL;
         free(abs);
         if (!ok)
             goto fail;
-    } else if (list_submissions(&b, &err) != 0) {
-        goto fail;
+    } else {
+        if (list_submissions(&b, &err) != 0)
+            goto fail;
+        if (b.n == 0) {
+            char *shown = one_line(b.o.dir, strlen(b.o.dir), BATCH_PATH_MAX);
+            err = shown ? tg_asprintf("no submissions found in %s (each folder and each .tar.gz/.tgz/.zip in it "
+                                      "is one; see ttgrade batch --help)", shown)
+                        : NULL;
+            free(shown);
+            goto fail;
+        }
     }
+    if (open_out(&b, b.o.one == NULL, &err) != 0)
+        goto fail;
     for (size_t i = 0; i < b.n; i++) {
         struct sub *s = &b.subs[i];
-        char *rs = s->dup ? NULL : record_status(&b, s);
+        char *rs = sub_skipped(s) ? NULL : record_status(&b, s);
         s->done = rs != NULL;
         if (rs != NULL && strcmp(rs, "graded") != 0) {
             if (b.o.retry_failed) {
@@ -1643,7 +1713,7 @@ int tg_batch_main(int argc, char **argv)
     }
     size_t todo = 0;
     for (size_t i = 0; i < b.n; i++)
-        todo += !b.subs[i].done && !b.subs[i].dup;
+        todo += !b.subs[i].done && !sub_skipped(&b.subs[i]);
     if (todo > 0 && preflight(&b, &err) != 0)
         goto fail;
     int r = run_pool(&b, &err);
@@ -1655,7 +1725,7 @@ int tg_batch_main(int argc, char **argv)
         goto fail;
     status = interrupted ? 2 : 0;
     for (size_t i = 0; status == 0 && i < b.n; i++)
-        if (b.subs[i].dup || !b.subs[i].done)
+        if (sub_skipped(&b.subs[i]) || !b.subs[i].done)
             status = 1;
     if (status == 0) {
         /* Failed rows: read back from the records, as the rows were. */
@@ -1685,5 +1755,6 @@ done:
     free(b.out);
     free(b.students);
     free(b.tmp);
+    tg_buf_free(&b.skip_list);
     return status;
 }

@@ -11,6 +11,8 @@
 ##   grader/data/memcheck/libttmem.a the drivers' shared runner (grader/memcheck.mk)
 ##   grader/data/memcheck/ttmemhost the program Valgrind runs: it runs each driver
 ##                                  in a child of its own (grader/memcheck.mk)
+##   grader/data/ttunpack           the archive reader ttgrade runs in its unpack
+##                                  sandbox (grader/ttunpack.c)
 ##   grader/data/questions/<lab>.txt the question bank of each lab (grader/questions.mk)
 ##   grader/data/perf/matmul.o      lab 1's performance driver, if built (grader/perf.mk)
 ##   grader/data/lib/libgit2.so.*   the hidden tests' stand-in for libgit2, if built
@@ -50,6 +52,7 @@ GRADER_DATA_INPUTS = \
 	grader/hidden/libhidden.a \
 	grader/hidden/libhiddentests.a \
 	$(MEMCHECK_DATA_INPUTS) \
+	grader/ttunpack$(EXEEXT) \
 	$(QUESTIONS_DATA_INPUTS) \
 	$(PERF_DATA_INPUTS) \
 	$(GIT2_SHIM_LIB)
@@ -74,6 +77,7 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
 	cp memcheck/libttmem.a grader/data.tmp/memcheck/libttmem.a && \
 	cp memcheck/ttmemhost$(EXEEXT) grader/data.tmp/memcheck/ttmemhost && \
+	cp grader/ttunpack$(EXEEXT) grader/data.tmp/ttunpack && \
 	for lab in $(LABS); do \
 	  cp reference/$$lab.$(OBJEXT) grader/data.tmp/ref/$$lab.o && \
 	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o && \
@@ -116,6 +120,7 @@ install-data-local: grader/data/stamp grader/data/limits.txt
 	$(INSTALL_DATA) grader/data/hidden/*.o grader/data/hidden/libhidden.a $(DESTDIR)$(pkglibdir)/hidden/
 	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/
 	$(INSTALL_PROGRAM) grader/data/memcheck/ttmemhost $(DESTDIR)$(pkglibdir)/memcheck/
+	$(INSTALL_PROGRAM) grader/data/ttunpack $(DESTDIR)$(pkglibdir)/
 	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/questions
 	$(INSTALL_DATA) grader/data/questions/*.txt $(DESTDIR)$(pkglibdir)/questions/
 	if test -f grader/data/perf/matmul.o; then \

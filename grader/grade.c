@@ -287,6 +287,7 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
     char *out = NULL;
     it->passed = 0;
     it->time = 0;
+    it->fault = TG_FAULT_CRASH; /* all but FAILED: the test did not finish */
     if (strcmp(status, "PASSED") == 0) {
         double secs = find_record(records, "PASS", lab, it->name);
         if (secs >= 0) {
@@ -297,10 +298,16 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
             out = tg_strdup("the test did not reach its end (exited early)");
         }
     } else if (strcmp(status, "FAILED") == 0) {
+        it->fault = TG_FAULT_WRONG;
         out = join_messages(t, "the test failed");
     } else if (strcmp(status, "ERRORED") == 0) {
-        /* hidden_limit.c's record: the test's process stopped itself */
+        /* hidden_limit.c's record: the test's process stopped itself at its
+         * CPU-time limit; else Criterion says which: "The test crashed." or
+         * "The test timed out." */
         double cpu = find_record(records, "CPU", lab, it->name);
+        const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "messages"), 0);
+        if (cpu > 0 || (cJSON_IsString(m) && m->valuestring != NULL && strstr(m->valuestring, "timed out") != NULL))
+            it->fault = TG_FAULT_TIMEOUT;
         if (cpu > 0)
             out = tg_asprintf("the test used more than %g s of CPU time and was stopped (does it loop forever?)",
                               cpu);
@@ -470,6 +477,7 @@ static int collect_run(struct run *r, int *verdict, struct tg_result *res)
                 goto out;
             free(it->output);
             it->output = o;
+            it->fault = TG_FAULT_CRASH;
             verdict[i] = 1;
         } else if (count == 1) {
             if (verdict_from_entry(it, found, records ? records : "", lab) != 0)
@@ -480,6 +488,7 @@ static int collect_run(struct run *r, int *verdict, struct tg_result *res)
             char *d = run_detail(&r->task, root != NULL ? NULL : problem);
             int e = d ? set_no_result(it, d) : -1;
             free(d);
+            it->fault = r->task.timed_out || r->task.idle_killed ? TG_FAULT_TIMEOUT : TG_FAULT_CRASH;
             if (e != 0)
                 goto out;
             verdict[i] = 1;

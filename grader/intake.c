@@ -4,9 +4,10 @@
  * 1 MiB each, from the submission's top level, its student/ folder, or the
  * same one folder down (an archive of a folder). answers.txt, the answers to
  * the questions, is read from the same folder into memory (a regular file of
- * at most 64 KiB; it is only ever parsed as text). Archives are listed first
- * with the system tar/unzip, refused if any member is absolute or has a ".."
- * component, and then only the members that can be lab files are extracted.
+ * at most 64 KiB; it is only ever parsed as text). An archive (.tar.gz/.tgz,
+ * .tar, .zip) is read by ttunpack (unpack.h, libarchive) in the unpack jail,
+ * which applies the same rules member by member and writes only the files it
+ * takes, flat, into in/; they are taken from there as from a folder.
  * Nothing from the submission is ever run. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -26,14 +28,11 @@
 
 /* The largest lab file accepted. */
 #define TG_LAB_FILE_MAX (1024L * 1024)
-/* The most an archive listing may hold (bytes), and how long tar/unzip may take. */
-#define TG_LIST_MAX (16L * 1024 * 1024)
+/* How long ttunpack may take, and the most it may say (bytes). */
 #define TG_ARCHIVE_SECONDS 60.0
+#define TG_UNPACK_LOG_MAX (64L * 1024)
 /* The largest archive taken (bytes). */
 #define TG_ARCHIVE_MAX (64LL * 1024 * 1024)
-/* Lab files are looked for at most this many path components deep in an
- * archive: top/student/matmul.c is 3. */
-#define TG_MEMBER_DEPTH_MAX 4
 
 extern char **environ;
 
@@ -120,7 +119,8 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
      * the program Valgrind runs for the memory checks (memcheck.c), if the
      * data dir has them. */
     if (datadir != NULL && (data_entry(datadir, "lib", S_IFDIR, &j->lib) != 0 ||
-                            data_entry(datadir, "memcheck/ttmemhost", S_IFREG, &j->host) != 0)) {
+                            data_entry(datadir, "memcheck/ttmemhost", S_IFREG, &j->host) != 0 ||
+                            data_entry(datadir, "ttunpack", S_IFREG, &j->unpacker) != 0)) {
         tg_jails_free(j);
         return -1;
     }
@@ -151,6 +151,7 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
         j->run.ro[r++] = j->host;
     j->run.rw[0] = j->out;
     j->run.rw[1] = j->tmp;
+    j->unpack.ro[1] = j->unpacker; /* ro[0]: the archive's copy, set by run_unpacker */
     j->unpack.rw[0] = j->in;
     j->unpack.rw[1] = j->tmp;
     j->unpack.mem_bytes = 1ULL << 30;
@@ -168,6 +169,7 @@ void tg_jails_free(struct tg_jails *j)
     free(j->inc);
     free(j->lib);
     free(j->host);
+    free(j->unpacker);
     memset(j, 0, sizeof *j);
 }
 
@@ -208,17 +210,23 @@ void tg_intake_free(struct tg_intake *in)
     free(in->answers_why);
     in->answers = in->answers_why = NULL;
     in->answers_len = 0;
+    for (size_t i = 0; i < in->n_notes; i++)
+        free(in->notes[i]);
+    free(in->notes);
+    in->notes = NULL;
+    in->n_notes = 0;
 }
 
-static int is_lab_file_name(const char *base)
+/* Adds note (malloc'd, taken) to in. 0, or -1 when memory ran out. */
+static int add_note(struct tg_intake *in, char *note)
 {
-    if (strcmp(base, TG_ANSWERS_NAME) == 0)
-        return 1;
-    for (int i = 0; i < TG_N_LABS; i++) {
-        size_t n = strlen(tg_lab_names[i]);
-        if (strncmp(base, tg_lab_names[i], n) == 0 && strcmp(base + n, ".c") == 0)
-            return 1;
+    char **nn = note ? realloc(in->notes, (in->n_notes + 1) * sizeof *nn) : NULL;
+    if (nn == NULL) {
+        free(note);
+        return -1;
     }
+    in->notes = nn;
+    in->notes[in->n_notes++] = note;
     return 0;
 }
 
@@ -274,12 +282,24 @@ static char *only_subdir(int dfd)
 }
 
 /* Where the lab files are, starting from dfd (whose ownership it takes):
- * dfd itself, its student/, or the same inside dfd's only subdirectory. */
-static int find_lab_dir(int dfd, int depth)
+ * dfd itself, its student/, or the same inside dfd's only subdirectory.
+ * unpack.c's choose_dir makes the same choice in an archive. When student/
+ * is passed over for files beside it, *skipped is set to its path from the
+ * start (malloc'd; "at" is the path so far, "" at the start). Returns the
+ * folder's fd, or -1 when memory ran out (dfd closed). */
+static int find_lab_dir(int dfd, int depth, const char *at, char **skipped)
 {
-    if (has_lab_file(dfd))
-        return dfd;
     int s = open_subdir(dfd, "student");
+    if (has_lab_file(dfd)) {
+        if (s >= 0 && has_lab_file(s) && (*skipped = tg_asprintf("%sstudent", at)) == NULL) {
+            close(s);
+            close(dfd);
+            return -1;
+        }
+        if (s >= 0)
+            close(s);
+        return dfd;
+    }
     if (s >= 0) {
         if (has_lab_file(s)) {
             close(dfd);
@@ -293,11 +313,18 @@ static int find_lab_dir(int dfd, int depth)
     if (sub == NULL)
         return dfd;
     int sfd = open_subdir(dfd, sub);
+    char *next = sfd >= 0 ? tg_asprintf("%s%s/", at, sub) : NULL;
     free(sub);
     if (sfd < 0)
         return dfd;
     close(dfd);
-    return find_lab_dir(sfd, depth + 1);
+    if (next == NULL) {
+        close(sfd);
+        return -1;
+    }
+    int r = find_lab_dir(sfd, depth + 1, next, skipped);
+    free(next);
+    return r;
 }
 
 /* Copies <lab>.c from dfd to dst. Returns 0 (present or not: see in), or -1
@@ -448,6 +475,36 @@ static int take_answers(int dfd, struct tg_intake *in)
     return 0;
 }
 
+/* Takes the lab files and answers.txt from the folder dfd into scratch,
+ * except those whose why (refused[]: the labs, then answers.txt) is already
+ * set. Returns 0, or -1 with *err (NULL: no memory). */
+static int take_from(int dfd, const char *scratch, char *const *refused, struct tg_intake *in, char **err)
+{
+    int rc = 0;
+    for (int lab = 0; lab < TG_N_LABS && rc == 0; lab++) {
+        if (refused != NULL && refused[lab] != NULL) {
+            rc = (in->why[lab] = tg_strdup(refused[lab])) != NULL ? 0 : -1;
+            continue;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "src/%s.c", tg_lab_names[lab]);
+        char *dst = tg_path_join(scratch, name);
+        rc = dst != NULL ? take_file(dfd, lab, dst, in, err) : -1;
+        free(dst);
+    }
+    if (rc == 0 && refused != NULL && refused[TG_N_LABS] != NULL)
+        rc = (in->answers_why = tg_strdup(refused[TG_N_LABS])) != NULL ? 0 : -1;
+    else if (rc == 0)
+        rc = take_answers(dfd, in);
+    return rc;
+}
+
+static char *no_lab_file(const char *display)
+{
+    return tg_asprintf("the submission %s holds no lab file (matmul.c, module.c, linear.c, sequential.c, "
+                       "flatten.c) and no %s, at its top level or under student/", display, TG_ANSWERS_NAME);
+}
+
 /* Takes the files from the folder root (`display` names the submission in
  * messages). A submission with nothing named like a lab file or answers.txt,
  * where they are looked for, is an error: there is nothing to grade. */
@@ -458,107 +515,62 @@ static int take_files(const char *root, const char *display, const char *scratch
         *err = tg_asprintf("cannot open the submission folder %s: %s", display, strerror(errno));
         return -1;
     }
-    dfd = find_lab_dir(dfd, 0);
+    char *skipped = NULL;
+    if ((dfd = find_lab_dir(dfd, 0, "", &skipped)) < 0)
+        return -1;
     if (!has_lab_file(dfd)) {
         close(dfd);
-        *err = tg_asprintf("the submission %s holds no lab file (matmul.c, module.c, linear.c, sequential.c, "
-                           "flatten.c) and no %s, at its top level or under student/", display, TG_ANSWERS_NAME);
+        *err = no_lab_file(display);
         return -1;
     }
     int rc = 0;
-    for (int lab = 0; lab < TG_N_LABS && rc == 0; lab++) {
-        char name[64];
-        snprintf(name, sizeof name, "src/%s.c", tg_lab_names[lab]);
-        char *dst = tg_path_join(scratch, name);
-        rc = dst != NULL ? take_file(dfd, lab, dst, in, err) : -1;
-        free(dst);
+    if (skipped != NULL) {
+        char *shown = tg_sanitize(skipped, strlen(skipped), 300);
+        size_t cut = strlen(shown ? shown : "") - strlen("student");
+        rc = add_note(in, shown == NULL ? NULL
+                          : cut == 0 ? tg_asprintf("files were found both at the top of the submission and in "
+                                                   "\"student/\": the ones at the top were graded, \"student/\" "
+                                                   "was ignored")
+                                     : tg_asprintf("files were found both in \"%.*s\" and in \"%s/\": the ones "
+                                                   "in \"%.*s\" were graded, \"%s/\" was ignored",
+                                                   (int)cut, shown, shown, (int)cut, shown, shown));
+        free(shown);
+        free(skipped);
     }
     if (rc == 0)
-        rc = take_answers(dfd, in);
+        rc = take_from(dfd, scratch, NULL, in, err);
     close(dfd);
     return rc;
 }
 
 /* ------------------------------------------------------------ archives -- */
 
-enum archive_kind { ARCHIVE_NONE, ARCHIVE_TGZ, ARCHIVE_ZIP };
-
-static enum archive_kind sniff(const char *path)
+/* 1 if the file at path starts like an archive ttunpack reads: gzip (a
+ * .tar.gz), zip, or a tar ("ustar" at byte 257). ttunpack decides. */
+static int looks_archived(const char *path)
 {
-    unsigned char m[4] = {0};
+    unsigned char m[262] = {0};
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return ARCHIVE_NONE;
+        return 0;
     ssize_t r = read(fd, m, sizeof m);
     close(fd);
     if (r >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-        return ARCHIVE_TGZ;
-    if (r == 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6)))
-        return ARCHIVE_ZIP;
-    return ARCHIVE_NONE;
+        return 1;
+    if (r >= 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6)))
+        return 1;
+    return r == (ssize_t)sizeof m && memcmp(m + 257, "ustar", 5) == 0;
 }
 
-/* Why member name m is unsafe (a static string), or NULL if it is fine. */
-static const char *member_unsafe(const char *m)
+/* The first few non-blank lines of the file at path, sanitised, "; "
+ * between them and ": " before (malloc'd; "" if none; NULL: no memory). */
+static char *first_lines(const char *path)
 {
-    if (m[0] == '/')
-        return "is an absolute path";
-    const char *p = m;
-    while (*p) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        if (n == 2 && p[0] == '.' && p[1] == '.')
-            return "has a \"..\" component";
-        if (slash == NULL)
-            break;
-        p = slash + 1;
-    }
-    return NULL;
-}
-
-/* 1 if member m may be a lab file worth extracting. */
-static int member_wanted(const char *m, enum archive_kind kind)
-{
-    size_t depth = 1;
-    for (const char *p = m; *p; p++)
-        if (*p == '/')
-            depth++;
-    const char *base = strrchr(m, '/');
-    base = base ? base + 1 : m;
-    if (depth > TG_MEMBER_DEPTH_MAX || !is_lab_file_name(base))
-        return 0;
-    /* unzip reads its member arguments as patterns and options. */
-    if (kind == ARCHIVE_ZIP && (m[0] == '-' || strpbrk(m, "*?[]\\") != NULL))
-        return 0;
-    return 1;
-}
-
-/* Runs argv (stdout to out_path, stderr to err_path). Returns 0 if it exited
- * with 0; otherwise -1 with *err built from `what` and the first line of its
- * stderr. */
-static int run_tool(char **argv, const char *out_path, const char *err_path, const struct tg_confine *jail,
-                    const char *what, char **err)
-{
-    struct tg_task t;
-    memset(&t, 0, sizeof t);
-    t.confine = jail;
-    t.argv = argv;
-    t.envp = environ;
-    t.out_path = out_path;
-    t.err_path = err_path;
-    t.limit = TG_ARCHIVE_SECONDS;
-    if (tg_run_tasks(&t, 1, 1) != 0) {
-        *err = tg_strdup("interrupted");
-        return -1;
-    }
-    if (tg_task_ok(&t))
-        return 0;
-    char *how = tg_task_outcome(&t);
-    char *msg = tg_read_file(err_path, 4096, NULL, NULL);
+    char *msg = tg_read_file(path, 4096, NULL, NULL);
     char *clean = msg ? tg_sanitize(msg, strlen(msg), 4096) : NULL;
-    /* The first few non-blank lines of what the tool said. */
     struct tg_buf said = TG_BUF_INIT;
     int lines = 0;
+    tg_buf_puts(&said, "");
     for (char *p = clean; p != NULL && *p && lines < 3;) {
         char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -569,167 +581,122 @@ static int run_tool(char **argv, const char *out_path, const char *err_path, con
         }
         p = nl ? nl + 1 : NULL;
     }
-    char *line = tg_buf_take(&said);
-    *err = tg_asprintf("%s: %s %s%s", what, argv[0], how ? how : "failed", line ? line : "");
-    free(how);
     free(msg);
     free(clean);
-    free(line);
-    return -1;
+    return tg_buf_take(&said);
 }
 
-static int extract_archive(const char *archive, const char *display, enum archive_kind kind, const char *scratch,
-                           const struct tg_jails *jails, char **err)
+/* Runs ttunpack on the archive's copy, in the unpack jail, into in/, and
+ * reads what it says: its notes into in, the files it refused into
+ * refused[] (the labs, then answers.txt; malloc'd, sanitised). Returns 0, or
+ * -1 with *err (NULL: no memory). */
+static int run_unpacker(const char *archive, const char *display, const char *scratch,
+                        const struct tg_jails *jails, char **refused, struct tg_intake *in, char **err)
 {
-    /* tar and unzip see only the archive (a copy the sandbox user can read,
-     * made by copy_archive) and in/. */
+    char *wants[TG_N_LABS + 1] = {0};
+    char *log_path = tg_path_join(scratch, "in.log"), *err_path = tg_path_join(scratch, "in.err");
+    char *indir = tg_path_join(scratch, "in"), *log = NULL;
+    int rc = -1;
+    if (jails->unpacker == NULL) {
+        *err = tg_asprintf("cannot open the archive %s: the data dir has no ttunpack (make, or make install, "
+                           "again)", display);
+        goto out;
+    }
+    if (log_path == NULL || err_path == NULL || indir == NULL)
+        goto out;
+    for (int i = 0; i <= TG_N_LABS; i++) {
+        wants[i] = i < TG_N_LABS ? tg_asprintf("%s.c=%ld", tg_lab_names[i], TG_LAB_FILE_MAX)
+                                 : tg_asprintf("%s=%ld", TG_ANSWERS_NAME, (long)TG_ANSWERS_MAX);
+        if (wants[i] == NULL)
+            goto out;
+    }
+    char *argv[TG_N_LABS + 5] = {jails->unpacker, (char *)archive, indir};
+    for (int i = 0; i <= TG_N_LABS; i++)
+        argv[3 + i] = wants[i];
+    /* ttunpack sees only the archive's copy (made by copy_archive, readable
+     * by the sandbox user), itself, and in/. */
     struct tg_confine jail = jails->unpack;
     jail.ro[0] = archive;
-    int rc = -1, r, trunc;
-    size_t len;
-    char *tool = NULL, *list_path = NULL, *err_path = NULL, *indir = NULL, *list = NULL, *what = NULL;
-    char **argv = NULL;
-    const char *tool_name = kind == ARCHIVE_TGZ ? "tar" : "unzip";
-    tool = tg_find_program(tool_name);
-    if (tool == NULL) {
-        *err = tg_asprintf("cannot open %s: the program %s is not installed", display, tool_name);
+    struct tg_task t;
+    memset(&t, 0, sizeof t);
+    t.confine = &jail;
+    t.argv = argv;
+    t.envp = environ;
+    t.out_path = log_path;
+    t.err_path = err_path;
+    t.limit = TG_ARCHIVE_SECONDS;
+    if (tg_run_tasks(&t, 1, 1) != 0) {
+        *err = tg_strdup("interrupted");
         goto out;
     }
-    list_path = tg_path_join(scratch, "in.list");
-    err_path = tg_path_join(scratch, "in.err");
-    indir = tg_path_join(scratch, "in");
-    if (list_path == NULL || err_path == NULL || indir == NULL)
-        goto out;
-
-    /* 1. List the members and check every one. */
-    char *largv[] = {tool, kind == ARCHIVE_TGZ ? "-tzf" : "-Z1", (char *)archive, NULL};
-    what = tg_asprintf("cannot list the archive %s", display);
-    if (what == NULL)
-        goto out;
-    r = run_tool(largv, list_path, err_path, &jail, what, err);
-    free(what);
-    what = NULL;
-    if (r != 0)
-        goto out;
-    list = tg_read_file(list_path, TG_LIST_MAX, &len, &trunc);
-    if (list == NULL) {
-        *err = tg_asprintf("cannot read the listing of %s: %s", display, strerror(errno));
+    int exited = t.started && !t.timed_out && WIFEXITED(t.status);
+    int code = exited ? WEXITSTATUS(t.status) : -1;
+    size_t len = 0;
+    log = code == 0 || code == 1 ? tg_read_file(log_path, TG_UNPACK_LOG_MAX, &len, NULL) : NULL;
+    if (log == NULL) {
+        char *how = tg_task_outcome(&t), *said = first_lines(err_path);
+        *err = tg_asprintf("cannot read the archive %s: ttunpack %s%s", display, how ? how : "failed",
+                           said ? said : "");
+        free(how);
+        free(said);
         goto out;
     }
-    if (trunc) {
-        *err = tg_asprintf("the archive %s has too many members", display);
-        goto out;
-    }
-    size_t n_wanted = 0, cap = 16;
-    argv = calloc(cap, sizeof *argv);
-    if (argv == NULL)
-        goto out;
-    size_t fixed = 0;
-    argv[fixed++] = tool;
-    if (kind == ARCHIVE_TGZ) {
-        argv[fixed++] = "-xzf";
-        argv[fixed++] = (char *)archive;
-        argv[fixed++] = "-C";
-        argv[fixed++] = indir;
-        argv[fixed++] = "--no-same-owner";
-        argv[fixed++] = "--no-same-permissions";
-        argv[fixed++] = "--";
-    } else {
-        argv[fixed++] = "-qq";
-        argv[fixed++] = "-o";
-        argv[fixed++] = (char *)archive;
-    }
-    size_t argc = fixed;
-    for (char *line = list; line < list + len;) {
-        char *nl = memchr(line, '\n', (size_t)(list + len - line));
-        char *next = nl ? nl + 1 : list + len;
-        if (nl)
-            *nl = '\0';
-        if (line[0] != '\0') {
-            const char *why = member_unsafe(line);
-            if (why != NULL) {
-                char *clean = tg_sanitize(line, strlen(line), 200);
-                *err = tg_asprintf("the archive %s is refused: member \"%s\" %s", display,
-                                   clean ? clean : "?", why);
+    int said_error = 0;
+    for (char *line = log; line < log + len && (*err == NULL);) {
+        char *nl = memchr(line, '\n', (size_t)(log + len - line));
+        char *next = nl ? nl + 1 : log + len;
+        size_t n = nl ? (size_t)(nl - line) : (size_t)(log + len - line);
+        char *clean = tg_sanitize(line, n, 1000);
+        if (clean == NULL)
+            goto out;
+        char *sp = strchr(clean, ' ');
+        const char *rest = sp ? sp + 1 : "";
+        if (strncmp(clean, "note ", 5) == 0) {
+            if (add_note(in, tg_strdup(rest)) != 0) {
                 free(clean);
                 goto out;
             }
-            if (member_wanted(line, kind)) {
-                if (argc + 4 > cap) {
-                    char **na = realloc(argv, cap * 2 * sizeof *na);
-                    if (na == NULL)
-                        goto out;
-                    argv = na;
-                    cap *= 2;
+        } else if (strncmp(clean, "refused ", 8) == 0) {
+            const char *why = strchr(rest, ' ');
+            for (int i = 0; why != NULL && i <= TG_N_LABS; i++) {
+                char *eq = strchr(wants[i], '=');
+                if ((size_t)(why - rest) == (size_t)(eq - wants[i]) && strncmp(rest, wants[i], (size_t)(why - rest)) == 0 &&
+                    refused[i] == NULL && (refused[i] = tg_strdup(why + 1)) == NULL) {
+                    free(clean);
+                    goto out;
                 }
-                argv[argc++] = line;
-                n_wanted++;
             }
+        } else if (strncmp(clean, "error ", 6) == 0) {
+            said_error = 1;
+            const char *msg = strchr(rest, ' ');
+            msg = msg ? msg + 1 : "";
+            if (strncmp(rest, "nolab ", 6) == 0)
+                *err = no_lab_file(display);
+            else if (strncmp(rest, "refused ", 8) == 0)
+                *err = tg_asprintf("the archive %s is refused: %s", display, msg);
+            else if (strncmp(rest, "extract ", 8) == 0)
+                *err = tg_asprintf("cannot extract the archive %s: %s", display, msg);
+            else
+                *err = tg_asprintf("cannot list the archive %s: %s", display, msg);
         }
+        free(clean);
         line = next;
     }
-    if (n_wanted == 0) {
-        rc = 0; /* nothing to take: every lab will be "not found" */
+    if (*err != NULL)
+        goto out;
+    if (code != 0 || said_error) {
+        *err = tg_asprintf("cannot read the archive %s: ttunpack failed without saying why", display);
         goto out;
     }
-    if (kind == ARCHIVE_ZIP) {
-        argv[argc++] = "-d";
-        argv[argc++] = indir;
-    }
-    argv[argc] = NULL;
-
-    /* 2. Extract only those members. */
-    what = tg_asprintf("cannot extract the archive %s", display);
-    if (what == NULL)
-        goto out;
-    r = run_tool(argv, list_path, err_path, &jail, what, err);
-    if (r != 0)
-        goto out;
     rc = 0;
 out:
-    free(what);
-    free(argv);
-    free(list);
-    free(tool);
-    free(list_path);
+    for (int i = 0; i <= TG_N_LABS; i++)
+        free(wants[i]);
+    free(log);
+    free(log_path);
     free(err_path);
     free(indir);
     return rc;
-}
-
-/* The first symbolic link that extraction left under dir and that points
- * outside the archive (an absolute target or a ".." component), as a
- * malloc'd "member -> target" (sanitised), or NULL if there is none. The lab
- * files are never read through a link anyway; this turns such an archive into
- * a clear error. */
-static char *outside_link;
-static size_t outside_skip;
-
-static int outside_link_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    if (flag != FTW_SL && flag != FTW_SLN)
-        return 0;
-    char target[4096];
-    ssize_t n = readlink(path, target, sizeof target - 1);
-    if (n < 0)
-        return 0;
-    target[n] = '\0';
-    if (member_unsafe(target) == NULL)
-        return 0;
-    char *both = tg_asprintf("%s -> %s", path + outside_skip, target);
-    outside_link = both ? tg_sanitize(both, strlen(both), 300) : NULL;
-    free(both);
-    return 1;
-}
-
-static char *find_outside_link(const char *dir)
-{
-    outside_link = NULL;
-    outside_skip = strlen(dir) + 1;
-    nftw(dir, outside_link_cb, 16, FTW_PHYS);
-    return outside_link;
 }
 
 /* -------------------------------------------------------------- intake -- */
@@ -816,30 +783,26 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
         *err = tg_asprintf("the submission %s is neither a folder nor an archive", submission);
         return -1;
     }
-    enum archive_kind kind = sniff(submission);
-    if (kind == ARCHIVE_NONE) {
-        *err = tg_asprintf("the submission %s is not a folder, a .tar.gz/.tgz or a .zip archive", submission);
+    if (!looks_archived(submission)) {
+        *err = tg_asprintf("the submission %s is not a folder, a .tar.gz/.tgz or a .zip archive (or a .tar)",
+                           submission);
         return -1;
     }
     char *abs = copy_archive(submission, submission, scratch, err);
     if (abs == NULL)
         return -1;
-    int rc = extract_archive(abs, submission, kind, scratch, jails, err);
+    char *refused[TG_N_LABS + 1] = {0};
+    int rc = run_unpacker(abs, submission, scratch, jails, refused, in, err);
     free(abs);
-    if (rc != 0)
-        return -1;
-    char *indir = tg_path_join(scratch, "in");
-    if (indir == NULL)
-        return -1;
-    char *link = find_outside_link(indir);
-    if (link != NULL) {
-        *err = tg_asprintf("the archive %s is refused: member \"%s\" is a link that points outside it", submission,
-                           link);
-        free(link);
-        free(indir);
-        return -1;
-    }
-    rc = take_files(indir, submission, scratch, in, err);
+    char *indir = rc == 0 ? tg_path_join(scratch, "in") : NULL;
+    int dfd = indir ? open(indir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (rc == 0 && indir != NULL && dfd < 0)
+        *err = tg_asprintf("cannot open %s: %s", indir, strerror(errno));
+    rc = dfd >= 0 ? take_from(dfd, scratch, refused, in, err) : -1;
+    if (dfd >= 0)
+        close(dfd);
     free(indir);
+    for (int i = 0; i <= TG_N_LABS; i++)
+        free(refused[i]);
     return rc;
 }

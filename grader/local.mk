@@ -6,9 +6,11 @@
 ## and, in Makefile.am, `bin_PROGRAMS =` next to the other empty lists plus
 ## `include grader/local.mk` after grader/data.mk.
 ##
-## At run time ttgrade uses the system tar (with gzip) and unzip for archived
-## submissions (Debian packages tar, gzip, unzip), and the C compiler and
-## Criterion it was configured with.
+## and, for ttunpack (grader/unpack.h), which reads archived submissions:
+##   PKG_CHECK_MODULES([LIBARCHIVE], [libarchive >= 3.4], [], [AC_MSG_ERROR([... libarchive-dev ...])])
+##
+## At run time ttgrade uses the C compiler and Criterion it was configured
+## with, and its data dir's ttunpack (libarchive) for archived submissions.
 ##
 ## The data dir (grader/data.mk) is found next to the executable when run from
 ## the build tree (grader/data), else in $(pkglibdir) where `make install`
@@ -41,6 +43,13 @@ grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_LDFLAGS='"$(TTGRADE_LDFLAGS)"'
 grader_ttgrade_LDADD = $(LIBELF_LIBS) $(CJSON_LIBS) -lm
 
+# The archive reader ttgrade runs in its unpack sandbox (unpack.h); it goes
+# into the data dir (grader/data.mk).
+noinst_PROGRAMS += grader/ttunpack
+grader_ttunpack_SOURCES = grader/ttunpack.c grader/unpack.c grader/unpack.h
+grader_ttunpack_CPPFLAGS = $(AM_CPPFLAGS) $(LIBARCHIVE_CFLAGS)
+grader_ttunpack_LDADD = $(LIBARCHIVE_LIBS)
+
 # make grade: grade $(SUBMISSION) with the hidden tests. It exits 0 whenever
 # the grading ran, whatever the score (the score is its output); only a
 # grader or usage error (ttgrade's exit status 2) fails it.
@@ -51,4 +60,6 @@ grade: grader/ttgrade grader/data/stamp
 	if test $$status -gt 1; then echo "make grade: ttgrade could not grade '$(SUBMISSION)' (exit $$status)" >&2; exit $$status; fi
 .PHONY: grade
 
-EXTRA_DIST += examples/submissions grader/mutants grader/hostile grader/SECURITY.md
+EXTRA_DIST += examples/submissions grader/mutants grader/hostile grader/intake grader/SECURITY.md
+
+include grader/fuzz/fuzz.mk

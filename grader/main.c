@@ -2,9 +2,10 @@
  *
  * Reads the options, finds the data dir (headers, rubric, reference and
  * hidden-test objects), runs intake -> grade -> reports, and exits 0 for a
- * full score, 1 for less, 2 for a usage or internal error. Whatever happens
- * after the report paths are known, every requested report is written, and
- * the last line on stdout is "Score: N/M". */
+ * full score, 1 for less, 2 for a usage, intake or internal error. Whatever
+ * happens after the report paths are known, every requested report is
+ * written. A graded run's last line on stdout is "Score: N/M"; an error
+ * prints nothing on stdout and one line on stderr. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +22,7 @@
 #include "perf.h"
 #include "proc.h"
 #include "questions.h"
+#include "student_id.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -46,7 +48,9 @@ extern char **environ;
 struct options {
     int lab_selected[TG_N_LABS];
     int any_lab;
-    const char *gradescope, *junit, *json, *student_id, *datadir;
+    const char *gradescope, *junit, *json, *prairielearn, *student_id, *datadir;
+    char *sid;                /* --student-id, normalised (student_id.h): student_id points here */
+    int autolab;              /* --autolab: Autolab's scores line, last on stdout */
     const char *visibility;
     const char *submission;
     int quiet, keep, no_color;
@@ -74,8 +78,8 @@ static void usage_long(void)
     printf("Grade a ttlab submission against the hidden tests.\n"
            "\n"
            "SUBMISSION is a folder with the lab files (matmul.c module.c linear.c\n"
-           "sequential.c flatten.c) at its top or under student/, or a .tar.gz/.tgz or\n"
-           ".zip of such a folder.\n"
+           "sequential.c flatten.c) at its top or under student/, or a .tar.gz/.tgz,\n"
+           ".tar or .zip of such a folder.\n"
            "\n"
            "Options:\n"
            "  --lab NAME           grade only this lab (repeatable): matmul, module,\n"
@@ -83,8 +87,12 @@ static void usage_long(void)
            "  --gradescope FILE    write Gradescope's results.json to FILE\n"
            "  --junit FILE         write a JUnit XML report to FILE\n"
            "  --json FILE          write the full JSON report to FILE\n"
+           "  --prairielearn FILE  write PrairieLearn's external grader results.json\n"
+           "  --autolab            print Autolab's scores line ({\"scores\": ...}) last\n"
            "  --student-id ID      the student: their questions' numbers, and the ID in\n"
-           "                       the JSON report (default: the course's own numbers)\n"
+           "                       the JSON report (default: the course's own numbers);\n"
+           "                       1 to %d ASCII letters, digits, spaces and . _ @ + -,\n"
+           "                       not starting with . or - (blanks around it removed)\n"
            "  --reveal-answers     show the expected answer of each question missed\n"
            "  --no-questions       do not grade answers.txt (the student kit's make grade,\n"
            "                       which has no reference code to compute the answers)\n"
@@ -110,7 +118,8 @@ static void usage_long(void)
            "                       fail), rlimits (no bubblewrap); also $TTGRADE_SANDBOX\n"
            "  --keep               keep the scratch dir and print its path\n"
            "  -q, --quiet          print only the final Score line\n"
-           "  --no-color           no colours (also: $NO_COLOR set, or not a terminal)\n"
+           "  --no-color           no colours (also: $NO_COLOR not empty, TERM=dumb, or\n"
+           "                       not a terminal)\n"
            "  -h, --help           show this help\n"
            "  --version            show the version\n"
            "\n"
@@ -133,8 +142,18 @@ static void usage_long(void)
            "with the same fixed flags). Extra points are reported on their own, never\n"
            "in the score or its maximum.\n"
            "\n"
-           "Exit status: 0 full score, 1 less than full, 2 usage or internal error.\n",
-           TTGRADE_DATADIR);
+           "Exit status: 0 full score, 1 less than full, 2 usage, intake or internal error\n"
+           "(one line on stderr saying why, nothing on stdout).\n",
+           TG_STUDENT_ID_MAX, TTGRADE_DATADIR);
+}
+
+/* Colour on stdout: a terminal, no --no-color, no non-empty $NO_COLOR
+ * (no-color.org: an empty one does not count), and not TERM=dumb. */
+static int use_color(const struct options *o)
+{
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return !o->no_color && (no == NULL || no[0] == '\0') && (term == NULL || strcmp(term, "dumb") != 0) &&
+           isatty(STDOUT_FILENO);
 }
 
 static void set_usage_error(struct options *o, char *msg)
@@ -164,12 +183,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
            OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
-           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF };
+           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF, OPT_PL, OPT_AUTOLAB };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
         {"junit", required_argument, NULL, OPT_JUNIT},
         {"json", required_argument, NULL, OPT_JSON},
+        {"prairielearn", required_argument, NULL, OPT_PL},
+        {"autolab", no_argument, NULL, OPT_AUTOLAB},
         {"student-id", required_argument, NULL, OPT_SID},
         {"visibility", required_argument, NULL, OPT_VIS},
         {"jobs", required_argument, NULL, OPT_JOBS},
@@ -210,7 +231,18 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_GS: o->gradescope = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
-        case OPT_SID: o->student_id = optarg; break;
+        case OPT_PL: o->prairielearn = optarg; break;
+        case OPT_AUTOLAB: o->autolab = 1; break;
+        case OPT_SID: {
+            /* One rule for ids (student_id.h), the one ttquestions applies
+             * when it draws the numbers: trimmed, then checked. */
+            const char *why = NULL;
+            free(o->sid);
+            o->student_id = o->sid = tg_student_id_normalize(optarg, strlen(optarg), &why);
+            if (o->sid == NULL)
+                set_usage_error(o, why ? tg_asprintf("bad --student-id: %s", why) : tg_strdup("out of memory"));
+            break;
+        }
         case OPT_DATADIR: o->datadir = optarg; break;
         case OPT_VIS: {
             int ok = 0;
@@ -498,6 +530,12 @@ static int write_reports(const struct options *o, const struct tg_result *res, c
     if (o->json && tg_report_json(o->json, res, &err) != 0) {
         fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the JSON report");
         free(err);
+        err = NULL;
+        rc = -1;
+    }
+    if (o->prairielearn && tg_report_prairielearn(o->prairielearn, res, &err) != 0) {
+        fprintf(stderr, "ttgrade: %s\n", err ? err : "out of memory writing the PrairieLearn report");
+        free(err);
         rc = -1;
     }
     return rc;
@@ -616,6 +654,10 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         goto out;
     if (tg_intake_run(submission, *scratch, &jails, &intake, err) != 0)
         goto out;
+    res->intake_notes = intake.notes; /* the report says them */
+    res->n_intake_notes = intake.n_notes;
+    intake.notes = NULL;
+    intake.n_notes = 0;
     res->t_intake = tg_now() - t0;
     for (size_t i = 0; i < res->n_labs; i++) {
         int l = res->labs[i].lab;
@@ -676,6 +718,7 @@ int main(int argc, char **argv)
     o.jobs = ncpu < 1 ? 1 : ncpu > TG_MAX_JOBS ? TG_MAX_JOBS : (unsigned)ncpu;
     if (parse_options(argc, argv, &o) == 1) {
         fflush(stdout);
+        free(o.sid);
         return 0;
     }
 
@@ -743,18 +786,16 @@ done:
 
     struct tg_report_opts ro;
     ro.quiet = o.quiet;
-    ro.color = !o.no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    ro.color = use_color(&o);
     ro.visibility = o.visibility;
     ro.usage_error = o.usage_bad;
     int wrote = write_reports(&o, &res, &ro);
 
-    if (res.error) {
-        fprintf(stderr, "ttgrade: %s\n", res.error_msg ? res.error_msg : "out of memory");
-        if (o.usage_bad) {
-            usage_short(stderr);
-            fprintf(stderr, "Try 'ttgrade --help' for more information.\n");
-        }
-    }
+    /* An error is one line on stderr, and nothing on stdout: no header, no
+     * sandbox line, no Score line that a script could take for a grade. */
+    if (res.error)
+        fprintf(stderr, "ttgrade: %s%s\n", res.error_msg ? res.error_msg : "out of memory",
+                o.usage_bad ? " (try 'ttgrade --help')" : "");
     if (scratch != NULL) {
         if (o.keep)
             fprintf(stderr, "ttgrade: kept the scratch directory %s\n", scratch);
@@ -762,7 +803,14 @@ done:
             fprintf(stderr, "ttgrade: could not remove all of the scratch directory %s\n", scratch);
     }
     fflush(stderr);
-    tg_report_terminal(&res, &ro);
+    if (!res.error)
+        tg_report_terminal(&res, &ro);
+    /* Autolab reads the last line: after the Score line. On an error none,
+     * so that Autolab reports the autograder's failure instead of a 0. */
+    if (o.autolab && !res.error && tg_report_autolab(&res) != 0) {
+        fprintf(stderr, "ttgrade: out of memory writing the Autolab scores line\n");
+        wrote = -1;
+    }
 
     if (status == 0)
         status = res.score >= res.max_score - 1e-9 && res.max_score > 0 ? 0 : 1;
@@ -775,6 +823,7 @@ done:
     free(scratch);
     free(sub_shown);
     free(sid_shown);
+    free(o.sid);
     free(o.usage_error);
     return status;
 }

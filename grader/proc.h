@@ -1,4 +1,4 @@
-/* proc.h - running the grader's child programs (tar, unzip, the compiler, the
+/* proc.h - running the grader's child programs (ttunpack, the compiler, the
  * test programs): a small pool that starts each one in its own process group
  * with fork/execve, enforces a wall-clock limit from outside by killing the
  * whole group, and always reaps what it started. Nothing goes through a shell. */

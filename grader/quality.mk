@@ -10,7 +10,8 @@
 ##   make coverage-student   student/ run by the public tests, in
 ##                           coverage-student/, no gate (the same as
 ##                           make coverage COVERAGE_TREE=student)
-##   make mutants            grade every mutant of grader/mutants/; each must
+##   make mutants            grade every mutant of grader/mutants/ (patches of
+##                           reference/, made by tools/mutant-new); each must
 ##                           lose points in its own lab and only there
 ##                           (tools/mutants; MUTANTS_FLAGS=--direct grades
 ##                           all five labs of every mutant)
@@ -36,7 +37,8 @@ mutants: grader/ttgrade grader/data/stamp
 
 QUALITY_TESTS = tests/coverage.sh tests/mutants.sh
 TESTS += $(QUALITY_TESTS)
-EXTRA_DIST += $(QUALITY_TESTS) tools/coverage tools/mutants grader/quality/alloc_fail.c
+EXTRA_DIST += $(QUALITY_TESTS) tools/coverage tools/mutants tools/mutant-new tools/mutant-convert \
+  grader/quality/alloc_fail.c
 
 clean-local: clean-quality
 clean-quality:

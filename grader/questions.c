@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1683,6 +1684,49 @@ static int is_key_char(int c)
     return is_name_char(c) || c == '.' || c == '-';
 }
 
+/* answers.txt as UTF-8. A file that starts with a UTF-16 byte-order mark
+ * (what Windows Notepad calls "Unicode") is decoded with iconv(3), glibc's
+ * converter; any other file is read as it is (UTF-8, with or without its own
+ * mark). Returns 0 with *out the malloc'd UTF-8 text and *out_len, or *out
+ * NULL when text needs no decoding; 1 when the file cannot be decoded, with
+ * *why a static reason; -1 with *err set (NULL: out of memory) when the
+ * converter cannot be used (a failure of ours, not the student's). */
+static int answers_utf8(const char *text, size_t len, char **out, size_t *out_len, const char **why, char **err)
+{
+    *out = NULL;
+    *out_len = 0;
+    int le = len >= 2 && memcmp(text, "\xFF\xFE", 2) == 0, be = len >= 2 && memcmp(text, "\xFE\xFF", 2) == 0;
+    if (!le && !be)
+        return 0;
+    iconv_t cd = iconv_open("UTF-8", le ? "UTF-16LE" : "UTF-16BE");
+    if (cd == (iconv_t)-1) {
+        *err = tg_asprintf("cannot decode a UTF-16 %s: iconv: %s", TG_ANSWERS_NAME, strerror(errno));
+        return -1;
+    }
+    /* A UTF-16 unit becomes at most 3 bytes of UTF-8 (a pair of them, 4). */
+    size_t cap = (len - 2) / 2 * 3 + 1;
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        iconv_close(cd);
+        *err = NULL;
+        return -1;
+    }
+    char *in = (char *)text + 2, *o = buf; /* iconv's prototype is not const */
+    size_t in_left = len - 2, o_left = cap - 1;
+    size_t r = iconv(cd, &in, &in_left, &o, &o_left);
+    iconv_close(cd);
+    if (r == (size_t)-1 || in_left != 0) {
+        free(buf);
+        *why = "it starts with a UTF-16 byte-order mark but is not valid UTF-16: save it as UTF-8 (in Notepad: "
+               "Save As, Encoding UTF-8)";
+        return 1;
+    }
+    *o = '\0';
+    *out = buf;
+    *out_len = (size_t)(o - buf);
+    return 0;
+}
+
 static void parse_answers(struct answers *a, const char *text, size_t len)
 {
     unsigned lineno = 0;
@@ -1691,10 +1735,13 @@ static void parse_answers(struct answers *a, const char *text, size_t len)
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* the byte-order mark some editors put first */
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        /* A line ends at LF, CRLF or a lone CR (old Mac editors). */
+        const char *nl = p;
+        while (nl < end && *nl != '\n' && *nl != '\r')
+            nl++;
+        size_t ll = (size_t)(nl - p);
         const char *line = p;
-        p = nl ? nl + 1 : end;
+        p = nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n' ? nl + 2 : nl < end ? nl + 1 : end;
         lineno++;
         if (memchr(line, '\0', ll) != NULL) {
             unreadable(a, lineno, "cannot read this line: it holds binary data (a NUL byte)");
@@ -1826,27 +1873,78 @@ static int key_known(const struct tg_questions *qs, const char *key)
 
 enum verdict { V_RIGHT, V_WRONG, V_OTHER_UNIT, V_UNREADABLE };
 
+/* A number as the student wrote it, kept exact: its value is
+ * digits * 10^exp10, with the decimal point, an exponent, a percent sign and
+ * a unit's prefix (MFLOPs) all folded into exp10. Exact counts are compared
+ * on these digits, never on a double, so 235146.000000000001 is not 235146. */
+struct number {
+    int neg;
+    char digits[Q_LINE_MAX + 1]; /* every digit written, in order; NUL-terminated */
+    size_t nd;
+    long exp10;
+    double v;                    /* the value as a double, for sizes and ratios */
+};
+
+/* Drops n's leading zeros and moves its trailing zeros into the exponent:
+ * equal numbers then have equal digits and exponents. */
+static void number_canon(struct number *n)
+{
+    size_t lead = 0;
+    while (lead < n->nd && n->digits[lead] == '0')
+        lead++;
+    memmove(n->digits, n->digits + lead, n->nd - lead + 1);
+    n->nd -= lead;
+    while (n->nd > 0 && n->digits[n->nd - 1] == '0') {
+        n->digits[--n->nd] = '\0';
+        n->exp10++;
+    }
+    if (n->nd == 0) { /* zero: one spelling */
+        n->neg = 0;
+        n->exp10 = 0;
+    }
+}
+
+/* Is the canonical n a whole number, and is it exactly `expected` (a whole
+ * number below 2^53, as question_eval guarantees for exact units)? */
+static int number_is(const struct number *n, double expected, int *whole)
+{
+    *whole = n->exp10 >= 0;
+    if (!*whole || n->neg != (expected < 0))
+        return 0;
+    char want[32];
+    snprintf(want, sizeof want, "%.0f", fabs(expected));
+    if (n->nd == 0)
+        return strcmp(want, "0") == 0;
+    size_t wl = strlen(want);
+    if (n->exp10 > 20 || wl != n->nd + (size_t)n->exp10 || memcmp(want, n->digits, n->nd) != 0)
+        return 0;
+    for (size_t i = n->nd; i < wl; i++)
+        if (want[i] != '0')
+            return 0;
+    return 1;
+}
+
 /* Reads an answer: a number (235146, 235,146, 235_146, 2.68, 1.48e7), then
- * optionally a unit. *v is in the question's unit. *why (static or in buf)
- * says what is wrong when the verdict is not V_RIGHT/V_WRONG. */
-static enum verdict read_answer(const char *s, const struct unit *u, double *v, const struct unit **said,
+ * optionally a unit, into *num (canonical; its double in the question's
+ * unit). *why (in buf) says what is wrong when the verdict is not V_RIGHT:
+ * V_RIGHT only means the answer was read; the caller compares. */
+static enum verdict read_answer(const char *s, const struct unit *u, struct number *num, const struct unit **said,
                                 char *buf, size_t blen)
 {
-    char num[128];
-    size_t n = 0, int_digits = 0, group = 0;
-    int commas = 0, bad_group = 0, sign = 0;
+    size_t int_digits = 0, group = 0;
+    int commas = 0, bad_group = 0;
     const char *p = skip_ws(s);
+    memset(num, 0, sizeof *num);
     *said = NULL;
     if (*p == '~')
         p = skip_ws(p + 1);
     if (*p == '-' || *p == '+')
-        sign = *p++ == '-';
-    if (sign)
-        num[n++] = '-';
-    /* The whole part, with ',' between groups of three or '_' anywhere. */
-    while (n + 8 < sizeof num) {
+        num->neg = *p++ == '-';
+    /* The whole part, with ',' between groups of three or '_' anywhere. An
+     * answer is at most Q_LINE_MAX bytes, so every digit fits. */
+    while (num->nd < Q_LINE_MAX) {
         if (*p >= '0' && *p <= '9') {
-            num[n++] = *p++;
+            num->digits[num->nd++] = *p++;
             int_digits++;
             group++;
         } else if (*p == ',' && int_digits > 0 && p[1] >= '0' && p[1] <= '9') {
@@ -1865,10 +1963,9 @@ static enum verdict read_answer(const char *s, const struct unit *u, double *v, 
         bad_group = 1;
     size_t frac = 0;
     if (*p == '.') {
-        num[n++] = '.';
         p++;
-        while (*p >= '0' && *p <= '9' && n + 8 < sizeof num) {
-            num[n++] = *p++;
+        while (*p >= '0' && *p <= '9' && num->nd < Q_LINE_MAX) {
+            num->digits[num->nd++] = *p++;
             frac++;
         }
     }
@@ -1949,14 +2046,31 @@ static enum verdict read_answer(const char *s, const struct unit *u, double *v, 
             return V_OTHER_UNIT;
         exp10 += prefix;
     }
-    snprintf(num + n, sizeof num - n, "e%ld", exp10);
-    errno = 0;
-    *v = strtod(num, NULL);
-    if (!isfinite(*v)) {
+    num->exp10 = exp10 - (long)frac;
+    number_canon(num);
+    char text[Q_LINE_MAX + 32];
+    snprintf(text, sizeof text, "%s%se%ld", num->neg ? "-" : "", num->nd ? num->digits : "0", num->exp10);
+    num->v = strtod(text, NULL);
+    if (!isfinite(num->v)) {
         snprintf(buf, blen, "the number is too large");
         return V_UNREADABLE;
     }
     return V_RIGHT; /* read; the caller compares */
+}
+
+/* Do two answers of one question say the same thing: both read, in the
+ * question's unit, the same number exactly? Then they count once. */
+static int same_answer(const char *x, const char *y, const struct unit *u)
+{
+    struct number a, b;
+    const struct unit *said;
+    char why[256];
+    if (strcmp(x, y) == 0)
+        return 1;
+    if (read_answer(x, u, &a, &said, why, sizeof why) != V_RIGHT ||
+        read_answer(y, u, &b, &said, why, sizeof why) != V_RIGHT)
+        return 0;
+    return a.neg == b.neg && a.exp10 == b.exp10 && a.nd == b.nd && memcmp(a.digits, b.digits, a.nd) == 0;
 }
 
 /* ----------------------------------------------------------------- grading -- */
@@ -1981,8 +2095,8 @@ static int grade_one(const struct tg_questions *qs, const struct question *q, co
                     blank = al;
             } else if (found == NULL) {
                 found = al;
-            } else if (second == NULL) {
-                second = al;
+            } else if (second == NULL && !same_answer(found->value, al->value, q->unit)) {
+                second = al; /* two different answers; the same one twice counts once */
             }
         }
         if (second != NULL) {
@@ -1998,11 +2112,11 @@ static int grade_one(const struct tg_questions *qs, const struct question *q, co
                 tg_buf_printf(&b, " (%zu line%s of %s could not be read, the first is line %u)", a->n_unreadable,
                               a->n_unreadable == 1 ? "" : "s", TG_ANSWERS_NAME, a->first_unreadable);
         } else {
-            double v = 0;
+            struct number num;
             const struct unit *said = NULL;
             char why[256];
             why[0] = '\0';
-            enum verdict vd = read_answer(found->value, q->unit, &v, &said, why, sizeof why);
+            enum verdict vd = read_answer(found->value, q->unit, &num, &said, why, sizeof why);
             char *s = shown(found->value);
             if (s == NULL) {
                 tg_buf_free(&b);
@@ -2014,16 +2128,16 @@ static int grade_one(const struct tg_questions *qs, const struct question *q, co
                 tg_buf_printf(&b, "%s:%u: \"%s\" is in %s, but the question asks for %s", TG_ANSWERS_NAME,
                               found->value_line, s, said->name, q->unit->describe);
             } else {
-                int right;
+                int right, whole = 1;
                 if (q->unit->kind == U_EXACT)
-                    right = v == ev->expected;
+                    right = number_is(&num, ev->expected, &whole);
                 else
-                    right = fabs(v - ev->expected) <= Q_TOLERANCE * fabs(ev->expected);
+                    right = fabs(num.v - ev->expected) <= Q_TOLERANCE * fabs(ev->expected);
                 if (right) {
                     it->passed = 1;
                 } else {
                     tg_buf_printf(&b, "%s:%u: \"%s\" is wrong", TG_ANSWERS_NAME, found->value_line, s);
-                    if (q->unit->kind == U_EXACT && v != floor(v))
+                    if (q->unit->kind == U_EXACT && !whole)
                         tg_buf_puts(&b, " (the answer is a whole number)");
                     else if (q->unit->kind == U_EXACT)
                         tg_buf_puts(&b, " (it must be exact)");
@@ -2047,16 +2161,14 @@ static int grade_one(const struct tg_questions *qs, const struct question *q, co
     return 0;
 }
 
-/* Is the answers file's variant (id; NULL: "-") the one graded (sid)? */
+/* Is the answers file's variant (id; NULL: "-") the one graded (sid)? The
+ * same bytes that drew the numbers: sid is normalised by the caller
+ * (student_id.h), and the file's value was trimmed of its blanks. */
 static int same_variant(const char *id, const char *sid)
 {
     if (id == NULL || sid == NULL)
         return id == NULL && sid == NULL;
-    const char *s = skip_ws(sid);
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    return strlen(id) == n && memcmp(id, s, n) == 0;
+    return strcmp(id, sid) == 0;
 }
 
 static int cmp_note(const void *x, const void *y)
@@ -2081,6 +2193,11 @@ int tg_questions_grade(const struct tg_questions *qs, const char *student_id, in
     char *sid = student_id ? tg_sanitize(student_id, strlen(student_id), 200) : NULL;
     if (student_id != NULL && sid == NULL)
         return -1;
+    char *utf8 = NULL; /* answers.txt decoded, when it was not UTF-8 */
+    size_t utf8_len = 0;
+    const char *undecodable = NULL;
+    if (in->answers != NULL && answers_utf8(in->answers, in->answers_len, &utf8, &utf8_len, &undecodable, err) < 0)
+        goto out;
 
     if (in->answers == NULL) {
         const char *why = in->answers_why ? in->answers_why : TG_ANSWERS_NAME " not found in the submission";
@@ -2088,9 +2205,14 @@ int tg_questions_grade(const struct tg_questions *qs, const char *student_id, in
         all_why = tg_strdup(why);
         if (all_why == NULL)
             goto out;
+    } else if (undecodable != NULL) {
+        status = "refused";
+        all_why = tg_asprintf("%s cannot be read: %s", TG_ANSWERS_NAME, undecodable);
+        if (all_why == NULL)
+            goto out;
     } else {
         status = "found";
-        parse_answers(&a, in->answers, in->answers_len);
+        parse_answers(&a, utf8 ? utf8 : in->answers, utf8 ? utf8_len : in->answers_len);
         if (a.oom)
             goto out;
         if (a.has_id) {
@@ -2163,7 +2285,8 @@ int tg_questions_grade(const struct tg_questions *qs, const char *student_id, in
     }
 
     /* The notes, in line order, for the reports. */
-    qsort(a.notes, a.n_notes, sizeof *a.notes, cmp_note);
+    if (a.n_notes > 1) /* qsort's array may not be NULL, even for 0 elements */
+        qsort(a.notes, a.n_notes, sizeof *a.notes, cmp_note);
     if (a.more_notes > 0)
         add_note(&a, (unsigned)-1, tg_asprintf("... and %zu more lines of %s that could not be used", a.more_notes,
                                                TG_ANSWERS_NAME));
@@ -2191,6 +2314,7 @@ out:
     mcache_free(&mc);
     free(all_why);
     free(sid);
+    free(utf8);
     return rc;
 }
 
@@ -2218,23 +2342,6 @@ int tg_questions_layout(struct tg_lab_result *lr, const struct tg_questions *q, 
 }
 
 /* ------------------------------------------------------- answers sheets -- */
-
-const char *tg_student_id_problem(const char *id)
-{
-    size_t n = strlen(id);
-    if (n == 0)
-        return "the student id is empty";
-    if (n > 128)
-        return "the student id is longer than 128 characters";
-    if (strcmp(id, "-") == 0)
-        return "\"-\" stands for the course's own numbers: it is not a student id";
-    if (id[0] == ' ' || id[n - 1] == ' ')
-        return "the student id starts or ends with a space";
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)id[i] < 0x20 || (unsigned char)id[i] > 0x7e)
-            return "the student id may hold only printable ASCII characters";
-    return NULL;
-}
 
 static const char sheet_header[] =
     "# answers.txt - your answers to the ttlab questions. Hand it in next to\n"

@@ -11,7 +11,11 @@
  * bank and in README.md ("Questions").
  *
  * Used by ttgrade (main.c grades, result.c lays out the items) and by
- * ttquestions (ttquestions.c: writes a student's answers.txt, checks banks). */
+ * ttquestions (ttquestions.c: writes a student's answers.txt, checks banks).
+ *
+ * Every student_id below is one made by tg_student_id_normalize
+ * (student_id.h), or NULL for the course's own numbers: the id is hashed as
+ * it is, so two spellings of one id would draw two sets of numbers. */
 #ifndef TG_QUESTIONS_H
 #define TG_QUESTIONS_H
 
@@ -68,10 +72,5 @@ int tg_questions_print_expected(const struct tg_questions *q, const char *studen
 /* Computes every expected value for student_id's variant without printing:
  * proves the bank works for that variant. Returns 0, or -1 with *err set. */
 int tg_questions_check_variant(const struct tg_questions *q, const char *student_id, char **err);
-
-/* Why a student id cannot be used in answers.txt (a static string), or NULL
- * if it can: 1 to 128 printable ASCII characters, not "-", no leading or
- * trailing space. */
-const char *tg_student_id_problem(const char *id);
 
 #endif /* TG_QUESTIONS_H */

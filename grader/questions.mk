@@ -18,7 +18,7 @@ QUESTIONS_DATA_INPUTS = $(QUESTION_BANKS:%=$(srcdir)/%)
 EXTRA_DIST += $(QUESTION_BANKS)
 
 # ttgrade grades answers.txt; the reference library builds the networks.
-grader_ttgrade_SOURCES += grader/questions.c grader/questions.h
+grader_ttgrade_SOURCES += grader/questions.c grader/questions.h grader/student_id.c grader/student_id.h
 grader_ttgrade_LDADD += reference/libttref.a -lm
 
 # ttquestions writes a student's answers.txt and checks the banks.
@@ -27,6 +27,8 @@ grader_ttquestions_SOURCES = \
 	grader/ttquestions.c \
 	grader/questions.c \
 	grader/questions.h \
+	grader/student_id.c \
+	grader/student_id.h \
 	grader/ttgrade.h \
 	grader/rubric.c \
 	grader/text.c \

@@ -1,6 +1,6 @@
-/* report.c - the four reports, all written from one struct tg_result: the
- * terminal (xv6 `make grade` style), Gradescope's results.json, JUnit XML and
- * our own full JSON. JSON goes through cJSON; the XML is written by hand (see
+/* report.c - the reports, all written from one struct tg_result: the
+ * terminal (xv6 `make grade` style), Gradescope's results.json, JUnit XML,
+ * our own full JSON, PrairieLearn's results.json and Autolab's scores line. JSON goes through cJSON; the XML is written by hand (see
  * xml_escape). Every file is written atomically: FILE.tmp, then rename. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memcheck.h"
@@ -71,14 +72,16 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
 {
     const char *ok = o->color ? "\033[32mOK\033[0m" : "OK";
     const char *fail = o->color ? "\033[31mFAIL\033[0m" : "FAIL";
-    /* On an error the reason goes to stderr (main.c); a usage error has no
-     * submission to name, so only the Score line is printed. */
+    /* Called for graded runs only: on an error main.c prints the reason on
+     * stderr and nothing here. */
     if (!o->quiet && !o->usage_error) {
         printf("ttgrade %s: grading %s (labs:", PACKAGE_VERSION, res->submission ? res->submission : "?");
         for (size_t i = 0; i < res->n_labs; i++)
             printf(" %s", tg_lab_names[res->labs[i].lab]);
         printf(")\n");
     }
+    for (size_t i = 0; !o->quiet && !res->error && i < res->n_intake_notes; i++)
+        printf("submission: %s\n", res->intake_notes[i]);
     for (size_t i = 0; !o->quiet && !res->error && i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         const char *lab = tg_lab_names[lr->lab];
@@ -222,6 +225,12 @@ static cJSON *add_str(cJSON *o, const char *k, const char *v, int *bad)
     return r;
 }
 
+/* add_str without its result, to share add_plain's signature. */
+static void add_str_void(cJSON *o, const char *k, const char *v, int *bad)
+{
+    add_str(o, k, v, bad);
+}
+
 static void add_num(cJSON *o, const char *k, double v, int *bad)
 {
     if (cJSON_AddNumberToObject(o, k, v) == NULL)
@@ -251,6 +260,15 @@ static cJSON *add_arr(cJSON *parent, const char *k, int *bad)
     return a;
 }
 
+static void push_num(cJSON *arr, double v, int *bad)
+{
+    cJSON *n = arr != NULL ? cJSON_CreateNumber(v) : NULL;
+    if (n == NULL || !cJSON_AddItemToArray(arr, n)) {
+        cJSON_Delete(n);
+        *bad = 1;
+    }
+}
+
 static void push_str(cJSON *arr, const char *v, int *bad)
 {
     cJSON *s = cJSON_CreateString(v);
@@ -260,12 +278,46 @@ static void push_str(cJSON *arr, const char *v, int *bad)
     }
 }
 
-/* "matmul: 18/20\n..." plus the error, for Gradescope's top-level output. */
-static char *summary_text(const struct tg_result *res)
+/* The extra points of lab 1's performance tier that count in this report:
+ * 0 unless graded (and no grader error). */
+static double extra_points(const struct tg_result *res)
+{
+    const struct tg_perf *pf = res->error ? NULL : res->perf;
+    return pf != NULL && pf->state == TG_PERF_GRADED ? pf->points : 0;
+}
+
+/* Appends "\n" and what tg_ungraded_note says, if anything, to b. */
+static void put_ungraded_note(struct tg_buf *b, const struct tg_result *res)
+{
+    char *note = tg_ungraded_note(res);
+    if (note == NULL)
+        b->failed = 1;
+    else if (note[0] != '\0')
+        tg_buf_printf(b, "\n%.*s", (int)strlen(note) - 1, note);
+    free(note);
+}
+
+/* Gradescope's top-level output, which students see at once whatever the
+ * tests' visibility. With the tests visible: each lab's score, the total
+ * (the results.json score, extra credit included), the extra credit and the
+ * notes. Otherwise no score at all: when the results will show, a grader
+ * error's reason (about the upload, not the grade) and which points were
+ * not graded (the tests leave those out, so only this says why). Never the
+ * sandbox (that is for the staff: stdout and extra_data). */
+static char *summary_text(const struct tg_result *res, const char *visibility)
 {
     struct tg_buf b = TG_BUF_INIT;
     if (res->error)
         tg_buf_printf(&b, "Grader error: %s\n", res->error_msg ? res->error_msg : "internal error");
+    if (strcmp(visibility, "visible") != 0) {
+        const char *when = strcmp(visibility, "after_due_date") == 0    ? "after the due date"
+                           : strcmp(visibility, "after_published") == 0 ? "when the grades are published"
+                                                                        : "to the course staff only";
+        tg_buf_printf(&b, "Your submission was %s. The results are shown %s.",
+                      res->error ? "not graded (see above)" : "graded", when);
+        put_ungraded_note(&b, res);
+        return tg_buf_take(&b);
+    }
     for (size_t i = 0; i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         tg_buf_printf(&b, "%s: ", tg_lab_names[lr->lab]);
@@ -273,21 +325,62 @@ static char *summary_text(const struct tg_result *res)
             tg_buf_printf(&b, "%s: ", lr->reason);
         tg_buf_printf(&b, "%g/%g\n", lr->score, lr->max_score);
     }
-    tg_buf_printf(&b, "Total: %g/%g", res->score, res->max_score);
+    double bonus = extra_points(res);
+    tg_buf_printf(&b, "Total: %g/%g", SCORE(res->score + bonus), res->max_score);
+    if (bonus > 0)
+        tg_buf_printf(&b, " (%g/%g, plus %g extra credit points)", res->score, res->max_score, bonus);
+    char *line = res->error ? NULL : tg_perf_line(res->perf);
+    if (line != NULL)
+        tg_buf_printf(&b, "\n%s", line);
+    free(line);
+    for (size_t i = 0; !res->error && i < res->n_intake_notes; i++)
+        tg_buf_printf(&b, "\nSubmission: %s", res->intake_notes[i]);
     for (size_t i = 0; !res->error && i < res->answers.n_notes; i++)
         tg_buf_printf(&b, "\n%s", res->answers.notes[i]);
-    char *note = tg_ungraded_note(res);
-    if (note == NULL)
-        b.failed = 1;
-    else if (note[0] != '\0')
-        tg_buf_printf(&b, "\n%.*s", (int)strlen(note) - 1, note);
-    free(note);
-    if (res->sandbox != NULL)
-        tg_buf_printf(&b, "\nSandbox: %s", res->sandbox);
+    put_ungraded_note(&b, res);
     return tg_buf_take(&b);
 }
 
 /* ---------------------------------------------------------- Gradescope -- */
+
+/* add_str for text a student's files can reach (names of archive members,
+ * compiler and test messages): each '<' becomes U+2039 '‹', so that no tag
+ * can form even where Gradescope were to render the text as HTML or
+ * Markdown despite output_format "text". Only '<': without it no tag opens,
+ * and "a->b" stays as written. */
+static void add_plain(cJSON *o, const char *k, const char *v, int *bad)
+{
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "");
+    for (const char *p = v ? v : ""; *p; p++) {
+        if (*p == '<')
+            tg_buf_puts(&b, "\xE2\x80\xB9");
+        else
+            tg_buf_putc(&b, *p);
+    }
+    char *text = tg_buf_take(&b);
+    if (text == NULL)
+        *bad = 1;
+    else
+        add_str(o, k, text, bad);
+    free(text);
+}
+
+/* Appends to tests an object named "<lab>: <item title>" (through add_plain
+ * when plain) for the item it; returns it, or NULL with *bad set. */
+static cJSON *add_item_object(cJSON *tests, const char *lab, const struct tg_item *it, int plain, int *bad)
+{
+    cJSON *t = add_obj(tests, NULL, bad);
+    if (t == NULL)
+        return NULL;
+    char title[200];
+    char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
+    if (name == NULL)
+        *bad = 1;
+    (plain ? add_plain : add_str_void)(t, "name", name, bad);
+    free(name);
+    return t;
+}
 
 int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err)
 {
@@ -295,7 +388,7 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         bad = 1;
-    char *summary = summary_text(res);
+    char *summary = summary_text(res, o->visibility);
     if (summary == NULL)
         bad = 1;
     if (!bad) {
@@ -303,56 +396,58 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
          * score is the extra points, and the total includes them: the
          * assignment's maximum stays that of the rubric. */
         const struct tg_perf *pf = res->error ? NULL : res->perf;
-        int extra = pf != NULL && pf->state != TG_PERF_NONE;
-        double bonus = extra && pf->state == TG_PERF_GRADED ? pf->points : 0;
+        double bonus = extra_points(res);
         add_num(root, "score", SCORE(res->score + bonus), &bad);
         add_num(root, "execution_time", SECS(res->t_total), &bad);
-        add_str(root, "output", summary, &bad);
-        add_str(root, "visibility", "visible", &bad);
+        add_plain(root, "output", summary, &bad);
+        /* Plain text everywhere: nothing from a submission (a file or
+         * archive member name, a compiler message) is ever read as HTML or
+         * Markdown. */
+        add_str(root, "output_format", "text", &bad);
+        add_str(root, "test_output_format", "text", &bad);
+        add_str(root, "test_name_format", "text", &bad);
+        add_str(root, "visibility", o->visibility, &bad);
         add_str(root, "stdout_visibility", "hidden", &bad);
+        cJSON *xd = add_obj(root, "extra_data", &bad);
+        if (xd != NULL)
+            add_str(xd, "sandbox", res->sandbox, &bad);
         cJSON *tests = add_arr(root, "tests", &bad);
         for (size_t i = 0; tests != NULL && i < res->n_labs; i++) {
             const struct tg_lab_result *lr = &res->labs[i];
             const char *lab = tg_lab_names[lr->lab];
             for (size_t j = 0; j < lr->n_items; j++) {
                 const struct tg_item *it = &lr->items[j];
-                cJSON *t = add_obj(tests, NULL, &bad);
+                /* Ungraded (say, no Valgrind): left out, since a test worth
+                 * 0 without a status shows as passed; the output says why. */
+                if (it->ungraded && !res->error)
+                    continue;
+                cJSON *t = add_item_object(tests, lab, it, 1, &bad);
                 if (t == NULL)
                     break;
-                char title[200];
-                char *name = tg_asprintf("%s: %s%s", lab, item_title(it, title, sizeof title),
-                                         it->ungraded ? " (ungraded)" : "");
-                if (name == NULL)
-                    bad = 1;
-                add_str(t, "name", name ? name : "", &bad);
-                free(name);
                 add_num(t, "score", SCORE(it->score), &bad);
-                /* Ungraded: worth 0 here and no status, so Gradescope counts
-                 * it neither way; the output says why. */
-                add_num(t, "max_score", it->ungraded ? 0 : SCORE(it->points), &bad);
-                if (!it->ungraded)
-                    add_str(t, "status", it->passed ? "passed" : "failed", &bad);
-                int show = !it->passed || it->ungraded || it->category == TG_ITEM_MEMORY;
-                add_str(t, "output", !show || it->output == NULL ? "" : it->output, &bad);
+                add_num(t, "max_score", SCORE(it->points), &bad);
+                add_str(t, "status", it->passed && !res->error ? "passed" : "failed", &bad);
+                int show = !it->passed || it->category == TG_ITEM_MEMORY;
+                add_plain(t, "output", show ? it->output : NULL, &bad);
                 add_str(t, "visibility", o->visibility, &bad);
                 cJSON *tags = add_arr(t, "tags", &bad);
                 if (tags != NULL)
                     push_str(tags, lab, &bad);
             }
         }
-        cJSON *t = tests != NULL && extra ? add_obj(tests, NULL, &bad) : NULL;
+        /* The tier is a test only when it earned points (a passed test worth
+         * 0 that adds them); otherwise the output's extra credit line says
+         * why not, and no test shows a pass or a fail for optional work. */
+        cJSON *t = tests != NULL && bonus > 0 ? add_obj(tests, NULL, &bad) : NULL;
         if (t != NULL) {
             char *line = tg_perf_line(pf);
             if (line == NULL)
                 bad = 1;
-            add_str(t, "name", pf->state == TG_PERF_GRADED ? "matmul: performance tier (extra credit)"
-                                                           : "matmul: performance tier (extra credit, ungraded)",
-                    &bad);
+            add_str(t, "name", "matmul: performance tier (extra credit)", &bad);
             add_num(t, "score", SCORE(bonus), &bad);
             add_num(t, "max_score", 0, &bad);
-            if (bonus > 0)
-                add_str(t, "status", "passed", &bad);
-            add_str(t, "output", line ? line : "", &bad);
+            add_str(t, "status", "passed", &bad);
+            add_plain(t, "output", line, &bad);
             add_str(t, "visibility", o->visibility, &bad);
             cJSON *tags = add_arr(t, "tags", &bad);
             if (tags != NULL)
@@ -380,6 +475,9 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
     add_str(root, "status", res->error ? "error" : "graded", &bad);
     add_str(root, "error", res->error ? (res->error_msg ? res->error_msg : "internal error") : NULL, &bad);
 
+    cJSON *inotes = add_arr(root, "intake_notes", &bad); /* how the files were taken */
+    for (size_t i = 0; inotes != NULL && i < res->n_intake_notes; i++)
+        push_str(inotes, res->intake_notes[i], &bad);
     cJSON *env = add_obj(root, "environment", &bad);
     if (env != NULL) {
         add_str(env, "cc", res->cc, &bad);
@@ -519,6 +617,111 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
     return write_json(path, root, bad, err);
 }
 
+/* -------------------------------------------------------- PrairieLearn -- */
+
+int tg_report_prairielearn(const char *path, const struct tg_result *res, char **err)
+{
+    int bad = 0;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return write_json(path, NULL, 1, err);
+    if (res->error) {
+        /* Nothing was graded: PrairieLearn neither scores the attempt nor
+         * counts it against the student, and shows the reason. */
+        if (cJSON_AddFalseToObject(root, "gradable") == NULL)
+            bad = 1;
+        const char *why = res->error_msg ? res->error_msg : "internal error";
+        cJSON *fe = add_arr(root, "format_errors", &bad);
+        if (fe != NULL)
+            push_str(fe, why, &bad);
+        add_str(root, "message", why, &bad);
+        return write_json(path, root, bad, err);
+    }
+    if (cJSON_AddTrueToObject(root, "gradable") == NULL)
+        bad = 1;
+    /* The fraction of the maximum, extra credit included as in every other
+     * report's score, and capped at 1 as PrairieLearn requires. */
+    double bonus = extra_points(res), total = res->score + bonus;
+    double frac = res->max_score > 0 ? total / res->max_score : 0;
+    add_num(root, "score", round_to(frac > 1 ? 1 : frac < 0 ? 0 : frac, 1e-6), &bad);
+    char *msg = tg_asprintf("Score: %g/%g", SCORE(total), res->max_score);
+    char *summary = summary_text(res, "visible");
+    if (msg == NULL || summary == NULL)
+        bad = 1;
+    add_str(root, "message", msg, &bad);
+    add_str(root, "output", summary, &bad);
+    free(msg);
+    free(summary);
+    cJSON *tests = add_arr(root, "tests", &bad);
+    for (size_t i = 0; tests != NULL && i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        const char *lab = tg_lab_names[lr->lab];
+        for (size_t j = 0; j < lr->n_items; j++) {
+            const struct tg_item *it = &lr->items[j];
+            if (it->ungraded) /* named in the output; worth nothing here */
+                continue;
+            cJSON *t = add_item_object(tests, lab, it, 0, &bad);
+            if (t == NULL)
+                break;
+            add_str(t, "description", it->description ? it->description : "", &bad);
+            add_num(t, "points", SCORE(it->score), &bad);
+            add_num(t, "max_points", SCORE(it->points), &bad);
+            char *first = it->passed || it->output == NULL ? NULL : tg_first_line(it->output);
+            add_str(t, "message", it->passed ? "passed" : first && first[0] ? first : "failed", &bad);
+            free(first);
+            int show = !it->passed || it->category == TG_ITEM_MEMORY;
+            add_str(t, "output", show && it->output ? it->output : "", &bad);
+        }
+    }
+    cJSON *t = tests != NULL && bonus > 0 ? add_obj(tests, NULL, &bad) : NULL;
+    if (t != NULL) {
+        char *line = tg_perf_line(res->perf);
+        if (line == NULL)
+            bad = 1;
+        add_str(t, "name", "matmul: performance tier (extra credit)", &bad);
+        add_str(t, "description", "extra points, beyond the maximum", &bad);
+        add_num(t, "points", SCORE(bonus), &bad);
+        add_num(t, "max_points", 0, &bad);
+        add_str(t, "message", "passed", &bad);
+        add_str(t, "output", line, &bad);
+        free(line);
+    }
+    return write_json(path, root, bad, err);
+}
+
+/* -------------------------------------------------------------- Autolab -- */
+
+int tg_report_autolab(const struct tg_result *res)
+{
+    int bad = 0;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return -1;
+    /* One problem per lab, named as the lab (the Autolab assessment's
+     * problems must carry these names); the scoreboard: the total (extra
+     * credit included, as in every report's score), then each lab, then the
+     * extra points. */
+    cJSON *scores = add_obj(root, "scores", &bad);
+    cJSON *board = add_arr(root, "scoreboard", &bad);
+    double bonus = extra_points(res);
+    push_num(board, SCORE(res->score + bonus), &bad);
+    for (size_t i = 0; scores != NULL && i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        double v = SCORE(lr->score);
+        add_num(scores, tg_lab_names[lr->lab], v, &bad);
+        push_num(board, v, &bad);
+    }
+    push_num(board, SCORE(bonus), &bad);
+    char *text = bad ? NULL : cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return -1;
+    printf("%s\n", text);
+    cJSON_free(text);
+    fflush(stdout);
+    return 0;
+}
+
 /* --------------------------------------------------------------- JUnit -- */
 
 /* Escapes s for XML 1.0 text or attribute values: & < > " ' become
@@ -564,69 +767,171 @@ static void xml_attr(struct tg_buf *b, const char *name, const char *value)
     tg_buf_putc(b, '"');
 }
 
+/* What a test case says in JUnit, and its type attribute. JUnit's <error>
+ * is a test that could not run to its end (the lab did not compile or link,
+ * the test crashed or hung, the grader failed); <failure> is a wrong result
+ * (an assertion, a memory error Valgrind found, a wrong answer). */
+enum junit_verdict { JV_PASS, JV_SKIP, JV_FAILURE, JV_ERROR };
+
+static enum junit_verdict junit_verdict(const struct tg_result *res, const struct tg_lab_result *lr,
+                                        const struct tg_item *it, const char **type)
+{
+    *type = NULL;
+    if (res->error) {
+        *type = "not_graded";
+        return JV_ERROR;
+    }
+    if (it->ungraded)
+        return JV_SKIP;
+    if (it->passed)
+        return JV_PASS;
+    if (it->category == TG_ITEM_QUESTION) { /* graded whatever became of the code */
+        *type = "wrong_answer";
+        return JV_FAILURE;
+    }
+    switch (lr->status) {
+    case TG_LAB_GRADED: break;
+    case TG_LAB_COMPILE_ERROR: *type = "compile_error"; return JV_ERROR;
+    case TG_LAB_LINK_ERROR: *type = "link_error"; return JV_ERROR;
+    case TG_LAB_MISSING: *type = "missing_file"; return JV_ERROR;
+    case TG_LAB_REFUSED: *type = "refused"; return JV_ERROR;
+    case TG_LAB_ERROR: *type = "grader_error"; return JV_ERROR;
+    }
+    if (it->category == TG_ITEM_MEMORY) {
+        *type = "memory_error";
+        return JV_FAILURE;
+    }
+    switch (it->fault) {
+    case TG_FAULT_CRASH: *type = "crash"; return JV_ERROR;
+    case TG_FAULT_TIMEOUT: *type = "timeout"; return JV_ERROR;
+    case TG_FAULT_WRONG: break;
+    }
+    *type = "wrong_result";
+    return JV_FAILURE;
+}
+
+/* The first line of a compiler's or linker's output that says what is wrong
+ * ("f.c:3:5: error: ...", "f.c:(.text+0x1f): undefined reference to ..."),
+ * not its first line, which may be a warning or "In function". NULL if none;
+ * else malloc'd (NULL too when memory ran out: *bad is then set). */
+static char *first_error_line(const char *out, int *bad)
+{
+    for (const char *p = out; p != NULL && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = tg_strndup(p, len);
+        if (line == NULL) {
+            *bad = 1;
+            return NULL;
+        }
+        if (strstr(line, "error:") != NULL || strstr(line, "undefined reference") != NULL)
+            return line;
+        free(line);
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* The seconds a lab's suite took: its tests' own times, its memory checks'
+ * Valgrind runs and, for matmul, the performance tier. */
+static double suite_time(const struct tg_result *res, const struct tg_lab_result *lr, int with_perf)
+{
+    double t = 0;
+    for (size_t j = 0; j < lr->n_items; j++)
+        t += lr->items[j].time;
+    if (res->memcheck != NULL && res->memcheck->lab_time[lr->lab] > 0)
+        t += res->memcheck->lab_time[lr->lab];
+    if (with_perf)
+        t += res->perf->t_total;
+    return t;
+}
+
 int tg_report_junit(const char *path, const struct tg_result *res, char **err)
 {
     *err = NULL;
     struct tg_buf b = TG_BUF_INIT;
-    size_t tests = 0, failures = 0, skipped = 0;
-    double time = 0;
-    for (size_t i = 0; i < res->n_labs; i++) {
-        for (size_t j = 0; j < res->labs[i].n_items; j++) {
-            const struct tg_item *it = &res->labs[i].items[j];
-            tests++;
-            if (it->ungraded && !res->error)
-                skipped++;
-            else
-                failures += !it->passed || res->error;
-            time += it->time;
-        }
-    }
+    /* Each suite's timestamp is when grading began (ISO 8601, UTC: Ant's
+     * format plus the Z), derived from the run's length, so that a batch's
+     * reports need nothing more than the result. */
+    char stamp[32] = "";
+    time_t began = time(NULL) - (time_t)res->t_total;
+    struct tm tm;
+    if (gmtime_r(&began, &tm) != NULL)
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof host) != 0)
+        strcpy(host, "localhost");
+    host[sizeof host - 1] = '\0';
+
     /* Lab 1's extra credit: one more test case in matmul's suite, skipped
      * when ungraded, and a property "extra_credit" with the points. */
     const struct tg_perf *pf = res->error ? NULL : res->perf;
     int extra = pf != NULL && pf->state != TG_PERF_NONE;
     int extra_skipped = extra && pf->state == TG_PERF_UNGRADED;
+    size_t tests = 0, failures = 0, errors = 0;
+    for (size_t i = 0; i < res->n_labs; i++) {
+        const struct tg_lab_result *lr = &res->labs[i];
+        for (size_t j = 0; j < lr->n_items; j++) {
+            const char *type;
+            enum junit_verdict v = junit_verdict(res, lr, &lr->items[j], &type);
+            tests++;
+            failures += v == JV_FAILURE;
+            errors += v == JV_ERROR;
+        }
+    }
     tests += extra;
-    skipped += extra_skipped;
-    /* An error before any test is known still shows up as one failure. */
+    /* An error before any test is known still shows up as one error. */
     int lone = res->error && tests == 0;
     if (lone)
-        tests = failures = 1;
+        tests = errors = 1;
+    /* The root has no skipped attribute: the schema does not allow one. */
     tg_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
     xml_attr(&b, "name", "ttgrade");
-    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n", tests,
-                  failures, skipped, time);
+    tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", tests, failures, errors,
+                  res->t_total);
     if (lone) {
-        tg_buf_puts(&b, "  <testsuite name=\"ttgrade\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" "
-                        "time=\"0.000\">\n    <testcase classname=\"ttgrade\" name=\"grading\" time=\"0.000\">\n"
-                        "      <failure");
+        tg_buf_puts(&b, "  <testsuite name=\"ttgrade\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\"");
+        tg_buf_printf(&b, " time=\"%.3f\"", res->t_total);
+        xml_attr(&b, "timestamp", stamp);
+        xml_attr(&b, "hostname", host);
+        tg_buf_puts(&b, ">\n    <testcase classname=\"ttgrade\" name=\"grading\">\n      <error");
         const char *msg = res->error_msg ? res->error_msg : "internal error";
         char *first = tg_first_line(msg);
         if (first == NULL)
             b.failed = 1;
         xml_attr(&b, "message", first ? first : "");
         free(first);
-        tg_buf_puts(&b, " type=\"failure\">");
+        tg_buf_puts(&b, " type=\"not_graded\">");
         xml_escape(&b, msg, 0);
-        tg_buf_puts(&b, "</failure>\n    </testcase>\n  </testsuite>\n");
+        tg_buf_puts(&b, "</error>\n    </testcase>\n  </testsuite>\n");
     }
     for (size_t i = 0; i < res->n_labs; i++) {
         const struct tg_lab_result *lr = &res->labs[i];
         const char *lab = tg_lab_names[lr->lab];
-        size_t lf = 0, ls = 0;
-        double lt = 0;
+        size_t lf = 0, le = 0, ls = 0;
         for (size_t j = 0; j < lr->n_items; j++) {
-            if (lr->items[j].ungraded && !res->error)
-                ls++;
-            else
-                lf += !lr->items[j].passed || res->error;
-            lt += lr->items[j].time;
+            const char *type;
+            enum junit_verdict v = junit_verdict(res, lr, &lr->items[j], &type);
+            lf += v == JV_FAILURE;
+            le += v == JV_ERROR;
+            ls += v == JV_SKIP;
         }
         int lab_extra = extra && lr->lab == tg_lab_index("matmul");
+        /* A compile or link error's message: the tool's first error line. */
+        char *build_error = NULL;
+        if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR) && !res->error)
+            build_error = first_error_line(lr->build_output, &b.failed);
+        char file[64];
+        snprintf(file, sizeof file, "%s.c", lab);
         tg_buf_puts(&b, "  <testsuite");
         xml_attr(&b, "name", lab);
-        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
-                      lr->n_items + lab_extra, lf, ls + (lab_extra && extra_skipped), lt);
+        tg_buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
+                      lr->n_items + lab_extra, lf, le, ls + (lab_extra && extra_skipped),
+                      suite_time(res, lr, lab_extra));
+        xml_attr(&b, "timestamp", stamp);
+        xml_attr(&b, "hostname", host);
+        xml_attr(&b, "file", file);
+        tg_buf_puts(&b, ">\n");
         tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
                           "      <property name=\"max_score\" value=\"%g\"/>\n",
                       lr->score, lr->max_score);
@@ -646,33 +951,44 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
         tg_buf_puts(&b, "    </properties>\n");
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];
+            const char *type;
+            enum junit_verdict v = junit_verdict(res, lr, it, &type);
             char title[200];
             tg_buf_puts(&b, "    <testcase");
             xml_attr(&b, "classname", lab);
             xml_attr(&b, "name", item_title(it, title, sizeof title));
-            tg_buf_printf(&b, " time=\"%.3f\"", it->time);
-            if (it->ungraded && !res->error) {
+            /* A time only where one was measured: a passed test's. */
+            if (it->category == TG_ITEM_TEST && v == JV_PASS)
+                tg_buf_printf(&b, " time=\"%.3f\"", it->time);
+            if (v == JV_PASS) {
+                tg_buf_puts(&b, "/>\n");
+                continue;
+            }
+            if (v == JV_SKIP) {
                 /* left out of the score: a skipped test case, with the reason */
                 tg_buf_puts(&b, ">\n      <skipped");
                 xml_attr(&b, "message", it->output ? it->output : "ungraded");
                 tg_buf_puts(&b, "/>\n    </testcase>\n");
                 continue;
             }
-            if (it->passed && !res->error) {
-                tg_buf_puts(&b, "/>\n");
-                continue;
-            }
             const char *why = it->output && it->output[0] ? it->output : "failed";
-            char *first = tg_first_line(why);
-            if (first == NULL)
+            int build = build_error != NULL && it->category != TG_ITEM_QUESTION;
+            char *first = build ? NULL : tg_first_line(why);
+            if (!build && first == NULL)
                 b.failed = 1;
-            tg_buf_puts(&b, ">\n      <failure");
-            xml_attr(&b, "message", first ? first : "");
+            tg_buf_puts(&b, v == JV_ERROR ? ">\n      <error" : ">\n      <failure");
+            xml_attr(&b, "message", build ? build_error : first ? first : "");
             free(first);
-            tg_buf_puts(&b, " type=\"failure\">");
+            xml_attr(&b, "type", type);
+            tg_buf_puts(&b, ">");
             xml_escape(&b, why, 0);
-            tg_buf_puts(&b, "</failure>\n    </testcase>\n");
+            if (build) {
+                tg_buf_puts(&b, "\n");
+                xml_escape(&b, lr->build_output, 0);
+            }
+            tg_buf_puts(&b, v == JV_ERROR ? "</error>\n    </testcase>\n" : "</failure>\n    </testcase>\n");
         }
+        free(build_error);
         if (lab_extra) {
             /* The extra credit: never a failure (0 extra points is no fault). */
             char *line = tg_perf_line(pf);

@@ -40,6 +40,9 @@ void tg_result_free(struct tg_result *res)
     for (size_t i = 0; i < res->answers.n_notes; i++)
         free(res->answers.notes[i]);
     free(res->answers.notes);
+    for (size_t i = 0; i < res->n_intake_notes; i++)
+        free(res->intake_notes[i]);
+    free(res->intake_notes);
     free(res->answers.variant);
     free(res->answers.status);
     free(res->answers.file_id);

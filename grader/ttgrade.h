@@ -69,6 +69,14 @@ enum tg_item_category {
     TG_ITEM_QUESTION      /* a systems question (questions.h), answered in answers.txt */
 };
 
+/* How a failed test went wrong, for the JUnit report's <failure> (a wrong
+ * result) or <error> (the test could not finish). */
+enum tg_fault {
+    TG_FAULT_WRONG,       /* it ran to its end and got something wrong (the default) */
+    TG_FAULT_CRASH,       /* it crashed, exited early or left no usable result */
+    TG_FAULT_TIMEOUT      /* it hung and was stopped */
+};
+
 /* One graded item of a lab: for a test, one rubric line and its verdict. */
 struct tg_item {
     enum tg_item_category category;
@@ -79,6 +87,7 @@ struct tg_item {
     int passed;
     double time;          /* seconds, from the PASS record; 0 unless passed */
     char *output;         /* why it failed (sanitised, bounded); "" if passed */
+    enum tg_fault fault;  /* how it failed, when !passed (grade.c sets it for tests) */
     int ungraded;         /* 1: not graded this run (say, no Valgrind): left out of
                            * both score and max_score; output says why */
 };
@@ -109,6 +118,8 @@ struct tg_lab_result {
 struct tg_result {
     const char *submission;   /* as given on the command line (sanitised by writers) */
     const char *student_id;   /* NULL if not given */
+    char **intake_notes;      /* how the files were taken (tg_intake's notes, moved here), one line each */
+    size_t n_intake_notes;
     int error;                /* 1: not graded (usage or internal error, bad submission) */
     char *error_msg;          /* why, when error */
     struct tg_lab_result labs[TG_N_LABS];
@@ -161,11 +172,16 @@ struct tg_intake {
     char *answers;
     size_t answers_len;
     char *answers_why;
+    /* What the report should say about how the files were taken (a student/
+     * folder passed over, a duplicate archive member): one line each, malloc'd. */
+    char **notes;
+    size_t n_notes;
 };
 
 struct tg_jails;
 
-/* Takes the lab files out of `submission` (a directory, .tar.gz/.tgz or .zip,
+/* Takes the lab files out of `submission` (a directory, or a .tar.gz/.tgz,
+ * .tar or .zip archive, read by the data dir's ttunpack in the unpack jail;
  * files at its top level or under student/). Never runs anything from it.
  * Returns 0, or -1 with *err a malloc'd reason ("no such submission: foo";
  * NULL if only memory ran out). */
@@ -184,10 +200,11 @@ struct tg_jails {
     char *src, *obj, *bin, *out, *in, *tmp, *inc;  /* owned paths; tmp is $TMPDIR of them all */
     char *lib;                 /* the data dir's lib/ (grader/shim/), or NULL if it has none */
     char *host;                /* the data dir's memcheck/ttmemhost, or NULL if it has none */
+    char *unpacker;            /* the data dir's ttunpack (unpack.h), or NULL if it has none */
     struct tg_confine cc;      /* compile: reads src and the headers, writes obj */
     struct tg_confine ld;      /* link: reads obj and the data dir, writes bin */
     struct tg_confine run;     /* run a test program, or the memory drivers' host: reads bin, writes out */
-    struct tg_confine unpack;  /* tar/unzip: reads the archive's copy, writes in */
+    struct tg_confine unpack;  /* ttunpack: reads the archive's copy, writes in */
 };
 
 /* Fills j for `scratch` (and datadir); after tg_sandbox_init, hands the dirs
@@ -256,6 +273,15 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
 int tg_report_gradescope(const char *path, const struct tg_result *res, const struct tg_report_opts *o, char **err);
 int tg_report_junit(const char *path, const struct tg_result *res, char **err);
 int tg_report_json(const char *path, const struct tg_result *res, char **err);
+/* PrairieLearn's external grader results.json: gradable, score in [0, 1],
+ * message, output, tests[]; on an error, gradable false and format_errors. */
+int tg_report_prairielearn(const char *path, const struct tg_result *res, char **err);
+
+/* Autolab's scores line, {"scores": {<lab>: N, ...}, "scoreboard": [total,
+ * each lab, extra points]}, on stdout with its newline (Autolab reads the
+ * last line of the output). For a graded result only (main.c prints none on
+ * an error). Returns 0, or -1 when memory ran out (nothing printed). */
+int tg_report_autolab(const struct tg_result *res);
 
 /* Writes len bytes to path atomically. Returns 0 or -1 with *err set. */
 int tg_write_atomic(const char *path, const char *data, size_t len, char **err);

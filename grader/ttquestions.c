@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "questions.h"
+#include "student_id.h"
 #include "text.h"
 
 #define DEFAULT_CHECKS 100
@@ -29,7 +30,9 @@ static void help(void)
            "banks (labs/NN-<lab>/questions.txt, one per lab: give all five).\n"
            "\n"
            "Options:\n"
-           "  --student-id ID   the student whose numbers to use (default: the course's own)\n"
+           "  --student-id ID   the student whose numbers to use (default: the course's own):\n"
+           "                    1 to %d ASCII letters, digits, spaces and . _ @ + -, not\n"
+           "                    starting with . or - (blanks around it are removed)\n"
            "  -o FILE           write to FILE (default: standard output)\n"
            "  --force           replace FILE if it exists (default: refuse, so that a\n"
            "                    filled-in answers.txt is never lost)\n"
@@ -38,9 +41,10 @@ static void help(void)
            "  --check[=N]       check the banks: compute every expected answer for the\n"
            "                    course's numbers and for N sample students (default %d)\n"
            "  -h, --help        show this help\n"
+           "  --version         show the version\n"
            "\n"
            "Exit status: 0 done, 1 a bank or file problem, 2 a usage error.\n",
-           DEFAULT_CHECKS);
+           TG_STUDENT_ID_MAX, DEFAULT_CHECKS);
 }
 
 /* Writes text to path: atomically, and without replacing an existing file
@@ -89,24 +93,25 @@ static int write_file(const char *path, const char *text, int force)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_SID = 256, OPT_FORCE, OPT_KEY, OPT_EXPECTED, OPT_CHECK };
+    enum { OPT_SID = 256, OPT_FORCE, OPT_KEY, OPT_EXPECTED, OPT_CHECK, OPT_VERSION };
     static const struct option longopts[] = {
         {"student-id", required_argument, NULL, OPT_SID},
         {"force", no_argument, NULL, OPT_FORCE},
         {"key", no_argument, NULL, OPT_KEY},
         {"expected", no_argument, NULL, OPT_EXPECTED},
         {"check", optional_argument, NULL, OPT_CHECK},
+        {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *sid = NULL, *out = NULL;
+    const char *sid_arg = NULL, *out = NULL;
     int force = 0, key = 0, expected = 0, c;
     long checks = -1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case OPT_SID: sid = optarg; break;
+        case OPT_SID: sid_arg = optarg; break;
         case 'o': out = optarg; break;
         case OPT_FORCE: force = 1; break;
         case OPT_KEY: key = 1; break;
@@ -124,6 +129,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'h': help(); return 0;
+        case OPT_VERSION: printf("ttquestions (ttlab) %s\n", PACKAGE_VERSION); return 0;
         case ':':
             fprintf(stderr, "ttquestions: option '%s' needs a value\n", argv[optind - 1]);
             usage(stderr);
@@ -139,9 +145,11 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const char *why = sid ? tg_student_id_problem(sid) : NULL;
-    if (why != NULL) {
-        fprintf(stderr, "ttquestions: bad --student-id: %s\n", why);
+    /* The id as ttgrade will grade it (student_id.h): trimmed, then checked. */
+    const char *why = NULL;
+    char *sid = sid_arg ? tg_student_id_normalize(sid_arg, strlen(sid_arg), &why) : NULL;
+    if (sid_arg != NULL && sid == NULL) {
+        fprintf(stderr, "ttquestions: bad --student-id: %s\n", why ? why : "out of memory");
         return 2;
     }
 
@@ -150,6 +158,7 @@ int main(int argc, char **argv)
     if (q == NULL) {
         fprintf(stderr, "ttquestions: %s\n", err ? err : "out of memory");
         free(err);
+        free(sid);
         return 1;
     }
     int rc = 0;
@@ -189,6 +198,7 @@ int main(int argc, char **argv)
     if (rc != 0 && err != NULL)
         fprintf(stderr, "ttquestions: %s\n", err);
     free(err);
+    free(sid);
     tg_questions_free(q);
     return rc;
 }

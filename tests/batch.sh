@@ -161,6 +161,71 @@ else
     ok "no ttgrade of an interrupted batch is left running"
 fi
 
+# --- names: ids trimmed as ttgrade and ttquestions trim them, hidden entries
+# listed, paths in batch.json valid UTF-8, nothing to grade is an error
+set -- "$top_srcdir"/labs/[0-9][0-9]-*/questions.txt
+names="$scratch/names"
+mkdir -p "$names/s1001 " "$names/.hidden" "$names/élève"
+"$top_builddir/grader/ttquestions" --key --student-id s1001 -o "$names/s1001 /answers.txt" "$@" 2> /dev/null
+cp "$names/s1001 /answers.txt" "$names/.hidden/"
+cp "$names/s1001 /answers.txt" "$names/élève/"
+o4="$scratch/out4"
+"$ttgrade" batch --student-ids --timeout 2 --out "$o4" "$names" > "$scratch/names.out" 2> "$scratch/names.err"
+status=$?
+if [ "$status" -eq 1 ] && grep -q '^s1001,graded,' "$o4/grades.csv" \
+   && jq -e '[.labs[].questions[]] | length == 22 and all(.[]; .status == "passed")' "$o4/students/s1001/report.json" > /dev/null; then
+    ok "batch --student-ids: the folder \"s1001 \" is student s1001, and s1001's own answers score 22/22"
+else
+    not_ok "batch --student-ids: the folder \"s1001 \" is student s1001, and s1001's own answers score 22/22" "exit $status" \
+        "$(cat "$o4/grades.csv" "$scratch/names.err")"
+fi
+if grep -q '^élève,failed,.*cannot be a student id (--student-ids): a student id may hold only ASCII' "$o4/grades.csv" \
+   && [ ! -e "$o4/students/élève" ]; then
+    ok "batch --student-ids: a folder whose name is no id is a failed row saying why, not graded"
+else
+    not_ok "batch --student-ids: a folder whose name is no id is a failed row saying why" "$(cat "$o4/grades.csv")"
+fi
+if grep -q "skipping .hidden: its name starts with '.'" "$scratch/names.err" \
+   && grep -q "^  .hidden: its name starts with '.'" "$o4/summary.txt"; then
+    ok "a folder whose name starts with '.' is listed as skipped, with the reason, on stderr and in summary.txt"
+else
+    not_ok "a folder whose name starts with '.' is listed as skipped, with the reason" "$(cat "$scratch/names.err" "$o4/summary.txt")"
+fi
+
+latin1="$scratch/latin1"
+mkdir -p "$latin1/caf$(printf '\351')"
+cp "$names/s1001 /answers.txt" "$latin1/caf$(printf '\351')/"
+o5="$scratch/out5"
+"$ttgrade" batch --timeout 2 --out "$o5" "$latin1" > /dev/null 2> "$scratch/latin1.err"
+bad=""
+for f in "$o5"/students/*/*.json; do
+    iconv -f UTF-8 -t UTF-8 "$f" > /dev/null 2>&1 && jq -e . "$f" > /dev/null 2>&1 || bad="$bad $f"
+done
+if [ -z "$bad" ] && [ "$(ls "$o5"/students/*/batch.json | wc -l)" -eq 1 ] \
+   && jq -e '.submission | endswith("/caf?")' "$o5"/students/*/batch.json > /dev/null; then
+    ok "a folder name that is not UTF-8: every JSON file is valid UTF-8 (iconv, jq), the byte shown as '?'"
+else
+    not_ok "a folder name that is not UTF-8: every JSON file is valid UTF-8" "bad:$bad" "$(cat "$o5"/students/*/batch.json "$scratch/latin1.err")"
+fi
+
+# Nothing to grade: exit 2, one line saying so, and no OUT made.
+mkdir -p "$scratch/void" "$scratch/junk/.git"
+echo "notes" > "$scratch/junk/notes.txt"
+nothing=""
+for d in void junk missing; do
+    "$ttgrade" batch --out "$scratch/o-$d" "$scratch/$d" > "$scratch/$d.out" 2> "$scratch/$d.err"
+    s=$?
+    case $d in missing) want='cannot use the folder' ;; *) want="no submissions found in $scratch/$d" ;; esac
+    if [ "$s" -ne 2 ] || [ -e "$scratch/o-$d" ] || ! grep -q "$want" "$scratch/$d.err"; then
+        nothing="$nothing $d: exit $s, $(ls -d "$scratch/o-$d" 2> /dev/null), $(cat "$scratch/$d.err");"
+    fi
+done
+if [ -z "$nothing" ]; then
+    ok "an empty DIR, a DIR of nothing gradable, a missing DIR: exit 2, say why, and create no OUT"
+else
+    not_ok "an empty DIR, a DIR of nothing gradable, a missing DIR: exit 2, say why, and create no OUT" "$nothing"
+fi
+
 # --- GNU parallel: the per-submission command on each "host" (here: this one)
 if command -v parallel > /dev/null 2>&1 && parallel --version 2> /dev/null | grep -q 'GNU parallel'; then
     o3="$scratch/out3"

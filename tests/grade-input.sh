@@ -5,6 +5,9 @@
 # them. Each gets a clear message, exit status 2, and every report asked for
 # (JSON, JUnit XML, Gradescope), valid, with score 0 and the reason. A valid
 # submission at a path with spaces and non-ASCII characters grades as usual.
+# Every error prints one line on stderr and nothing on stdout (no header,
+# sandbox or Score line); so does a usage error, whose reports are written
+# too. Colour follows no-color.org (a non-empty NO_COLOR) and TERM=dumb.
 . "$top_srcdir/tests/lib.sh"
 ttgrade="$top_builddir/grader/ttgrade"
 command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
@@ -22,12 +25,15 @@ refused() {
         --gradescope "$scratch/$name.gs.json" "$path" > "$scratch/$name.out" 2> "$scratch/$name.err"
     status=$?
     [ "$status" -eq 2 ] || problems="exit $status, want 2; "
+    [ -s "$scratch/$name.out" ] && problems="${problems}stdout is not empty: $(head -c 300 "$scratch/$name.out"); "
+    [ "$(wc -l < "$scratch/$name.err")" -eq 1 ] || problems="${problems}stderr is not one line: $(head -c 300 "$scratch/$name.err"); "
     grep -Eq "^ttgrade: .*$want" "$scratch/$name.err" || problems="${problems}stderr lacks /$want/: $(head -c 300 "$scratch/$name.err"); "
     jq -e --arg w "$want" '.status == "error" and .score == 0 and (.error | test($w))' "$scratch/$name.json" > /dev/null 2>&1 \
         || problems="${problems}report.json is not an error report naming the reason; "
     jq -e --arg w "$want" '.score == 0 and (.output | test($w))' "$scratch/$name.gs.json" > /dev/null 2>&1 \
         || problems="${problems}the Gradescope report lacks score 0 and the reason; "
-    xmllint --noout "$scratch/$name.xml" 2> /dev/null || problems="${problems}junit.xml missing or not well-formed; "
+    xmllint --noout --schema "$top_srcdir/tests/junit-10.xsd" "$scratch/$name.xml" > /dev/null 2>&1 \
+        || problems="${problems}junit.xml missing or not valid (tests/junit-10.xsd); "
     if [ -z "$problems" ]; then
         ok "$name: exit 2, '$(sed -n 's/^ttgrade: //p' "$scratch/$name.err" | head -n 1 | cut -c 1-110)', all three reports"
     else
@@ -36,6 +42,7 @@ refused() {
 }
 
 refused missing "$scratch/no such folder" "no such submission"
+refused unknown-option "--no-such-option" "unknown option '--no-such-option'"
 mkdir "$scratch/empty"
 refused empty-folder "$scratch/empty" "holds no lab file"
 mkdir -p "$scratch/other/student" && echo 'int main(void) { return 0; }' > "$scratch/other/student/main.c"
@@ -67,6 +74,24 @@ rm -f "$scratch/links/linear.c" && ln -s ../../../etc/passwd "$scratch/links/lin
 refused dotdot-symlink-zip "$scratch/link2.zip" "is a link that points outside it"
 (cd "$scratch/flat" && zip -q "$scratch/dotdot.zip" matmul.c && printf '@ matmul.c\n@=../matmul.c\n' | zipnote -w "$scratch/dotdot.zip")
 refused dotdot-zip "$scratch/dotdot.zip" 'has a \"\.\.\" component'
+
+# Colour on a terminal (script(1) gives ttgrade one): on by default, off for
+# a non-empty NO_COLOR and for TERM=dumb, on for an empty NO_COLOR.
+# colour DESCRIPTION WANT(yes|no) ENV...: run ttgrade on a terminal with ENV.
+colour() {
+    desc=$1 want=$2; shift 2
+    env "$@" script -qec "'$ttgrade' --lab matmul --no-memcheck --no-perf '$complete'" /dev/null \
+        > "$scratch/colour.out" 2>&1
+    if grep -q "$(printf '\033')\[" "$scratch/colour.out"; then got=yes; else got=no; fi
+    if [ "$got" = "$want" ] && grep -q 'Score: ' "$scratch/colour.out"; then ok "$desc"; else
+        not_ok "$desc" "colour: $got, want $want" "$(tail -n 3 "$scratch/colour.out")"; fi
+}
+if command -v script > /dev/null 2>&1; then
+    colour "on a terminal, OK and FAIL are in colour" yes -u NO_COLOR TERM=xterm
+    colour "NO_COLOR=1 turns colour off" no NO_COLOR=1 TERM=xterm
+    colour "an empty NO_COLOR leaves colour on (no-color.org)" yes NO_COLOR= TERM=xterm
+    colour "TERM=dumb gets no colour" no -u NO_COLOR TERM=dumb
+fi
 
 # A valid submission at a path with spaces and non-ASCII characters, as a
 # folder and as both kinds of archive: graded as usual.

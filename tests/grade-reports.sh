@@ -61,16 +61,73 @@ check_json "our JSON report has per-lab and per-test detail, environment and pha
 check_json "our JSON report shows the compiler message of the lab that does not compile" '
   [.labs[] | select(.name == "sequential")][0] | (.status == "compile_error") and (.compiler_output | test("sequential.c:[0-9]+"))' "$scratch/report.json"
 
-if xmllint --noout "$scratch/junit.xml" 2> "$scratch/xml.err"; then ok "junit.xml is well-formed XML"; else not_ok "junit.xml is well-formed XML" "$(cat "$scratch/xml.err")"; fi
+xsd="$top_srcdir/tests/junit-10.xsd"
+# valid DESCRIPTION FILE: FILE must validate against our copy of the rules of
+# Jenkins' xunit junit-10.xsd.
+valid() {
+    if xmllint --noout --schema "$xsd" "$2" > /dev/null 2> "$scratch/xsd.err"; then ok "$1"
+    else not_ok "$1" "$(head -n 5 "$scratch/xsd.err")"; fi
+}
+valid "junit.xml validates against the Jenkins xunit schema (tests/junit-10.xsd)" "$scratch/junit.xml"
 xpath "junit.xml: one testsuite per lab" 'count(/testsuites/testsuite)' 5 "$scratch/junit.xml"
-xpath "junit.xml: every testcase has classname, name and time" \
-    'count(//testcase[not(@classname) or not(@name) or not(@time)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: every testcase has classname and name" \
+    'count(//testcase[not(@classname) or not(@name)])' 0 "$scratch/junit.xml"
 xpath "junit.xml: classname is the lab" 'count(//testsuite/testcase[@classname != ../@name])' 0 "$scratch/junit.xml"
-xpath "junit.xml: every testsuite has name, tests, failures, errors, skipped and time" \
-    'count(//testsuite[not(@name) or not(@tests) or not(@failures) or not(@errors) or not(@skipped) or not(@time)])' 0 "$scratch/junit.xml"
-xpath "junit.xml: every failure has a message" 'count(//failure[not(@message)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: every testsuite has name, tests, failures, errors, skipped, time, timestamp and hostname" \
+    'count(//testsuite[not(@name) or not(@tests) or not(@failures) or not(@errors) or not(@skipped) or not(@time)
+                       or not(@timestamp) or not(@hostname)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: each lab's suite names its file" 'count(//testsuite[@file != concat(@name, ".c")])' 0 "$scratch/junit.xml"
+xpath "junit.xml: the hostname is this machine's" "count(//testsuite[@hostname != '$(hostname)'])" 0 "$scratch/junit.xml"
+stamp=$(xmllint --xpath 'string(//testsuite[1]/@timestamp)' "$scratch/junit.xml" 2> /dev/null)
+if [ -n "$stamp" ] && [ "$(date -u -d "$stamp" +%Y-%m-%dT%H:%M:%SZ 2> /dev/null)" = "$stamp" ] \
+   && [ $(( $(date +%s) - $(date -d "$stamp" +%s) )) -lt 600 ]; then
+    ok "junit.xml: the timestamp is ISO 8601 and when this grading began ($stamp)"
+else
+    not_ok "junit.xml: the timestamp is ISO 8601 and when this grading began" "got '$stamp'"
+fi
+xpath "junit.xml: every failure and error has a message and a type" \
+    'count(//failure[not(@message) or not(@type)] | //error[not(@message) or not(@type)])' 0 "$scratch/junit.xml"
 want_failed=$(jq '[.tests[] | select(.status == "failed")] | length' "$scratch/results.json")
-xpath "junit.xml: as many failures as results.json" 'count(//testcase[failure])' "$want_failed" "$scratch/junit.xml"
+xpath "junit.xml: as many failures and errors as results.json's failed tests" \
+    'count(//testcase[failure or error])' "$want_failed" "$scratch/junit.xml"
+xpath "junit.xml: each suite's failures and errors attributes count its <failure>s and <error>s" \
+    'count(//testsuite[@failures != count(testcase/failure) or @errors != count(testcase/error)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: the root's counts add up the suites'" \
+    'string(/testsuites/@failures = sum(//testsuite/@failures) and /testsuites/@errors = sum(//testsuite/@errors)
+            and /testsuites/@tests = sum(//testsuite/@tests))' true "$scratch/junit.xml"
+xpath "junit.xml: each suite's time covers its test cases' times (matmul's, the performance tier's)" \
+    'count(//testsuite[number(@time) + 0.0015 * count(testcase) < sum(testcase/@time)])' 0 "$scratch/junit.xml"
+xpath "junit.xml: the performance tier is a test case of matmul's suite, with its time" \
+    'count(//testsuite[@name = "matmul"]/testcase[contains(@name, "performance tier") and @time > 0])' 1 "$scratch/junit.xml"
+# The sample's sequential.c does not compile: <error type="compile_error">
+# whose message is the compiler's first "error:" line (the JSON report has
+# the compiler's output).
+want_msg=$(jq -r '.labs[] | select(.name == "sequential") | .compiler_output' "$scratch/report.json" | grep -m 1 'error:')
+xpath "junit.xml: a compile failure is an <error type=\"compile_error\"> with the first error: line as message" \
+    'string(//testsuite[@name = "sequential"]/testcase[error/@type = "compile_error"][1]/error/@message)' \
+    "$want_msg" "$scratch/junit.xml"
+xpath "junit.xml: wrong results are <failure type=\"wrong_result\"> (linear's forward without bias)" \
+    'string(count(//testsuite[@name = "linear"]//failure[@type = "wrong_result"]) > 0
+            and count(//testsuite[@name = "linear"]//error) = 0)' true "$scratch/junit.xml"
+
+# PrairieLearn's external grader results.json, and Autolab's scores line
+# (the last line of stdout), against the same grading's JSON report.
+"$ttgrade" --json "$scratch/pl-report.json" --prairielearn "$scratch/pl.json" --autolab "$sample" > "$scratch/pl.out" 2>&1
+check_json "results.json for PrairieLearn has its documented fields (gradable, score in [0,1], message, output, tests[])" '
+  .gradable == true and (.score | type == "number") and .score >= 0 and .score <= 1
+  and (.message | type == "string") and (.output | type == "string") and (.tests | length > 0)
+  and all(.tests[]; (.name | type == "string") and (.description | type == "string")
+      and (.points | type == "number") and (.max_points | type == "number")
+      and (.message | type == "string") and (.output | type == "string") and .points >= 0
+      and (.points <= .max_points or .max_points == 0))' "$scratch/pl.json"
+check_json "PrairieLearn's score is the grade's fraction, and its tests add up to it" \
+    "((.score - $(jq '.score / .max_score' "$scratch/pl-report.json")) | fabs) < 1e-5
+     and ((.score - (([.tests[].points] | add) / ([.tests[].max_points] | add))) | fabs) < 1e-5" "$scratch/pl.json"
+tail -n 1 "$scratch/pl.out" > "$scratch/autolab.json"
+check_json "--autolab: the last line is Autolab's scores line, one score per lab as graded, the total first on the scoreboard" "
+  (.scores | keys_unsorted) == $(jq -c '[.labs[].name]' "$scratch/pl-report.json")
+  and ([.scores[]] == $(jq -c '[.labs[].score]' "$scratch/pl-report.json"))
+  and .scoreboard[0] == $(jq '.score' "$scratch/pl-report.json") and all(.scoreboard[]; type == \"number\")" "$scratch/autolab.json"
 
 # --lab and --quiet
 "$ttgrade" --quiet --lab matmul --lab flatten --json "$scratch/two.json" "$sample" > "$scratch/two.out" 2>&1
@@ -82,19 +139,49 @@ else
     not_ok "--quiet prints only the Score line; full marks on the labs asked for exit 0" "exit $status" "$(cat "$scratch/two.out")"
 fi
 
-# A grader error still writes every report, with score 0 and the reason.
+# A grader error still writes every report, with score 0 and the reason
+# (for PrairieLearn: not gradable, so the attempt does not count; for Autolab
+# no scores line, so Autolab reports the failure instead of a 0).
 "$ttgrade" --gradescope "$scratch/err-results.json" --junit "$scratch/err-junit.xml" --json "$scratch/err.json" \
-    "$scratch/no such submission" > "$scratch/err.out" 2>&1
+    --prairielearn "$scratch/err-pl.json" --autolab "$scratch/no such submission" > "$scratch/err.out" 2> "$scratch/err.err"
 status=$?
 if [ "$status" -eq 2 ]; then ok "a missing submission exits 2"; else not_ok "a missing submission exits 2" "exit $status"; fi
 check_json "after an error, results.json has score 0 and says why" \
     '.score == 0 and (.output | test("no such submission"; "i"))' "$scratch/err-results.json"
 check_json "after an error, our JSON report has status error and the reason" \
     '.score == 0 and .status == "error" and (.error | type == "string")' "$scratch/err.json"
-if xmllint --noout "$scratch/err-junit.xml" 2> /dev/null; then ok "after an error, junit.xml is still written and well-formed"; else not_ok "after an error, junit.xml is still written and well-formed"; fi
+valid "after an error, junit.xml is still written and validates" "$scratch/err-junit.xml"
+check_json "after an error, PrairieLearn's results.json says not gradable, with format_errors, and no score" \
+    '.gradable == false and (.format_errors | length > 0) and all(.format_errors[]; test("no such submission"))
+     and has("score") == false' "$scratch/err-pl.json"
+if [ ! -s "$scratch/err.out" ] && [ "$(wc -l < "$scratch/err.err")" -eq 1 ]; then
+    ok "after an error: nothing on stdout (no Score, no Autolab line), one line on stderr"
+else
+    not_ok "after an error: nothing on stdout (no Score, no Autolab line), one line on stderr" "$(head -c 400 "$scratch/err.out")" "$(head -c 400 "$scratch/err.err")"
+fi
+xpath "after an error, junit.xml has errors, no failures" \
+    'string(/testsuites/@errors > 0 and /testsuites/@failures = 0 and count(//failure) = 0)' true "$scratch/err-junit.xml"
 
 "$ttgrade" --no-such-option > "$scratch/usage.out" 2>&1
 status=$?
 if [ "$status" -eq 2 ] && grep -q "ttgrade --help" "$scratch/usage.out"; then ok "a usage error exits 2 and points at --help"; else not_ok "a usage error exits 2 and points at --help" "exit $status"; fi
 "$ttgrade" --help > "$scratch/help.out" 2>&1 && grep -q -- '--gradescope' "$scratch/help.out" && ok "--help lists the options" || not_ok "--help lists the options"
+# Every example's JUnit validates, and each kind of fault has its element:
+# a crash or hang is an <error> (crash, timeout), a memory error a <failure>.
+# kinds EXAMPLE ELEMENT TYPE: the example's report has at least one.
+for ex in "$top_srcdir"/examples/submissions/*/; do
+    ex=$(basename "$ex")
+    "$ttgrade" --junit "$scratch/ex-$ex.xml" "$top_srcdir/examples/submissions/$ex" > /dev/null 2>&1
+    valid "examples/submissions/$ex: junit.xml validates" "$scratch/ex-$ex.xml"
+done
+xpath "crash: a crashing test is an <error type=\"crash\">" 'string(count(//error[@type = "crash"]) > 0)' true "$scratch/ex-crash.xml"
+xpath "infinite-loop: a hanging test is an <error type=\"timeout\">" \
+    'string(count(//error[@type = "timeout"]) > 0)' true "$scratch/ex-infinite-loop.xml"
+xpath "double-free-module: the double free is a <failure type=\"memory_error\">" \
+    'string(count(//testsuite[@name = "module"]//failure[@type = "memory_error"]) > 0)' true "$scratch/ex-double-free-module.xml"
+xpath "wrong-matmul: a wrong product is a <failure type=\"wrong_result\">, not an error" \
+    'string(count(//testsuite[@name = "matmul"]//failure[@type = "wrong_result"]) > 0
+            and count(//testsuite[@name = "matmul"]//error) = 0)' true "$scratch/ex-wrong-matmul.xml"
+xpath "missing lab files are <error type=\"missing_file\">" \
+    'string(count(//testsuite[@name = "matmul"]//error[@type = "missing_file"]) > 0)' true "$scratch/ex-crash.xml"
 done_testing

@@ -39,12 +39,13 @@ CHECK_SCRIPTS_TAP = \
 	tests/memcheck-leaks.sh \
 	tests/questions.sh \
 	tests/hostile.sh \
+	tests/intake.sh \
 	tests/determinism.sh \
 	tests/grade-input.sh \
 	tests/perf.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
-EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap
+EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/junit-10.xsd
 
 # Every test speaks TAP, so each public test gets its own PASS/FAIL line.
 TEST_EXTENSIONS = .sh

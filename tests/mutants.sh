@@ -1,11 +1,44 @@
 #!/bin/sh
 # mutants.sh - the mutant gate on a fixed sample (tools/mutants --sample 2:
 # two mutants per lab, one of them memory-only if the lab has one): each is
-# killed, in its own lab only. The whole corpus is `make mutants`. Also: the
-# harness leaves no temporary files and no processes behind.
+# killed, in its own lab only. The whole corpus is `make mutants`. Also: every
+# mutant's patch still applies to the reference as it is (patch --fuzz=0), so
+# an edit of reference/ makes its author refresh the mutants it touches, and
+# the harness leaves no temporary files and no processes behind.
 . "$top_srcdir/tests/lib.sh"
-command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 
+# Every grader/mutants/<lab>/<name>.patch: a header (MUTANT: or MUTANT(memory):,
+# then Caught by:) and a patch that applies exactly; no full copies left.
+command -v patch > /dev/null 2>&1 || skip_all "patch not found (apt-get install patch)"
+bad="" n=0
+for p in "$top_srcdir"/grader/mutants/*/*.patch; do
+    [ -f "$p" ] || continue
+    n=$((n + 1))
+    id=${p#"$top_srcdir"/grader/mutants/} id=${id%.patch}
+    lab=${id%%/*} name=${id#*/}
+    case $(head -n 1 "$p") in 'MUTANT: '* | 'MUTANT(memory): '*) ;; *) bad="$bad
+$id.patch: its first line must be MUTANT: <the bug> or MUTANT(memory): <the bug>" ;; esac
+    sed -n '/^---/q; p' "$p" | grep -q '^Caught by: ' || bad="$bad
+$id.patch: its header has no Caught by: line (the hidden tests or memory scenarios that must catch it)"
+    if [ ! -f "$top_srcdir/reference/$lab.c" ]; then
+        bad="$bad
+$id.patch: no reference/$lab.c"
+    elif ! patch --dry-run --fuzz=0 --batch --silent -o "$scratch/mutant.c" \
+        "$top_srcdir/reference/$lab.c" < "$p" > "$scratch/patch.out" 2>&1; then
+        bad="$bad
+grader/mutants/$id.patch no longer applies to reference/$lab.c: refresh it with tools/mutant-new --refresh $lab $name"
+    fi
+done
+copies=$(cd "$top_srcdir/grader/mutants" && ls -d */*.c 2> /dev/null || true)
+[ -z "$copies" ] || bad="$bad
+full copies instead of patches (make them patches: tools/mutant-convert): $(echo $copies)"
+if [ $n -gt 0 ] && [ -z "$bad" ]; then
+    ok "all $n mutant patches have a header and apply to reference/ with --fuzz=0"
+else
+    not_ok "all $n mutant patches have a header and apply to reference/ with --fuzz=0" "$bad"
+fi
+
+command -v jq > /dev/null 2>&1 || { ok "# SKIP the mutant gate: jq not found (apt-get install jq)"; done_testing; }
 mkdir "$scratch/tmp"
 status=0
 TMPDIR=$scratch/tmp "$top_srcdir/tools/mutants" --srcdir "$top_srcdir" --ttgrade "$top_builddir/grader/ttgrade" \

@@ -194,6 +194,103 @@ grade big "$scratch/big" --lab linear
 check_json "an answers.txt over 64 KiB is refused" \
     'all(.labs[].questions[]; .output | test("larger than 64 KiB"))' "$scratch/big.json"
 
+# ------------------------------------------------------------ student ids --
+# One rule (grader/student_id.c): blanks around an id are dropped everywhere,
+# so the sheet drawn for s1001 grades 22/22 under --student-id " s1001<tab>".
+grade padded "$scratch/right" --student-id " s1001	"
+check_json "--student-id with blanks around it: trimmed, so s1001's own sheet scores 22/22" '
+  .questions.variant == "s1001" and ([.labs[].questions[] | select(.status == "passed")] | length == 22)' \
+    "$scratch/padded.json"
+"$ttq" --student-id " s1001 " "$@" > "$scratch/padded.sheet" 2>&1
+"$ttq" --student-id s1001 "$@" > "$scratch/plain.sheet" 2>&1
+if cmp -s "$scratch/padded.sheet" "$scratch/plain.sheet" && grep -q '^student-id: s1001$' "$scratch/padded.sheet"; then
+    ok "ttquestions trims the id the same way: the same sheet for \" s1001 \" and s1001"
+else
+    not_ok "ttquestions trims the id the same way" "$(diff "$scratch/padded.sheet" "$scratch/plain.sheet" | head -n 5)"
+fi
+long=$($AWK 'BEGIN { while (n++ < 129) printf "a" }')
+bad_ids=0
+for id in '' '   ' '-' '-x' '.hidden' 'élève' 's1,2' "$long"; do
+    "$ttgrade" --student-id "$id" "$scratch/right" > /dev/null 2> "$scratch/badid.err"; s1=$?
+    "$ttq" --student-id "$id" "$@" > /dev/null 2> "$scratch/badid2.err"; s2=$?
+    if [ "$s1" -ne 2 ] || [ "$s2" -ne 2 ] || ! grep -q 'bad --student-id' "$scratch/badid.err" \
+       || ! grep -q 'bad --student-id' "$scratch/badid2.err"; then
+        bad_ids="$bad_ids [$id]: ttgrade $s1, ttquestions $s2"
+    fi
+done
+if [ "$bad_ids" = 0 ]; then
+    ok "ids that cannot be used (empty, blank, -, -x, .hidden, élève, a comma, 129 characters): exit 2 in both tools"
+else
+    not_ok "ids that cannot be used: exit 2 in both tools" "$bad_ids" "$(cat "$scratch/badid.err" "$scratch/badid2.err")"
+fi
+
+# -------------------------------------------------- encodings, line ends --
+# The same right answers, saved as Windows and old Mac editors save them.
+for enc in crlf cr utf16le utf16be; do
+    answers_dir "$enc"
+    case $enc in
+    crlf) $AWK '{ printf "%s\r\n", $0 }' "$scratch/right/answers.txt" ;;
+    cr) tr '\n' '\r' < "$scratch/right/answers.txt" ;;
+    utf16le) printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$scratch/right/answers.txt" ;;
+    utf16be) printf '\376\377'; iconv -f UTF-8 -t UTF-16BE "$scratch/right/answers.txt" ;;
+    esac > "$scratch/$enc/answers.txt"
+    grade "$enc" "$scratch/$enc" --student-id s1001
+    check_json "answers.txt saved as $enc: read as it was written, 22/22" '
+      .questions.answers_file == "found" and ([.labs[].questions[] | select(.status == "passed")] | length == 22)' \
+        "$scratch/$enc.json"
+done
+kit_bad=""
+for enc in crlf cr utf16le utf16be; do
+    sh "$top_srcdir/kit/check-answers" "$scratch/$enc/answers.txt" "$@" > "$scratch/kit-$enc.out" 2>&1
+    grep -q '(student-id: s1001)' "$scratch/kit-$enc.out" \
+        && [ "$($AWK -F'[ /]' '/questions answered/ && $4 == $5 { n++ } END { print n + 0 }' "$scratch/kit-$enc.out")" -eq 5 ] \
+        || kit_bad="$kit_bad $enc"
+done
+if [ -z "$kit_bad" ]; then
+    ok "the student kit's check-answers reads those four files as the grader does: every question answered"
+else
+    not_ok "the student kit's check-answers reads those four files as the grader does" "failed:$kit_bad" "$(cat "$scratch/kit-cr.out")"
+fi
+answers_dir badutf16
+printf '\377\376s\000t\000\000\330x' > "$scratch/badutf16/answers.txt" # a lone high surrogate
+grade badutf16 "$scratch/badutf16" --lab linear
+check_json "a UTF-16 answers.txt that is not valid UTF-16 is refused, saying to save it as UTF-8" '
+  .questions.answers_file == "refused" and all(.labs[].questions[]; .output | test("not valid UTF-16: save it as UTF-8"))' \
+    "$scratch/badutf16.json"
+
+# ------------------------------------------------ exact counts, duplicates --
+# linear.mlp_params's course value, from the library (ttquestions --expected).
+params=$(sed -n 's/^linear\.mlp_params = \([0-9,]*\) .*/\1/p' "$scratch/default.txt" | tr -d ,)
+answers_dir exact
+{
+    echo "student-id: -"
+    echo "linear.mlp_params: $params.000000000001"
+    echo "linear.mlp_memory_mb: 1e-9999999"
+    echo "linear.first_layer_share: 1e99999"
+} > "$scratch/exact/answers.txt"
+grade exact "$scratch/exact" --lab linear
+answers_dir exact2
+printf 'student-id: -\nlinear.mlp_params: %s.000000000000000000000000000000e0\n' "$params" > "$scratch/exact2/answers.txt"
+grade exact2 "$scratch/exact2" --lab linear
+check_json "an exact count is read as an exact decimal: $params.000000000001 is wrong (not a whole number)" '
+  [.labs[].questions[] | select(.name == "mlp_params")][0] | .status == "failed"
+  and (.output | test("is wrong \\(the answer is a whole number\\)"))' "$scratch/exact.json"
+check_json "... and $params.000...0e0 (30 zeros) is right" '
+  [.labs[].questions[] | select(.name == "mlp_params")][0].status == "passed"' "$scratch/exact2.json"
+answers_dir dups
+{
+    echo "student-id: -"
+    echo "linear.mlp_params: $params"
+    echo "linear.mlp_params: $(echo "$params" | sed 's/\(...\)$/,\1/') parameters"
+    echo "linear.output_bytes: 1"
+    echo "linear.output_bytes: 2"
+} > "$scratch/dups/answers.txt"
+grade dups "$scratch/dups" --lab linear
+check_json "the same answer twice (two spellings) counts once; two different answers still say keep one" '
+  ([.labs[].questions[] | select(.name == "mlp_params")][0].status == "passed")
+  and ([.labs[].questions[] | select(.name == "output_bytes")][0].output
+       | test("answers.txt:4 and answers.txt:5 both answer linear.output_bytes: keep one answer"))' "$scratch/dups.json"
+
 "$ttgrade" --help > "$scratch/help.out" 2>&1
 if grep -q -- '--reveal-answers' "$scratch/help.out" && grep -q -- '--student-id ID' "$scratch/help.out" \
    && grep -q 'answers.txt' "$scratch/help.out"; then
