@@ -1,6 +1,6 @@
 #!/bin/sh
 # calibrate.sh - measures the reference's own CPU time on this machine and
-# writes ttgrade's time limits from it (grader/limits.h reads them).
+# writes ttgrade's time limits from it (grader/timelimits.h reads them).
 #
 # Usage: calibrate.sh TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]
 #

@@ -19,7 +19,7 @@
 ##                                  (grader/shim/shim.mk)
 ##   grader/data/limits.txt         the time limits, calibrated from the reference's
 ##                                  CPU time on this machine (grader/calibrate.sh,
-##                                  once the rest is assembled; grader/limits.h)
+##                                  once the rest is assembled; grader/timelimits.h)
 ##
 ## `make install` copies it to $(pkglibdir); ttgrade finds it next to itself
 ## when run from the build tree.

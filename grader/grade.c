@@ -23,7 +23,7 @@
 #include "proc.h"
 #include "text.h"
 #include "inspect.h"
-#include "limits.h"
+#include "timelimits.h"
 #include "memcheck.h"
 #include "perf.h"
 #include "ttgrade.h"
@@ -516,7 +516,7 @@ static void run_free(struct run *r)
 }
 
 /* "TTGRADE_CPU_LIMITS=<test>=<seconds> ...": the calibrated CPU-time limit
- * of each test of lr (limits.h; none with the fixed limits, which are
+ * of each test of lr (timelimits.h; none with the fixed limits, which are
  * wall-clock limits), and in *max the largest. NULL on no memory. */
 static char *cpu_limits_env(const struct tg_setup *s, const struct tg_lab_result *lr, double *max)
 {

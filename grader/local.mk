@@ -24,8 +24,8 @@ grader_ttgrade_SOURCES = \
 	grader/result.c \
 	grader/intake.c \
 	grader/grade.c \
-	grader/limits.c \
-	grader/limits.h \
+	grader/timelimits.c \
+	grader/timelimits.h \
 	grader/report.c \
 	grader/proc.c \
 	grader/proc.h \

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "batch.h"
-#include "limits.h"
+#include "timelimits.h"
 #include "memcheck.h"
 #include "perf.h"
 #include "proc.h"
@@ -60,7 +60,7 @@ struct options {
     int no_questions;         /* --no-questions: the student kit's make grade */
     int sandbox;              /* enum tg_sandbox_mode */
     unsigned jobs;
-    double timeout;           /* --timeout: 0 for the calibrated limits (limits.h) */
+    double timeout;           /* --timeout: 0 for the calibrated limits (timelimits.h) */
     double build_timeout;     /* --build-timeout: 0 for grade.c's default */
     char *usage_error;        /* the first problem with the command line */
     int usage_bad;            /* there was one (even if its message could not be made) */
@@ -555,7 +555,7 @@ struct grader {
     struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
     struct tg_perf perf;      /* lab 1's performance tier: Valgrind, and the last verdict */
     struct tg_questions *questions; /* the question banks of <datadir>/questions */
-    struct tg_limits limits;  /* the time limits: calibrated, or fixed (limits.h) */
+    struct tg_limits limits;  /* the time limits: calibrated, or fixed (timelimits.h) */
 };
 
 /* Finds the data dir, reads the rubric (kept even if a later step fails, so

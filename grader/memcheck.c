@@ -26,7 +26,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
-#include "limits.h"
+#include "timelimits.h"
 #include "memcheck.h"
 #include "proc.h"
 #include "text.h"
@@ -1012,7 +1012,7 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
 }
 
 /* The CPU seconds a lab's driver may use without progress (a scenario
- * begun or ended, a finding): its calibrated limit (limits.h), which the
+ * begun or ended, a finding): its calibrated limit (timelimits.h), which the
  * host enforces; 0 when there is none. */
 static double cpu_limit(const struct mem_job *j, const struct tg_setup *s)
 {

@@ -133,7 +133,7 @@ struct tg_result {
     const char *datadir;
     unsigned jobs;
     double timeout;
-    const char *limits;       /* where the time limits come from (limits.h), or NULL */
+    const char *limits;       /* where the time limits come from (timelimits.h), or NULL */
     /* timings, seconds */
     double t_intake, t_compile, t_tests, t_questions, t_total;
     /* the answers to the questions, as tg_questions_grade found them */
@@ -229,7 +229,7 @@ struct tg_setup {
     const char *scratch;        /* absolute */
     unsigned jobs;
     double timeout;             /* the fixed limit of one test, seconds (--timeout, or the default) */
-    const struct tg_limits *limits; /* each test's and memory driver's limit (limits.h) */
+    const struct tg_limits *limits; /* each test's and memory driver's limit (timelimits.h) */
     double build_limit;         /* compile and link one lab, seconds (0: the default, 30) */
     char **envp;                /* the environment of every program run on the submission: ours
                                  * without the pass file, with TMPDIR inside the scratch dir */

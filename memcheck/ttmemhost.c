@@ -20,7 +20,7 @@
  *   LAB SO LIMIT CPU LOG  per lab: its name (the driver's argv[0]), the
  *              shared object, its wall-clock limit in seconds, the CPU
  *              seconds it may use without its report or log growing (0: no
- *              limit; ttgrade's calibrated limit, see grader/limits.h), and
+ *              limit; ttgrade's calibrated limit, see grader/timelimits.h), and
  *              the file that gets its stdout and stderr
  *
  * Every child is forked first and waits at a gate (a pipe) until its turn,

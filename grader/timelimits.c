@@ -1,6 +1,6 @@
-/* limits.c - reads the calibrated time limits (see limits.h). */
+/* timelimits.c - reads the calibrated time limits (see timelimits.h). */
 #define _POSIX_C_SOURCE 200809L
-#include "limits.h"
+#include "timelimits.h"
 
 #include <errno.h>
 #include <stdio.h>

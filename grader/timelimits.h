@@ -1,4 +1,4 @@
-/* limits.h - the time limits of the hidden tests and of the memory drivers,
+/* timelimits.h - the time limits of the hidden tests and of the memory drivers,
  * in CPU seconds, calibrated from the reference's own CPU time on the
  * grading machine: grader/calibrate.sh grades the reference at build time
  * and writes <datadir>/limits.txt, which ttgrade reads here. A CPU-time limit
@@ -11,8 +11,8 @@
  *   perf LAB CPU_SECONDS [REFERENCE_CPU_SECONDS]
  * Without it (or with --timeout), the fixed wall-clock limits of before
  * apply, as the reports say. */
-#ifndef TG_LIMITS_H
-#define TG_LIMITS_H
+#ifndef TG_TIMELIMITS_H
+#define TG_TIMELIMITS_H
 
 #include <stddef.h>
 
@@ -67,4 +67,4 @@ double tg_limit_wall(double cpu);
 /* Frees what *l owns; *l may be zeroed or loaded. */
 void tg_limits_free(struct tg_limits *l);
 
-#endif /* TG_LIMITS_H */
+#endif /* TG_TIMELIMITS_H */
