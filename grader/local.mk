@@ -24,6 +24,8 @@ grader_ttgrade_SOURCES = \
 	grader/result.c \
 	grader/intake.c \
 	grader/grade.c \
+	grader/timelimits.c \
+	grader/timelimits.h \
 	grader/report.c \
 	grader/proc.c \
 	grader/proc.h \
