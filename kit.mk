@@ -24,15 +24,19 @@ KIT_TEMPLATES = \
 	kit/gitignore \
 	kit/kit_pass.h \
 	kit/kit_pass.c \
+	kit/kit_optional.h \
+	kit/kit_optional.c \
+	kit/check_answers.c \
+	kit/handout-filter \
+	kit/annotate \
 	kit/make-rubric \
-	kit/check-answers \
 	kit/mkkit
 EXTRA_DIST += $(KIT_TEMPLATES)
 
 student-kit: $(KIT_TARBALL)
 .PHONY: student-kit
 
-$(KIT_TARBALL): $(DISTFILES) grader/rubric.txt
+$(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS) grader/rubric.txt
 	$(AM_V_GEN)KIT_HEADERS='$(noinst_HEADERS)' \
 	KIT_RUBRIC=grader/rubric.txt \
 	KIT_SUPPORT='$(SUPPORT_SOURCES)' \
@@ -44,15 +48,26 @@ $(KIT_TARBALL): $(DISTFILES) grader/rubric.txt
 	KIT_MEMCHECK_LIB='$(memcheck_libttmem_a_SOURCES)' \
 	KIT_MEMCHECK_DRIVERS='$(memcheck_libttmemdrivers_a_SOURCES)' \
 	KIT_MEMCHECK_HOST='$(memcheck_ttmemhost_SOURCES)' \
+	KIT_PERF_OBJ='$(PERF_DATA_INPUTS)' KIT_PERF_CFLAGS='$(TTGRADE_PERF_CFLAGS)' AWK='$(AWK)' \
 	$(SHELL) $(srcdir)/kit/mkkit $(srcdir) $(PACKAGE_VERSION) $@
 
 CLEANFILES += $(KIT_TARBALL)
 clean-local: clean-student-kit
 clean-student-kit:
-	rm -rf kit.stage.*
+	rm -rf kit.stage.* kit.tree
 .PHONY: clean-student-kit
 
 # make check: the kit's round trip, from its tarball (made before the tests).
 check_DATA += $(KIT_TARBALL)
-TESTS += tests/student-kit.sh
-EXTRA_DIST += tests/student-kit.sh
+# kit/check-answers, the kit's reading of answers.txt (the grader's own
+# parser), built here too for tests/questions.sh.
+check_PROGRAMS += kit/check-answers
+kit_check_answers_SOURCES = kit/check_answers.c grader/student_id.c grader/rubric.c grader/text.c
+kit_check_answers_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader
+kit_check_answers_LDADD = reference/libttref.a -lm
+
+# tests/student-kit.sh leaves the kit it unpacked, built and solved in
+# kit.tree/, where tests/handouts.sh checks the handouts against it.
+TESTS += tests/student-kit.sh tests/handouts.sh
+EXTRA_DIST += tests/student-kit.sh tests/handouts.sh
+tests/handouts.log: tests/student-kit.log

@@ -32,6 +32,7 @@
 #endif
 
 #include "batch.h"
+#include "classreport.h"
 #include "proc.h"
 #include "questions.h"
 #include "student_id.h"
@@ -53,8 +54,6 @@ extern char **environ;
 #define BATCH_KEY_MAX 180 /* leaves room for ".XXXXXX" under NAME_MAX */
 #define BATCH_PATH_MAX 4096 /* bytes of a path shown in batch.json */
 #define BATCH_DEFAULT_OUT "grades"
-#define BATCH_BINS 10
-#define BATCH_BAR 30
 
 /* The files of a student's folder. */
 #define F_RECORD "batch.json"
@@ -312,17 +311,6 @@ static char *make_key(const char *id, size_t len)
     return tg_buf_take(&b);
 }
 
-/* A one-line, printable version of untrusted text, at most max bytes. */
-static char *one_line(const char *s, size_t len, size_t max)
-{
-    char *t = tg_sanitize(s, len, max);
-    if (t != NULL)
-        for (char *p = t; *p; p++)
-            if (*p == '\n' || *p == '\t' || *p == '\r')
-                *p = ' ';
-    return t;
-}
-
 /* Fills s from a submission's name and absolute path. Its id is the name
  * less an archive suffix, with the blanks around it dropped (student_id.h),
  * so "s123 " is s123 here as in ttgrade and ttquestions; with student_ids
@@ -344,7 +332,7 @@ static int sub_init(struct sub *s, const char *name, const char *path, int stude
         s->bad_id = tg_student_id_problem(name, idlen);
     s->name = tg_strdup(name);
     s->path = tg_strdup(path);
-    s->id = one_line(t, tlen, 256);
+    s->id = tg_one_line(t, tlen, 256);
     s->key = make_key(t, tlen);
     return s->name && s->path && s->id && s->key ? 0 : -1;
 }
@@ -365,7 +353,7 @@ static const char *out_arg(const struct batch *b)
  * later. */
 static void skip_entry(struct batch *b, const char *name, const char *why)
 {
-    char *shown = one_line(name, strlen(name), 256);
+    char *shown = tg_one_line(name, strlen(name), 256);
     fprintf(stderr, "ttgrade batch: skipping %s: %s\n", shown ? shown : "?", why);
     tg_buf_printf(&b->skip_list, "  %s: %s\n", shown ? shown : "?", why);
     free(shown);
@@ -815,7 +803,7 @@ static int record(struct batch *b, struct sub *s, int st)
         reason = tg_strdup("");
     } else if (cJSON_IsString(js)) {
         status = tg_strdup("failed");
-        reason = cJSON_IsString(je) ? one_line(je->valuestring, strlen(je->valuestring), BATCH_REASON_MAX)
+        reason = cJSON_IsString(je) ? tg_one_line(je->valuestring, strlen(je->valuestring), BATCH_REASON_MAX)
                                     : tg_strdup("ttgrade could not grade it");
     } else {
         status = tg_strdup("failed");
@@ -825,7 +813,7 @@ static int record(struct batch *b, struct sub *s, int st)
 
     /* JSON strings are UTF-8: a path is shown as every report shows untrusted
      * text (tg_sanitize), whatever bytes the folder's name holds. */
-    char *path_shown = one_line(s->path, strlen(s->path), BATCH_PATH_MAX);
+    char *path_shown = tg_one_line(s->path, strlen(s->path), BATCH_PATH_MAX);
     int bad = status == NULL || reason == NULL || path_shown == NULL;
     cJSON *rec = bad ? NULL : cJSON_CreateObject();
     if (rec == NULL || !cJSON_AddStringToObject(rec, "id", s->id) ||
@@ -1111,21 +1099,6 @@ struct row {
     double extra;         /* its extra points, never in total */
 };
 
-struct rate {
-    char *key;            /* "matmul: two_by_two", "linear: memory: forward" */
-    unsigned passed, total;
-};
-
-struct tally {
-    struct rate *rates;
-    size_t n_rates, cap_rates;
-    double *pct;          /* each graded student's percent */
-    size_t n_pct;
-    double max;           /* the maximum score (the last graded row's) */
-    size_t graded, failed, pending;
-    unsigned hist[BATCH_BINS];
-};
-
 static void row_free(struct row *r)
 {
     free(r->id);
@@ -1133,112 +1106,36 @@ static void row_free(struct row *r)
     free(r->sandbox);
 }
 
-static void tally_free(struct tally *t)
-{
-    for (size_t i = 0; i < t->n_rates; i++)
-        free(t->rates[i].key);
-    free(t->rates);
-    free(t->pct);
-}
+struct row_lab {
+    struct row *r;
+    int l;                /* the lab's index, or -1 */
+};
 
-static int tally_item(struct tally *t, const char *key, int passed)
+/* Adds a memory check's or a question's points to the row. */
+static int add_points(const cJSON *it, int cat, double score, void *ctx)
 {
-    for (size_t i = 0; i < t->n_rates; i++) {
-        if (strcmp(t->rates[i].key, key) == 0) {
-            t->rates[i].passed += (unsigned)passed;
-            t->rates[i].total++;
-            return 0;
-        }
-    }
-    if (t->n_rates == t->cap_rates) {
-        size_t nc = t->cap_rates ? t->cap_rates * 2 : 128;
-        struct rate *nr = realloc(t->rates, nc * sizeof *nr);
-        if (nr == NULL)
-            return -1;
-        t->rates = nr;
-        t->cap_rates = nc;
-    }
-    char *k = tg_strdup(key);
-    if (k == NULL)
-        return -1;
-    t->rates[t->n_rates].key = k;
-    t->rates[t->n_rates].passed = (unsigned)passed;
-    t->rates[t->n_rates].total = 1;
-    t->n_rates++;
-    return 0;
-}
-
-enum { CAT_TEST, CAT_MEMORY, CAT_QUESTION, CAT_OTHER };
-
-/* An item's category: its own "category" field, else the array it is in
- * ("tests", "memory...", "question..."). */
-static int item_category(const cJSON *item, const char *array)
-{
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(item, "category");
-    const char *s = cJSON_IsString(c) ? c->valuestring : array ? array : "";
-    if (strcmp(s, "test") == 0 || strcmp(s, "tests") == 0)
-        return CAT_TEST;
-    if (strstr(s, "memory") != NULL)
-        return CAT_MEMORY;
-    if (strstr(s, "question") != NULL)
-        return CAT_QUESTION;
-    return CAT_OTHER;
-}
-
-static double num(const cJSON *o, const char *k, int *have)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    if (!cJSON_IsNumber(v))
-        return 0;
-    if (have != NULL)
-        *have = 1;
-    return v->valuedouble;
-}
-
-/* Adds the items of every array in obj (a lab, or the report's top level)
- * to the row and to the pass rates. */
-static int scan_items(const cJSON *obj, const char *lab, int l, struct row *r, struct tally *t)
-{
-    const cJSON *arr;
-    cJSON_ArrayForEach(arr, obj)
-    {
-        if (!cJSON_IsArray(arr) || arr->string == NULL)
-            continue;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, arr)
-        {
-            if (!cJSON_IsObject(it))
-                continue;
-            int have = 0, cat = item_category(it, arr->string);
-            double score = num(it, "score", &have);
-            const cJSON *st = cJSON_GetObjectItemCaseSensitive(it, "status");
-            const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
-            const char *status = cJSON_IsString(st) ? st->valuestring : "";
-            if (!have || cat == CAT_OTHER || strcmp(status, "ungraded") == 0)
-                continue;
-            if (cat == CAT_MEMORY && l >= 0) {
-                r->have_mem[l] = 1;
-                r->mem[l] += score;
-            } else if (cat == CAT_QUESTION) {
-                r->have_q = 1;
-                r->q += score;
-            }
-            char *key = tg_asprintf("%s: %s%s", lab, cat == CAT_MEMORY ? "memory: " : cat == CAT_QUESTION ? "question: " : "",
-                                    cJSON_IsString(nm) ? nm->valuestring : "?");
-            char *clean = key ? one_line(key, strlen(key), 200) : NULL;
-            free(key);
-            if (clean == NULL || tally_item(t, clean, strcmp(status, "passed") == 0) != 0) {
-                free(clean);
-                return -1;
-            }
-            free(clean);
-        }
+    const struct row_lab *rl = ctx;
+    (void)it;
+    if (cat == TG_CLASS_MEMORY && rl->l >= 0) {
+        rl->r->have_mem[rl->l] = 1;
+        rl->r->mem[rl->l] += score;
+    } else if (cat == TG_CLASS_QUESTION) {
+        rl->r->have_q = 1;
+        rl->r->q += score;
     }
     return 0;
+}
+
+/* Adds the memory and question points of every array in obj (a lab, or the
+ * report's top level) to the row. */
+static void scan_items(const cJSON *obj, int l, struct row *r)
+{
+    struct row_lab rl = {r, l};
+    tg_class_items(obj, add_points, &rl);
 }
 
 /* Builds the row of a graded (or failed) student from their folder. */
-static int load_row(const struct batch *b, const struct sub *s, struct row *r, struct tally *t)
+static int load_row(const struct batch *b, const struct sub *s, struct row *r, struct tg_class *c)
 {
     char *rpath = student_file(b, s, F_RECORD), *jpath = student_file(b, s, F_JSON);
     if (rpath == NULL || jpath == NULL) {
@@ -1266,15 +1163,15 @@ static int load_row(const struct batch *b, const struct sub *s, struct row *r, s
         goto out;
     }
     r->status = strcmp(st->valuestring, "graded") == 0 ? "graded" : "failed";
-    r->reason = one_line(re->valuestring, strlen(re->valuestring), BATCH_REASON_MAX);
+    r->reason = tg_one_line(re->valuestring, strlen(re->valuestring), BATCH_REASON_MAX);
     if (r->reason == NULL)
         goto out;
     /* A failed row shows no scores, only its reason: an empty cell is not
      * mistaken for a grade. */
     if (rep != NULL && strcmp(r->status, "graded") == 0) {
         int h1 = 0, h2 = 0;
-        r->total = num(rep, "score", &h1);
-        r->max = num(rep, "max_score", &h2);
+        r->total = tg_json_num(rep, "score", &h1);
+        r->max = tg_json_num(rep, "max_score", &h2);
         r->have_score = h1 && h2;
         const cJSON *labs = cJSON_GetObjectItemCaseSensitive(rep, "labs"), *lab;
         cJSON_ArrayForEach(lab, labs)
@@ -1283,23 +1180,23 @@ static int load_row(const struct batch *b, const struct sub *s, struct row *r, s
             int l = cJSON_IsString(nm) ? tg_lab_index(nm->valuestring) : -1;
             if (l < 0)
                 continue;
-            r->lab[l] = num(lab, "score", &r->have_lab[l]);
-            if (scan_items(lab, tg_lab_names[l], l, r, t) != 0)
-                goto out;
+            r->lab[l] = tg_json_num(lab, "score", &r->have_lab[l]);
+            scan_items(lab, l, r);
         }
-        if (scan_items(rep, "questions", -1, r, t) != 0)
-            goto out;
+        scan_items(rep, -1, r);
         const cJSON *ec = cJSON_GetObjectItemCaseSensitive(rep, "extra_credit");
         const cJSON *es = cJSON_GetObjectItemCaseSensitive(ec, "status");
         if (cJSON_IsString(es) && strcmp(es->valuestring, "graded") == 0)
-            r->extra = num(ec, "points", &r->have_extra);
+            r->extra = tg_json_num(ec, "points", &r->have_extra);
     }
     const cJSON *env = rep ? cJSON_GetObjectItemCaseSensitive(rep, "environment") : NULL;
     const cJSON *sbx = env ? cJSON_GetObjectItemCaseSensitive(env, "sandbox") : NULL;
-    if (cJSON_IsString(sbx) && (r->sandbox = one_line(sbx->valuestring, strlen(sbx->valuestring), BATCH_REASON_MAX)) == NULL)
+    if (cJSON_IsString(sbx) && (r->sandbox = tg_one_line(sbx->valuestring, strlen(sbx->valuestring), BATCH_REASON_MAX)) == NULL)
         goto out;
     rc = 0;
 out:
+    if (rc == 0)
+        rc = tg_class_add(c, r->id, r->status, r->reason, rep);
     cJSON_Delete(rec);
     cJSON_Delete(rep);
     return rc;
@@ -1373,190 +1270,16 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* ------------------------------------------------------------- summary -- */
-
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void add_pct(struct tally *t, const struct row *r, int *bad)
-{
-    if (strcmp(r->status, "graded") != 0 || !r->have_score || r->max <= 0)
-        return;
-    double p = 100.0 * r->total / r->max;
-    if (p < 0)
-        p = 0;
-    int bin = (int)(p / (100.0 / BATCH_BINS));
-    if (bin >= BATCH_BINS)
-        bin = BATCH_BINS - 1;
-    t->hist[bin]++;
-    t->max = r->max;
-    double *np = realloc(t->pct, (t->n_pct + 1) * sizeof *np);
-    if (np == NULL) {
-        *bad = 1;
-        return;
-    }
-    t->pct = np;
-    t->pct[t->n_pct++] = p;
-}
-
-static unsigned hist_peak(const struct tally *t)
-{
-    unsigned peak = 1;
-    for (int i = 0; i < BATCH_BINS; i++)
-        if (t->hist[i] > peak)
-            peak = t->hist[i];
-    return peak;
-}
-
-static char *summary_text(const struct batch *b, const struct tally *t, size_t n_rows, double secs, int interrupted)
-{
-    struct tg_buf x = TG_BUF_INIT;
-    char took[32];
-    format_secs(took, sizeof took, secs);
-    tg_buf_printf(&x, "ttgrade batch: %zu submissions: %zu graded, %zu failed, %zu pending", n_rows, t->graded,
-                  t->failed, t->pending);
-    tg_buf_printf(&x, " (%zu graded in this run, in %s)\n", b->n_now, took);
-    if (interrupted)
-        tg_buf_puts(&x, "Interrupted: run the same command again to grade the pending submissions.\n");
-    if (b->skipped > 0) {
-        tg_buf_printf(&x, "Skipped %zu entries that are not submissions:\n", b->skipped);
-        if (b->skip_list.len > 0)
-            tg_buf_add(&x, b->skip_list.data, b->skip_list.len);
-    }
-    if (t->n_pct > 0) {
-        tg_buf_printf(&x, "\nScores, as a percentage of the maximum (%g), %zu graded submissions:\n", t->max, t->n_pct);
-        unsigned peak = hist_peak(t);
-        for (int i = 0; i < BATCH_BINS; i++) {
-            int lo = i * (100 / BATCH_BINS), hi = i == BATCH_BINS - 1 ? 100 : lo + 100 / BATCH_BINS - 1;
-            int w = (int)((t->hist[i] * BATCH_BAR + peak - 1) / peak);
-            tg_buf_printf(&x, "  %3d-%3d%% |", lo, hi);
-            for (int k = 0; k < w; k++)
-                tg_buf_putc(&x, '#');
-            tg_buf_printf(&x, "%*s %u\n", BATCH_BAR - w, "", t->hist[i]);
-        }
-        double med = t->n_pct % 2 ? t->pct[t->n_pct / 2] : (t->pct[t->n_pct / 2 - 1] + t->pct[t->n_pct / 2]) / 2;
-        double sum = 0;
-        for (size_t i = 0; i < t->n_pct; i++)
-            sum += t->pct[i];
-        tg_buf_printf(&x, "  mean %.1f%%, median %.1f%%, lowest %.1f%%, highest %.1f%%\n", sum / (double)t->n_pct,
-                      med, t->pct[0], t->pct[t->n_pct - 1]);
-    }
-    if (t->n_rates > 0) {
-        tg_buf_printf(&x, "\nPass rate of each graded item, over the %zu graded submissions:\n", t->graded);
-        for (size_t i = 0; i < t->n_rates; i++) {
-            const struct rate *q = &t->rates[i];
-            tg_buf_printf(&x, "  %-52s %3.0f%%  (%u/%u)\n", q->key, 100.0 * q->passed / (q->total ? q->total : 1),
-                          q->passed, q->total);
-        }
-    }
-    tg_buf_printf(&x, "\nGradebook: %s/grades.csv\nSummary:   %s/summary.html\nReports:   %s/\n", b->out, b->out,
-                  b->students);
-    return tg_buf_take(&x);
-}
-
-static void html_escape(struct tg_buf *b, const char *s)
-{
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
-        case '&': tg_buf_puts(b, "&amp;"); break;
-        case '<': tg_buf_puts(b, "&lt;"); break;
-        case '>': tg_buf_puts(b, "&gt;"); break;
-        case '"': tg_buf_puts(b, "&quot;"); break;
-        case '\'': tg_buf_puts(b, "&#39;"); break;
-        default: tg_buf_putc(b, *p);
-        }
-    }
-}
-
-/* The class summary as one self-contained page: the histogram and the pass
- * rates are inline SVG; no script, no external file. */
-static char *summary_html(const struct batch *b, const struct tally *t, const struct row *rows, size_t n_rows,
-                          int interrupted)
-{
-    struct tg_buf x = TG_BUF_INIT;
-    tg_buf_puts(&x, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<title>ttgrade batch: class summary</title>\n<style>\n"
-                    "body{font-family:sans-serif;margin:2em;max-width:60em;color:#222}\n"
-                    "table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left}\n"
-                    "tr:nth-child(even){background:#f4f4f4}.n{text-align:right}\n"
-                    "</style>\n</head>\n<body>\n<h1>Class summary</h1>\n<p>");
-    tg_buf_printf(&x, "%zu submissions: %zu graded, %zu failed, %zu pending.", n_rows, t->graded, t->failed,
-                  t->pending);
-    if (interrupted)
-        tg_buf_puts(&x, " <strong>The batch was interrupted: run it again to grade the pending ones.</strong>");
-    tg_buf_puts(&x, "</p>\n");
-    if (t->n_pct > 0) {
-        const int bw = 48, gap = 8, h = 200, top = 20, left = 10;
-        unsigned peak = hist_peak(t);
-        tg_buf_printf(&x, "<h2>Scores</h2>\n<p>Percentage of the maximum score (%g), %zu graded submissions.</p>\n", t->max,
-                      t->n_pct);
-        tg_buf_printf(&x, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
-                          "aria-label=\"score histogram\">\n",
-                      left * 2 + BATCH_BINS * (bw + gap), h + top + 40);
-        tg_buf_printf(&x, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", left, top + h,
-                      left + BATCH_BINS * (bw + gap), top + h);
-        for (int i = 0; i < BATCH_BINS; i++) {
-            int bh = (int)((double)t->hist[i] / peak * h + 0.5);
-            int xx = left + i * (bw + gap) + gap / 2;
-            tg_buf_printf(&x, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#4a7fb5\"><title>%d-%d%%: %u</title></rect>\n",
-                          xx, top + h - bh, bw, bh, i * 10, i * 10 + 10, t->hist[i]);
-            tg_buf_printf(&x, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%u</text>\n",
-                          xx + bw / 2, top + h - bh - 4, t->hist[i]);
-            tg_buf_printf(&x, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d-%d%%</text>\n",
-                          xx + bw / 2, top + h + 16, i * 10, i * 10 + 10);
-        }
-        tg_buf_puts(&x, "</svg>\n");
-    }
-    if (t->n_rates > 0) {
-        tg_buf_printf(&x, "<h2>Pass rates</h2>\n<p>Over the %zu graded submissions.</p>\n<table>\n"
-                          "<tr><th>Item</th><th class=\"n\">Passed</th><th class=\"n\">Rate</th><th></th></tr>\n",
-                      t->graded);
-        for (size_t i = 0; i < t->n_rates; i++) {
-            const struct rate *q = &t->rates[i];
-            double p = 100.0 * q->passed / (q->total ? q->total : 1);
-            tg_buf_puts(&x, "<tr><td>");
-            html_escape(&x, q->key);
-            tg_buf_printf(&x, "</td><td class=\"n\">%u/%u</td><td class=\"n\">%.0f%%</td><td>"
-                              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"12\">"
-                              "<rect width=\"200\" height=\"12\" fill=\"#eee\"/>"
-                              "<rect width=\"%.1f\" height=\"12\" fill=\"%s\"/></svg></td></tr>\n",
-                          q->passed, q->total, p, 2 * p, p < 50 ? "#c0504d" : "#4a7fb5");
-        }
-        tg_buf_puts(&x, "</table>\n");
-    }
-    if (t->failed + t->pending > 0) {
-        tg_buf_puts(&x, "<h2>Not graded</h2>\n<table>\n<tr><th>Student</th><th>Status</th><th>Reason</th></tr>\n");
-        for (size_t i = 0; i < n_rows; i++) {
-            if (strcmp(rows[i].status, "graded") == 0)
-                continue;
-            tg_buf_puts(&x, "<tr><td>");
-            html_escape(&x, rows[i].id);
-            tg_buf_printf(&x, "</td><td>%s</td><td>", rows[i].status);
-            html_escape(&x, rows[i].reason ? rows[i].reason : "");
-            tg_buf_puts(&x, "</td></tr>\n");
-        }
-        tg_buf_puts(&x, "</table>\n");
-    }
-    tg_buf_puts(&x, "<p>Gradebook: <code>grades.csv</code>; each student's reports: <code>students/</code>.</p>\n"
-                    "</body>\n</html>\n");
-    (void)b;
-    return tg_buf_take(&x);
-}
-
 /* Builds every row, writes grades.csv and the summaries (batch mode) or
  * prints the one row (--one). Returns 0, or -1 (*err set; NULL: no memory). */
 static int write_results(struct batch *b, int interrupted, char **err)
 {
     struct row *rows = calloc(b->n ? b->n : 1, sizeof *rows);
     char **lines = calloc(b->n ? b->n : 1, sizeof *lines);
-    struct tally t;
-    memset(&t, 0, sizeof t);
-    int rc = -1, bad = 0;
+    struct tg_class *c = tg_class_new();
+    int rc = -1;
     char *csv = NULL, *text = NULL, *html = NULL, *path = NULL;
-    if (rows == NULL || lines == NULL)
+    if (rows == NULL || lines == NULL || c == NULL)
         goto out;
     for (size_t i = 0; i < b->n; i++) {
         const struct sub *s = &b->subs[i];
@@ -1568,28 +1291,24 @@ static int write_results(struct batch *b, int interrupted, char **err)
             r->status = "failed";
             r->reason = tg_asprintf("its name cannot be a student id (--student-ids): %s; rename it", s->bad_id);
         } else if (s->dup) {
-            char *me = one_line(s->name, strlen(s->name), 256);
-            char *first = one_line(b->subs[i - 1].name, strlen(b->subs[i - 1].name), 256);
+            char *me = tg_one_line(s->name, strlen(s->name), 256);
+            char *first = tg_one_line(b->subs[i - 1].name, strlen(b->subs[i - 1].name), 256);
             r->status = "failed";
             r->reason = me && first ? tg_asprintf("%s has the same student id as %s: rename one of them", me, first)
                                     : NULL;
             free(me);
             free(first);
         } else if (s->done) {
-            if (load_row(b, s, r, &t) != 0)
+            if (load_row(b, s, r, c) != 0)
                 goto out;
         } else {
             r->status = "pending";
             r->reason = tg_strdup(interrupted ? "not graded yet: the batch was interrupted; run it again"
                                               : "not graded: its reports could not be saved (see the messages)");
         }
-        if (r->reason == NULL)
+        if (r->reason == NULL || (!s->done && tg_class_add(c, r->id, r->status, r->reason, NULL) != 0))
             goto out;
-        t.graded += strcmp(r->status, "graded") == 0;
-        t.failed += strcmp(r->status, "failed") == 0;
-        t.pending += strcmp(r->status, "pending") == 0;
-        add_pct(&t, r, &bad);
-        if (bad || (lines[i] = row_line(r)) == NULL)
+        if ((lines[i] = row_line(r)) == NULL)
             goto out;
     }
     if (b->o.one != NULL) {
@@ -1601,8 +1320,6 @@ static int write_results(struct batch *b, int interrupted, char **err)
     /* Sorted as whole lines, as `LC_ALL=C sort` sorts the rows of a GNU
      * parallel run: both gradebooks come out the same. */
     qsort(lines, b->n, sizeof *lines, str_cmp);
-    if (t.n_pct > 0)
-        qsort(t.pct, t.n_pct, sizeof *t.pct, dbl_cmp);
     struct tg_buf cb = TG_BUF_INIT;
     char *header = csv_header_text();
     tg_buf_printf(&cb, "%s\n", header ? header : "");
@@ -1611,8 +1328,12 @@ static int write_results(struct batch *b, int interrupted, char **err)
         tg_buf_printf(&cb, "%s\n", lines[i]);
     size_t clen = cb.len;
     csv = tg_buf_take(&cb);
-    text = summary_text(b, &t, b->n, tg_now() - b->t_start, interrupted);
-    html = summary_html(b, &t, rows, b->n, interrupted);
+    char took[32];
+    format_secs(took, sizeof took, tg_now() - b->t_start);
+    struct tg_class_run run = {b->n_now, took, interrupted, b->skipped, b->skip_list.len > 0 ? b->skip_list.data : NULL,
+                               b->out, b->students};
+    text = tg_class_text(c, &run);
+    html = tg_class_html(c, &run);
     if (csv == NULL || text == NULL || html == NULL)
         goto out;
     static const char *const names[] = {"grades.csv", "summary.txt", "summary.html"};
@@ -1638,7 +1359,7 @@ out:
     }
     free(rows);
     free(lines);
-    tally_free(&t);
+    tg_class_free(c);
     free(csv);
     free(text);
     free(html);
@@ -1707,7 +1428,7 @@ int tg_batch_main(int argc, char **argv)
         if (list_submissions(&b, &err) != 0)
             goto fail;
         if (b.n == 0) {
-            char *shown = one_line(b.o.dir, strlen(b.o.dir), BATCH_PATH_MAX);
+            char *shown = tg_one_line(b.o.dir, strlen(b.o.dir), BATCH_PATH_MAX);
             err = shown ? tg_asprintf("no submissions found in %s (each folder and each .tar.gz/.tgz/.zip in it "
                                       "is one; see ttgrade batch --help)", shown)
                         : NULL;

@@ -23,6 +23,9 @@
 ##   grader/data/perf/matmul.o      lab 1's performance driver, if built (grader/perf.mk)
 ##   grader/data/lib/libgit2.so.*   the hidden tests' stand-in for libgit2, if built
 ##                                  (grader/shim/shim.mk)
+##   grader/data/limits.txt         the time limits, calibrated from the reference's
+##                                  CPU time on this machine (grader/calibrate.sh,
+##                                  once the rest is assembled; grader/timelimits.h)
 ##
 ## `make install` copies it to $(pkglibdir); ttgrade finds it next to itself
 ## when run from the build tree.
@@ -33,7 +36,8 @@ support_libttsupport_a_SOURCES = $(SUPPORT_SOURCES)
 grader_hidden_libhidden_a_SOURCES = \
 	grader/hidden/hidden.h \
 	grader/hidden/oracle.h \
-	grader/hidden/hidden_util.c
+	grader/hidden/hidden_util.c \
+	grader/hidden/hidden_limit.c
 grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
 
 # Only built to get the objects: an archive would drop Criterion's test
@@ -65,6 +69,7 @@ EXTRA_DIST += tools/gen-rubric
 # What the data dir is made from, for ttgrade's check that none changed since.
 GRADER_DATA_ORIGINS = labs/manifest $(noinst_HEADERS) $(LAB_REFERENCE_SOURCES) $(LAB_HIDDEN_SOURCES) \
 	$(LAB_MEMCHECK_SOURCES) $(QUESTION_BANKS)
+EXTRA_DIST += grader/calibrate.sh
 
 # Assembled in a temporary folder and renamed, so a failed or interrupted
 # build never leaves a half-made data dir behind.
@@ -101,18 +106,31 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	done && \
 	touch grader/data.tmp/stamp && mv grader/data.tmp grader/data
 
-all-local: grader/data/stamp
+# The limits are measured with ttgrade itself, grading the reference's lab
+# files; they are remade with the data dir (whose rule removes them).
+grader/data/limits.txt: grader/data/stamp grader/ttgrade$(EXEEXT) $(srcdir)/grader/calibrate.sh \
+		$(LABS:%=$(srcdir)/reference/%.c)
+	$(AM_V_GEN)AWK='$(AWK)' $(SHELL) $(srcdir)/grader/calibrate.sh grader/ttgrade$(EXEEXT) grader/data \
+	  $(srcdir)/reference $@
+
+# `make calibrate`: measure the limits again (on a new grading machine).
+calibrate: grader/data/stamp grader/ttgrade$(EXEEXT)
+	AWK='$(AWK)' $(SHELL) $(srcdir)/grader/calibrate.sh grader/ttgrade$(EXEEXT) grader/data \
+	  $(srcdir)/reference grader/data/limits.txt
+.PHONY: calibrate
+
+all-local: grader/data/stamp grader/data/limits.txt
 
 clean-local: clean-grader-data
 clean-grader-data:
 	rm -rf grader/data grader/data.tmp
 .PHONY: clean-grader-data
 
-install-data-local: grader/data/stamp
+install-data-local: grader/data/stamp grader/data/limits.txt
 	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/include $(DESTDIR)$(pkglibdir)/ref $(DESTDIR)$(pkglibdir)/hidden \
 	  $(DESTDIR)$(pkglibdir)/memcheck
 	$(INSTALL_DATA) grader/data/include/*.h $(DESTDIR)$(pkglibdir)/include/
-	$(INSTALL_DATA) grader/data/labs.txt grader/data/rubric.txt grader/data/libttsupport.a $(DESTDIR)$(pkglibdir)/
+	$(INSTALL_DATA) grader/data/labs.txt grader/data/rubric.txt grader/data/libttsupport.a grader/data/limits.txt $(DESTDIR)$(pkglibdir)/
 	$(INSTALL_DATA) grader/data/ref/*.o $(DESTDIR)$(pkglibdir)/ref/
 	$(INSTALL_DATA) grader/data/hidden/*.o grader/data/hidden/libhidden.a $(DESTDIR)$(pkglibdir)/hidden/
 	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/

@@ -3,7 +3,9 @@
  * turn its Criterion JSON report plus its PASS records into verdicts.
  *
  * Verdicts fail closed: a test passes only if the report says PASSED *and*
- * the test wrote its "PASS <lab>::<test> <secs>" record on its last line.
+ * the test wrote its "PASS <lab>::<test> <secs> <cpu secs>" record on its last
+ * line. Each test's process keeps to its CPU-time limit itself (see
+ * grader/hidden/hidden_limit.c); a wall-clock limit is the backstop.
  * When a run gives no usable report (it hung and was killed, crashed, or
  * exited early), each test that got no verdict is run again on its own
  * (--filter), with its own time limit, so one hanging test costs only itself. */
@@ -21,6 +23,7 @@
 #include "proc.h"
 #include "text.h"
 #include "inspect.h"
+#include "timelimits.h"
 #include "memcheck.h"
 #include "perf.h"
 #include "ttgrade.h"
@@ -62,7 +65,8 @@ struct run {
     int item;                 /* -1: the whole lab; else the one test rerun */
     struct tg_argv argv;
     char *env_pass;           /* "TTGRADE_PASS_FILE=..." */
-    char **envp;              /* setup->envp + env_pass; pointers borrowed */
+    char *env_cpu;            /* "TTGRADE_CPU_LIMITS=..." (grader/hidden/hidden_limit.c) */
+    char **envp;              /* setup->envp + env_pass + env_cpu; pointers borrowed */
     char *log, *json, *pass;
     struct tg_task task;
 };
@@ -241,25 +245,31 @@ static char *join_messages(const cJSON *test, const char *fallback)
     return clean;
 }
 
-/* The time of the record "PASS <lab>::<test> <seconds>" in the records
- * text, or -1 if there is no well-formed one. */
-static double pass_record(const char *records, const char *lab, const char *test)
+/* The first number of the record "<kind> <lab>::<test> <seconds> [<cpu
+ * seconds>]" in the records text, or -1 if there is no well-formed one. */
+static double find_record(const char *records, const char *kind, const char *lab, const char *test)
 {
-    size_t ll = strlen(lab), tl = strlen(test);
+    size_t kl = strlen(kind), ll = strlen(lab), tl = strlen(test), head = kl + 1 + ll + 2 + tl + 1;
     const char *p = records;
     while (p != NULL && *p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len > 5 + ll + 2 + tl + 1 && memcmp(p, "PASS ", 5) == 0 && memcmp(p + 5, lab, ll) == 0 &&
-            memcmp(p + 5 + ll, "::", 2) == 0 && memcmp(p + 7 + ll, test, tl) == 0 && p[7 + ll + tl] == ' ') {
+        if (len > head && memcmp(p, kind, kl) == 0 && p[kl] == ' ' && memcmp(p + kl + 1, lab, ll) == 0 &&
+            memcmp(p + kl + 1 + ll, "::", 2) == 0 && memcmp(p + kl + 3 + ll, test, tl) == 0 && p[head - 1] == ' ') {
             /* Only a well-formed record counts: fail closed. */
             char num[64];
-            size_t nlen = len - (8 + ll + tl);
-            if (nlen > 0 && nlen < sizeof num) {
-                memcpy(num, p + 8 + ll + tl, nlen);
+            size_t nlen = len - head;
+            if (nlen < sizeof num) {
+                memcpy(num, p + head, nlen);
                 num[nlen] = '\0';
                 char *e;
                 double v = strtod(num, &e);
+                if (e != num && *e == ' ') { /* the CPU time (read by grader/calibrate.sh only) */
+                    char *c = e + 1;
+                    double cpu = strtod(c, &e);
+                    if (e == c || !(cpu >= 0))
+                        e = c - 1; /* not well-formed */
+                }
                 if (e != num && *e == '\0' && v >= 0 && v < 1e6)
                     return v;
             }
@@ -279,7 +289,7 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
     it->time = 0;
     it->fault = TG_FAULT_CRASH; /* all but FAILED: the test did not finish */
     if (strcmp(status, "PASSED") == 0) {
-        double secs = pass_record(records, lab, it->name);
+        double secs = find_record(records, "PASS", lab, it->name);
         if (secs >= 0) {
             it->passed = 1;
             it->time = secs;
@@ -291,11 +301,18 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
         it->fault = TG_FAULT_WRONG;
         out = join_messages(t, "the test failed");
     } else if (strcmp(status, "ERRORED") == 0) {
-        /* Criterion says which: "The test crashed." or "The test timed out." */
+        /* hidden_limit.c's record: the test's process stopped itself at its
+         * CPU-time limit; else Criterion says which: "The test crashed." or
+         * "The test timed out." */
+        double cpu = find_record(records, "CPU", lab, it->name);
         const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "messages"), 0);
-        if (cJSON_IsString(m) && m->valuestring != NULL && strstr(m->valuestring, "timed out") != NULL)
+        if (cpu > 0 || (cJSON_IsString(m) && m->valuestring != NULL && strstr(m->valuestring, "timed out") != NULL))
             it->fault = TG_FAULT_TIMEOUT;
-        out = join_messages(t, "the test crashed");
+        if (cpu > 0)
+            out = tg_asprintf("the test used more than %g s of CPU time and was stopped (does it loop forever?)",
+                              cpu);
+        else
+            out = join_messages(t, "the test crashed");
     } else if (strcmp(status, "SKIPPED") == 0) {
         out = tg_strdup("the test was skipped");
     } else {
@@ -491,18 +508,45 @@ static void run_free(struct run *r)
 {
     tg_argv_free(&r->argv);
     free(r->env_pass);
+    free(r->env_cpu);
     free(r->envp);
     free(r->log);
     free(r->json);
     free(r->pass);
 }
 
+/* "TTGRADE_CPU_LIMITS=<test>=<seconds> ...": the calibrated CPU-time limit
+ * of each test of lr (timelimits.h; none with the fixed limits, which are
+ * wall-clock limits), and in *max the largest. NULL on no memory. */
+static char *cpu_limits_env(const struct tg_setup *s, const struct tg_lab_result *lr, double *max)
+{
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "TTGRADE_CPU_LIMITS=");
+    *max = 0;
+    for (size_t i = 0; s->limits->calibrated && i < lr->n_items; i++) {
+        if (lr->items[i].category != TG_ITEM_TEST)
+            continue;
+        double c = tg_limit_test(s->limits, lr->lab, lr->items[i].name);
+        tg_buf_printf(&b, "%s=%g ", lr->items[i].name, c);
+        if (c > *max)
+            *max = c;
+    }
+    return tg_buf_take(&b);
+}
+
 /* Prepares run r of lab job j: the whole lab (item < 0) or one test. */
 static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *j, int item, size_t n_tests)
 {
     const char *lab = tg_lab_names[j->lr->lab];
+    double cpu_max;
     memset(r, 0, sizeof *r);
     r->lr = j->lr;
+    if ((r->env_cpu = cpu_limits_env(s, j->lr, &cpu_max)) == NULL)
+        return -1;
+    /* each test keeps to its CPU limit itself; Criterion's (wall-clock)
+     * --timeout stops one that sleeps or blocks; the fixed limits (no
+     * limits.txt, or --timeout) are wall-clock limits, as they always were */
+    double wall = s->limits->calibrated ? tg_limit_wall(cpu_max) : s->timeout;
     r->item = item;
     char *stem = item < 0 ? tg_asprintf("out/%s", lab) : tg_asprintf("out/%s.%s", lab, j->lr->items[item].name);
     if (stem == NULL)
@@ -526,7 +570,7 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     tg_argv_add(&r->argv, j->bin);
     tg_argv_add(&r->argv, "--jobs=1");
     tg_argv_add(&r->argv, "--verbose"); /* "[RUN ] lab::test" as each starts: see the watchdog below */
-    opt = tg_asprintf("--timeout=%g", s->timeout);
+    opt = tg_asprintf("--timeout=%g", wall);
     tg_argv_add(&r->argv, opt ? opt : "");
     free(opt);
     opt = tg_asprintf("--json=%s", r->json);
@@ -543,13 +587,14 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     size_t ne = 0;
     while (s->envp[ne] != NULL)
         ne++;
-    r->envp = calloc(ne + 2, sizeof *r->envp);
+    r->envp = calloc(ne + 3, sizeof *r->envp);
     r->env_pass = tg_asprintf("TTGRADE_PASS_FILE=%s", r->pass);
     if (r->envp == NULL || r->env_pass == NULL)
         return -1;
     for (size_t i = 0; i < ne; i++)
         r->envp[i] = s->envp[i];
     r->envp[ne] = r->env_pass;
+    r->envp[ne + 1] = r->env_cpu;
 
     r->task.argv = r->argv.v;
     r->task.envp = r->envp;
@@ -557,9 +602,9 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     r->task.confine = &s->jails->run;
     r->task.out_path = r->log;
     if (item < 0)
-        r->task.limit = (double)n_tests * (s->timeout + 1.0) + TG_RUN_SLACK_SECONDS;
+        r->task.limit = (double)n_tests * (wall + 1.0) + TG_RUN_SLACK_SECONDS;
     else
-        r->task.limit = s->timeout + TG_RERUN_SLACK_SECONDS;
+        r->task.limit = wall + TG_RERUN_SLACK_SECONDS;
     /* Criterion 2.4 enforces --timeout only on tests that declare a .timeout
      * of their own, so a hanging test would otherwise hold the program until
      * the limit above. Tests run one at a time (--jobs=1), and with --verbose
@@ -568,7 +613,7 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
      * the program is stopped, and its tests are rerun one by one. */
     r->task.watch[0] = r->pass;
     r->task.watch[1] = r->log;
-    r->task.idle_limit = s->timeout + TG_IDLE_SLACK_SECONDS;
+    r->task.idle_limit = wall + TG_IDLE_SLACK_SECONDS;
     return 0;
 }
 
@@ -766,8 +811,12 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     struct run *runs = calloc(n ? n : 1, sizeof *runs);
     struct run *reruns = NULL;
     size_t *map = calloc(n ? n : 1, sizeof *map);
-    if (jobs == NULL || tasks == NULL || mtasks == NULL || runs == NULL || map == NULL)
+    /* what each step cost, for grader/calibrate.sh (proc.h); in the scratch
+     * dir itself, where the sandbox cannot write */
+    char *task_log = tg_path_join(s->scratch, "tasks.log");
+    if (jobs == NULL || tasks == NULL || mtasks == NULL || runs == NULL || map == NULL || task_log == NULL)
         goto out;
+    tg_proc_log(task_log);
     for (size_t i = 0; i < n; i++) {
         jobs[i].lr = &res->labs[i];
         jobs[i].verdict = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].verdict);
@@ -955,6 +1004,8 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         goto out;
     rc = 0;
 out:
+    tg_proc_log(NULL);
+    free(task_log);
     tg_memcheck_plan_free(mp);
     tg_perf_plan_free(pp);
     if (rc != 0 && *err == NULL)

@@ -25,6 +25,8 @@ grader_ttgrade_SOURCES = \
 	grader/result.c \
 	grader/intake.c \
 	grader/grade.c \
+	grader/timelimits.c \
+	grader/timelimits.h \
 	grader/report.c \
 	grader/proc.c \
 	grader/proc.h \
@@ -33,6 +35,7 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.h \
 	grader/text.h \
 	grader/batch.c \
+	grader/classreport.c grader/classreport.h grader/mistake.c grader/mistake.h \
 	grader/batch.h
 grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
@@ -62,3 +65,7 @@ grade: grader/ttgrade grader/data/stamp
 EXTRA_DIST += examples/submissions grader/mutants grader/hostile grader/intake grader/SECURITY.md
 
 include grader/fuzz/fuzz.mk
+
+# The unit test of the class summary's mistake keys (run by tests/batch.sh).
+check_PROGRAMS += tests/mistake-keys
+tests_mistake_keys_SOURCES = tests/mistake-keys.c grader/mistake.c grader/mistake.h grader/text.c grader/text.h

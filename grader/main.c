@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "timelimits.h"
 #include "memcheck.h"
 #include "perf.h"
 #include "proc.h"
@@ -39,7 +40,6 @@
 #define TTGRADE_LDFLAGS "" /* configure: "-fuse-ld=gold" when the compiler can */
 #endif
 
-#define TG_DEFAULT_TIMEOUT 5.0
 #define TG_MAX_JOBS 1024
 #define TG_ARG_MAX 1024 /* longest shown submission path / student id */
 
@@ -60,7 +60,7 @@ struct options {
     int no_questions;         /* --no-questions: the student kit's make grade */
     int sandbox;              /* enum tg_sandbox_mode */
     unsigned jobs;
-    double timeout;
+    double timeout;           /* --timeout: 0 for the calibrated limits (timelimits.h) */
     double build_timeout;     /* --build-timeout: 0 for grade.c's default */
     char *usage_error;        /* the first problem with the command line */
     int usage_bad;            /* there was one (even if its message could not be made) */
@@ -126,7 +126,9 @@ static void usage_long(void)
            "                       counts tt_matmul_fast's instructions): it is ungraded\n"
            "  --jobs N             programs run at once: compiles, links, test\n"
            "                       programs and Valgrind runs (default: online CPUs)\n"
-           "  --timeout SECS       time limit of one test (default: 5)\n"
+           "  --timeout SECS       wall-clock limit of every test, instead of the CPU-\n"
+           "                       time limits calibrated from the reference (the data\n"
+           "                       dir's limits.txt; without it: 5)\n"
            "  --build-timeout SECS time limit of compiling, and of linking, one lab\n"
            "                       (default: 30)\n"
            "  --datadir DIR        the grader's data dir (default: $TTGRADE_DATADIR,\n"
@@ -636,6 +638,7 @@ struct grader {
     struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
     struct tg_perf perf;      /* lab 1's performance tier: Valgrind, and the last verdict */
     struct tg_questions *questions; /* the question banks of <datadir>/questions */
+    struct tg_limits limits;  /* the time limits: calibrated, or fixed (timelimits.h) */
 };
 
 /* Finds the data dir, reads the rubric (kept even if a later step fails, so
@@ -662,6 +665,8 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
     if (!o->no_questions && (g->questions = tg_questions_load_dir(g->datadir, &err)) == NULL)
         goto out;
     g->rubric.questions = g->questions;
+    if (tg_limits_load(&g->limits, g->datadir, o->timeout, &err) != 0)
+        goto out;
     /* TTGRADE_CC may carry options ("gcc -m64"), like $(CC). */
     g->cc_words = split_words(TTGRADE_CC);
     if (g->cc_words == NULL)
@@ -689,6 +694,7 @@ static void grader_close(struct grader *g)
     tg_memcheck_close(&g->mc);
     tg_perf_close(&g->perf);
     tg_questions_free(g->questions);
+    tg_limits_free(&g->limits);
     tg_rubric_free(&g->rubric);
     free_words(g->crit_libs);
     free_words(g->ld_words);
@@ -752,7 +758,8 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.ld_args = g->ld_words;
     setup.scratch = *scratch;
     setup.jobs = o->jobs;
-    setup.timeout = o->timeout;
+    setup.timeout = g->limits.fixed;
+    setup.limits = &g->limits;
     setup.build_limit = o->build_timeout;
     char **env = with_tmpdir(g->env, jails.tmp);
     if (env == NULL)
@@ -790,7 +797,6 @@ int main(int argc, char **argv)
     struct options o;
     memset(&o, 0, sizeof o);
     o.visibility = "after_published";
-    o.timeout = TG_DEFAULT_TIMEOUT;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = ncpu < 1 ? 1 : ncpu > TG_MAX_JOBS ? TG_MAX_JOBS : (unsigned)ncpu;
     if (parse_options(argc, argv, &o) == 1) {
@@ -818,6 +824,10 @@ int main(int argc, char **argv)
     err = grader_open(&g, &o, &oom);
     select_labs(&o, &res);
     res.datadir = g.datadir;
+    res.timeout = g.limits.fixed;
+    res.limits = g.limits.describe;
+    if (g.limits.describe != NULL && !g.limits.calibrated && o.timeout <= 0 && !o.quiet)
+        fprintf(stderr, "ttgrade: time limits %s\n", g.limits.describe);
     res.cc = g.cc;
     for (size_t i = 0; g.have_rubric && i < res.n_labs; i++)
         if (tg_lab_fail_all(&res.labs[i], &g.rubric, res.labs[i].lab, TG_LAB_GRADED, "not run") != 0)

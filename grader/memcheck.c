@@ -26,6 +26,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
+#include "timelimits.h"
 #include "memcheck.h"
 #include "proc.h"
 #include "text.h"
@@ -885,6 +886,10 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
             char *how = NULL;
             if (sc->crash != NULL)
                 how = tg_asprintf("the memory driver crashed in this scenario: %s", sc->crash);
+            else if (t->cpu_killed)
+                how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s of CPU time "
+                                  "without progress",
+                                  t->cpu_limit);
             else if (t->idle_killed)
                 how = tg_asprintf("the memory driver hung in this scenario: stopped after %g s without progress",
                                   t->idle_limit);
@@ -1006,9 +1011,19 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     return 0;
 }
 
+/* The CPU seconds a lab's driver may use without progress (a scenario
+ * begun or ended, a finding): its calibrated limit (timelimits.h), which the
+ * host enforces; 0 when there is none. */
+static double cpu_limit(const struct mem_job *j, const struct tg_setup *s)
+{
+    return tg_limit_memory(s->limits, j->lr->lab);
+}
+
 /* A scenario takes well under a second under Valgrind: one that writes
- * nothing new (no marker, no finding) for a test's timeout and then some is
- * taken to hang; a lab's whole run gets twice that per scenario. */
+ * nothing new (no marker, no finding) for a test's fixed timeout and then
+ * some is taken to hang; a lab's whole run gets that per scenario. With
+ * calibrated limits, this wall-clock limit is only the backstop, for a
+ * driver that sleeps or blocks: the CPU-time limit comes first. */
 static double idle_limit(const struct tg_setup *s)
 {
     return 2 * s->timeout + 6;
@@ -1088,6 +1103,7 @@ static int prepare_host(struct host_run *h, struct mem_job *jobs, const struct t
         tg_argv_add(&h->vg, lab);
         tg_argv_add(&h->vg, j->so);
         tg_argv_addf(&h->vg, "%g", j->limit);
+        tg_argv_addf(&h->vg, "%g", cpu_limit(j, s));
         tg_argv_add(&h->vg, j->log);
     }
     if (h->vg.failed)
@@ -1152,8 +1168,9 @@ static long lab_lines(const char *text, const char *lab, struct tg_task *t, int 
                    sscanf(line, "%*s %*s %*d %15s %d %lf", how, &value, &secs) == 3) {
             *ended = 1;
             t->elapsed = secs;
-            t->timed_out = strcmp(how, "timeout") == 0 || strcmp(how, "idle") == 0;
+            t->timed_out = strcmp(how, "timeout") == 0 || strcmp(how, "idle") == 0 || strcmp(how, "cpu") == 0;
             t->idle_killed = strcmp(how, "idle") == 0;
+            t->cpu_killed = strcmp(how, "cpu") == 0;
             t->status = wait_status(strcmp(how, "exited") == 0, t->timed_out ? SIGKILL : value);
         } else if (strcmp(word, "nostart") == 0 && pid < 0) {
             t->started = 0;
@@ -1180,6 +1197,7 @@ static int read_status(struct host_run *h, struct mem_job *jobs, const struct tg
         *t = h->task; /* not started, or what happened to the host */
         t->limit = j->limit;
         t->idle_limit = idle_limit(s);
+        t->cpu_limit = cpu_limit(j, s);
         int ended;
         long pid = lab_lines(text, tg_lab_names[j->lr->lab], t, &ended);
         free(j->xml);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "timelimits.h"
 #include "memcheck.h"
 #include "perf.h"
 #include "proc.h"
@@ -329,6 +330,8 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
             return -1;
         task_init(t, pl->vg.v, pl->envp, s->scratch, pl->run_log, 4 * s->timeout + PERF_RUN_SLACK_SECONDS,
                   &s->jails->run);
+        /* a calibrated CPU-time limit (timelimits.h) comes before the wall clock's */
+        t->cpu_rlimit = tg_limit_perf(s->limits, tg_lab_index("matmul"));
     }
     return 0;
 }

@@ -168,11 +168,18 @@ static char **confine_argv(const struct tg_task *t)
 static int confine_child(const struct tg_task *t)
 {
     struct rlimit rl;
-    /* CPU seconds: the wall limit, rounded up, and a second of grace before
-     * the hard limit's SIGKILL (SIGXCPU at the soft one can be ignored). */
-    rlim_t cpu = t->limit > 0 ? (rlim_t)t->limit + 1 : 60;
-    rl.rlim_cur = cpu + 1;
-    rl.rlim_max = cpu + 2;
+    /* CPU seconds: the task's own CPU limit rounded up, or else its wall
+     * limit and two seconds; and a second of grace before the hard limit's
+     * SIGKILL (SIGXCPU at the soft one can be ignored). */
+    rlim_t cpu = 60;
+    if (t->cpu_rlimit > 0) {
+        cpu = (rlim_t)t->cpu_rlimit;
+        cpu += (double)cpu < t->cpu_rlimit;
+    } else if (t->limit > 0) {
+        cpu = (rlim_t)t->limit + 2;
+    }
+    rl.rlim_cur = cpu;
+    rl.rlim_max = cpu + 1;
     if (setrlimit(RLIMIT_CPU, &rl) != 0)
         return -1;
     rl.rlim_cur = rl.rlim_max = (rlim_t)(t->confine->mem_bytes ? t->confine->mem_bytes : TG_SANDBOX_MEM_DEFAULT);
@@ -394,6 +401,8 @@ static void task_spawn(struct tg_task *t)
     t->started = 0;
     t->timed_out = 0;
     t->idle_killed = 0;
+    t->cpu_killed = 0;
+    t->cpu = 0;
     t->status = 0;
     t->elapsed = 0;
     t->spawn_errno = 0;
@@ -519,6 +528,29 @@ static double task_age(const struct tg_task *t, double now)
     return now - t0;
 }
 
+static const char *task_log;
+
+void tg_proc_log(const char *path)
+{
+    task_log = path;
+}
+
+/* Appends t's line to the task log, if there is one. */
+static void log_task(const struct tg_task *t)
+{
+    if (task_log == NULL)
+        return;
+    /* not a symlink, a FIFO or a device, whoever made it */
+    int fd = open(task_log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0)
+        return;
+    const char *name = t->out_path ? strrchr(t->out_path, '/') : NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        dprintf(fd, "%.3f %.3f %s\n", t->cpu, t->elapsed, name ? name + 1 : t->out_path ? t->out_path : "-");
+    close(fd);
+}
+
 /* Reaps every child that has ended. Returns how many pool tasks finished. */
 static size_t reap_finished(struct tg_task *tasks, size_t n)
 {
@@ -543,9 +575,13 @@ static size_t reap_finished(struct tg_task *tasks, size_t n)
         if (t != NULL)
             kill(-pid, SIGKILL);
         int st = 0;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        struct rusage ru;
+        memset(&ru, 0, sizeof ru);
+        while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
             ;
         if (t != NULL) {
+            t->cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
             /* bubblewrap passes on a death by signal N as exit status
              * 128 + N: give it back its own meaning. */
             if (t->confine != NULL && sb.bwrap && WIFEXITED(st) && WEXITSTATUS(st) > 128 &&
@@ -554,6 +590,7 @@ static size_t reap_finished(struct tg_task *tasks, size_t n)
             t->status = st;
             t->elapsed = task_age(t, tg_now());
             t->done = 1;
+            log_task(t);
             finished++;
         }
     }
@@ -738,6 +775,8 @@ char *tg_task_outcome(const struct tg_task *t)
 {
     if (!t->started)
         return tg_asprintf("could not be started: %s", strerror(t->spawn_errno));
+    if (t->cpu_killed)
+        return tg_asprintf("was stopped after %g s of CPU time", t->cpu_limit);
     if (t->idle_killed)
         return tg_asprintf("was stopped after %g s without progress", t->idle_limit);
     if (t->timed_out)

@@ -51,6 +51,10 @@ struct tg_task {
     double limit;          /* wall-clock limit in seconds; the group is SIGKILLed past it */
     const char *watch[2];  /* files whose growth shows progress (may be NULL) ... */
     double idle_limit;     /* ... and the group is SIGKILLed after this long without any; 0: off */
+    double cpu_limit;      /* for messages only: a CPU-time limit the program enforces itself
+                            * (the memory drivers' host), seconds; 0: none */
+    double cpu_rlimit;     /* RLIMIT_CPU of each confined process, seconds (rounded up); 0: the
+                            * wall-clock limit's */
     const struct tg_confine *confine; /* NULL: a trusted program, run as it is */
 
     /* out */
@@ -59,7 +63,9 @@ struct tg_task {
     int status;            /* wait status, valid when started */
     int timed_out;         /* 1 if it was killed for passing its limit (or idle_limit) */
     int idle_killed;       /* 1 if that was for making no progress for idle_limit */
+    int cpu_killed;        /* 1 if it was stopped for passing cpu_limit (set by the caller) */
     double elapsed;        /* wall-clock seconds */
+    double cpu;            /* CPU seconds of the program and of the processes it waited for */
 
     /* private to proc.c */
     pid_t pid;
@@ -126,6 +132,12 @@ char *tg_task_outcome(const struct tg_task *t);
 
 /* 1 if the task was started, was not timed out, and exited with status 0. */
 int tg_task_ok(const struct tg_task *t);
+
+/* From now on, tg_run_tasks appends a line "CPU WALL OUTPUT" (seconds, and
+ * the base name of out_path or "-") for each task that ends to the file at
+ * `path` (NULL: no more): what each step of a grading cost, for
+ * grader/calibrate.sh and for whoever measures. Borrows path. */
+void tg_proc_log(const char *path);
 
 /* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
 double tg_now(void);

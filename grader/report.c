@@ -489,6 +489,7 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         add_str(env, "criterion", res->criterion, &bad);
         add_num(env, "jobs", res->jobs, &bad);
         add_num(env, "timeout", res->timeout, &bad);
+        add_str(env, "limits", res->limits, &bad);
         add_str(env, "datadir", res->datadir, &bad);
         add_str(env, "sandbox", res->sandbox, &bad);
     }

@@ -331,6 +331,16 @@ char *tg_first_line(const char *s)
     return tg_strndup(s, nl ? (size_t)(nl - s) : strlen(s));
 }
 
+char *tg_one_line(const char *s, size_t len, size_t max)
+{
+    char *t = tg_sanitize(s, len, max);
+    if (t != NULL)
+        for (char *p = t; *p; p++)
+            if (*p == '\n' || *p == '\t' || *p == '\r')
+                *p = ' ';
+    return t;
+}
+
 int tg_regular_file(const char *dir, const char *name)
 {
     char *p = tg_path_join(dir, name);

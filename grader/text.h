@@ -77,6 +77,9 @@ char *tg_read_file(const char *path, size_t cap, size_t *len, int *truncated);
  * allocation failure. */
 char *tg_sanitize(const char *s, size_t len, size_t max_bytes);
 
+/* tg_sanitize's text on one line: newlines and tabs become spaces. */
+char *tg_one_line(const char *s, size_t len, size_t max_bytes);
+
 /* Replaces every occurrence of `from` (non-empty) in s with `to`, in place
  * when `to` is not longer; returns a malloc'd string or NULL. */
 char *tg_replace_all(const char *s, const char *from, const char *to);

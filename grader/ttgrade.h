@@ -164,6 +164,7 @@ struct tg_result {
     const char *datadir;
     unsigned jobs;
     double timeout;
+    const char *limits;       /* where the time limits come from (timelimits.h), or NULL */
     /* timings, seconds */
     double t_intake, t_compile, t_tests, t_questions, t_total;
     /* the answers to the questions, as tg_questions_grade found them */
@@ -258,7 +259,8 @@ struct tg_setup {
     char **ld_args;             /* NULL-terminated words every link adds ("-fuse-ld=gold"), may be empty */
     const char *scratch;        /* absolute */
     unsigned jobs;
-    double timeout;             /* per test, seconds */
+    double timeout;             /* the fixed limit of one test, seconds (--timeout, or the default) */
+    const struct tg_limits *limits; /* each test's and memory driver's limit (timelimits.h) */
     double build_limit;         /* compile and link one lab, seconds (0: the default, 30) */
     char **envp;                /* the environment of every program run on the submission: ours
                                  * without the pass file, with TMPDIR inside the scratch dir */

@@ -11,8 +11,8 @@
  * Returns a new tensor the caller owns [matmul.new], or NULL with:
  *   TT_EINVAL  a or b is NULL [matmul.null], or is not 2-D [matmul.not_2d];
  *   TT_ESHAPE  the inner dimensions differ; the message names both shapes,
- *              e.g. "matmul: (2, 3) @ (4, 2): a's dim 1 (3) must equal b's dim 0 (4)";
- *              [matmul.eshape]
+ *              e.g. "tt_matmul: (2, 3) @ (4, 2): inner dimensions must agree:
+ *              a's dim 1 (3) must equal b's dim 0 (4)"; [matmul.eshape]
  *   TT_ENOMEM  the result could not be allocated. [matmul.enomem]
  * a and b are never modified. [matmul.unchanged]
  *

@@ -11,30 +11,34 @@
  * four, and calls the driver's main. Each lab stays in a process of its own,
  * so one lab's crash, hang or leak is never another's.
  *
- * Usage: ttmemhost JOBS IDLE STATUS XMLPREFIX LAB SO LIMIT LOG [LAB SO LIMIT LOG]...
+ * Usage: ttmemhost JOBS IDLE STATUS XMLPREFIX LAB SO LIMIT CPU LOG [LAB SO LIMIT CPU LOG]...
  *   JOBS       children at a time
  *   IDLE       seconds a child may run without its report or log growing
  *   STATUS     file this host appends its lines to (below)
  *   XMLPREFIX  Valgrind's --xml-file without ".%p.xml": where to watch a
  *              child's report for progress
- *   LAB SO LIMIT LOG  per lab: its name (the driver's argv[0]), the shared
- *              object, its wall-clock limit in seconds, and the file that
- *              gets its stdout and stderr
+ *   LAB SO LIMIT CPU LOG  per lab: its name (the driver's argv[0]), the
+ *              shared object, its wall-clock limit in seconds, the CPU
+ *              seconds it may use without its report or log growing (0: no
+ *              limit; ttgrade's calibrated limit, see grader/timelimits.h), and
+ *              the file that gets its stdout and stderr
  *
  * Every child is forked first and waits at a gate (a pipe) until its turn,
  * in a process group of its own that is killed when it ends.
  *
  * The status file gets one line per event, each written whole:
  *   start LAB PID
- *   end LAB PID HOW VALUE SECONDS   HOW: exited (VALUE: exit status),
- *                                   signaled (VALUE: signal), timeout or idle
- *                                   (killed by this host; VALUE: 9)
+ *   end LAB PID HOW VALUE SECONDS CPU  HOW: exited (VALUE: exit status),
+ *                                   signaled (VALUE: signal), timeout, idle or
+ *                                   cpu (killed by this host; VALUE: 9); CPU:
+ *                                   the child's CPU seconds
  *   nostart LAB ERRNO               fork failed
  *   tick                            every second: the host is alive
  * ttgrade trusts no line it did not expect: a lab with no "end" line failed.
  *
  * Hand-written: no library runs code in forked children with per-child
  * limits under one Valgrind; this is the smallest program that does. */
+#define _DEFAULT_SOURCE /* wait4 */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
 #include <errno.h>
@@ -44,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -55,13 +60,14 @@
 
 struct lab {
     char *name, *so, *log;
-    double limit;
+    double limit, cpu_limit;   /* wall-clock and CPU seconds (0: none) */
     pid_t pid;                 /* the child, forked at the start; -1: none */
     int gate;                  /* write end of the pipe the child waits on; -1: released */
     int state;                 /* WAITING, RUNNING or OVER */
     double t0, last_progress;
+    double cpu_at_progress;    /* its CPU seconds then */
     long long size[2];         /* the report's and the log's sizes last seen */
-    const char *killed;        /* "timeout" or "idle" once this host killed it */
+    const char *killed;        /* "timeout", "idle" or "cpu" once this host killed it */
 };
 
 enum { WAITING, RUNNING, OVER };
@@ -127,12 +133,24 @@ static void run_child(const struct lab *l, int gate, const sigset_t *old_mask)
     exit(entry(1, argv));
 }
 
-static int parse_seconds(const char *s, double *out)
+/* The CPU seconds (user and system) process pid has used, or -1 if they
+ * cannot be read. */
+static double cpu_seconds(pid_t pid)
+{
+    clockid_t clock;
+    struct timespec ts;
+    if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &ts) != 0)
+        return -1;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Seconds in s, more than 0 (or, with zero_ok, 0 itself) */
+static int parse_seconds(const char *s, double *out, int zero_ok)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 1e6)
+    if (errno != 0 || end == s || *end != '\0' || !(v > 0 || (zero_ok && v == 0)) || v > 1e6)
         return -1;
     *out = v;
     return 0;
@@ -144,20 +162,20 @@ int main(int argc, char **argv)
     double idle;
     char *jobs_end;
     long jobs = argc > 1 ? strtol(argv[1], &jobs_end, 10) : 0;
-    size_t n = argc > 5 ? (size_t)(argc - 5) / 4 : 0;
-    if (argc < 9 || (argc - 5) % 4 != 0 || n > HOST_LABS_MAX || *jobs_end != '\0' || jobs < 1 ||
-        parse_seconds(argv[2], &idle) != 0) {
-        fprintf(stderr, "usage: ttmemhost JOBS IDLE STATUS XMLPREFIX LAB SO LIMIT LOG [LAB SO LIMIT LOG]...\n");
+    size_t n = argc > 5 ? (size_t)(argc - 5) / 5 : 0;
+    if (argc < 10 || (argc - 5) % 5 != 0 || n > HOST_LABS_MAX || *jobs_end != '\0' || jobs < 1 ||
+        parse_seconds(argv[2], &idle, 0) != 0) {
+        fprintf(stderr, "usage: ttmemhost JOBS IDLE STATUS XMLPREFIX LAB SO LIMIT CPU LOG [LAB SO LIMIT CPU LOG]...\n");
         return 2;
     }
     const char *xml_prefix = argv[4];
     for (size_t i = 0; i < n; i++) {
-        char **w = &argv[5 + 4 * i];
+        char **w = &argv[5 + 5 * i];
         labs[i].name = w[0];
         labs[i].so = w[1];
-        labs[i].log = w[3];
-        if (parse_seconds(w[2], &labs[i].limit) != 0) {
-            fprintf(stderr, "ttmemhost: bad time limit '%s'\n", w[2]);
+        labs[i].log = w[4];
+        if (parse_seconds(w[2], &labs[i].limit, 0) != 0 || parse_seconds(w[3], &labs[i].cpu_limit, 1) != 0) {
+            fprintf(stderr, "ttmemhost: bad time limit '%s' or '%s'\n", w[2], w[3]);
             return 2;
         }
     }
@@ -227,6 +245,7 @@ int main(int argc, char **argv)
             if (l->state != WAITING)
                 continue;
             l->t0 = l->last_progress = now();
+            l->cpu_at_progress = 0;
             l->size[0] = l->size[1] = -1;
             l->state = RUNNING;
             running++;
@@ -245,7 +264,10 @@ int main(int argc, char **argv)
         sigtimedwait(&chld, NULL, &tick);
         int st;
         pid_t pid;
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        struct rusage ru;
+        while ((pid = wait4(-1, &st, WNOHANG, &ru)) > 0) {
+            double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                         (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
             for (size_t i = 0; i < n; i++) {
                 struct lab *l = &labs[i];
                 if (l->pid != pid || l->state == OVER)
@@ -260,11 +282,13 @@ int main(int argc, char **argv)
                 }
                 double secs = now() - l->t0;
                 if (l->killed != NULL)
-                    say(status_fd, "end %s %ld %s 9 %.3f\n", l->name, (long)pid, l->killed, secs);
+                    say(status_fd, "end %s %ld %s 9 %.3f %.3f\n", l->name, (long)pid, l->killed, secs, cpu);
                 else if (WIFSIGNALED(st))
-                    say(status_fd, "end %s %ld signaled %d %.3f\n", l->name, (long)pid, WTERMSIG(st), secs);
+                    say(status_fd, "end %s %ld signaled %d %.3f %.3f\n", l->name, (long)pid, WTERMSIG(st), secs,
+                        cpu);
                 else
-                    say(status_fd, "end %s %ld exited %d %.3f\n", l->name, (long)pid, WEXITSTATUS(st), secs);
+                    say(status_fd, "end %s %ld exited %d %.3f %.3f\n", l->name, (long)pid, WEXITSTATUS(st), secs,
+                        cpu);
                 kill(-pid, SIGKILL); /* what it left behind */
                 l->state = OVER;
                 running--;
@@ -282,12 +306,16 @@ int main(int argc, char **argv)
             char xml[4096];
             snprintf(xml, sizeof xml, "%s.%ld.xml", xml_prefix, (long)l->pid);
             long long size[2] = {file_size(xml), file_size(l->log)};
+            double cpu = l->cpu_limit > 0 ? cpu_seconds(l->pid) : -1;
             if (size[0] != l->size[0] || size[1] != l->size[1]) {
                 l->size[0] = size[0];
                 l->size[1] = size[1];
                 l->last_progress = t;
+                l->cpu_at_progress = cpu;
             }
-            if (t - l->t0 > l->limit)
+            if (l->cpu_limit > 0 && cpu >= 0 && cpu - l->cpu_at_progress >= l->cpu_limit)
+                l->killed = "cpu";
+            else if (t - l->t0 > l->limit)
                 l->killed = "timeout";
             else if (t - l->last_progress > idle)
                 l->killed = "idle";

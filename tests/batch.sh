@@ -12,10 +12,17 @@ command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 TMPDIR=$scratch; export TMPDIR
 examples="$top_srcdir/examples/submissions"
 
-# --- the class: every example, a bad archive and a file that is not a submission
+# --- the class: every example, a blank submission (an empty answers.txt),
+# the unmodified skeleton, second copies of three buggy examples (so that
+# their mistakes are shared), a bad archive and a file that is not a
+# submission
 class="$scratch/class"
 mkdir -p "$class"
 for dir in "$examples"/*/; do cp -R "$dir" "$class/$(basename "$dir")"; done
+for ex in wrong-matmul leak-sequential double-free-module; do cp -R "$examples/$ex" "$class/$ex-2"; done
+mkdir -p "$class/blank" "$class/skeleton"
+: > "$class/blank/answers.txt"
+cp "$top_srcdir"/student/*.c "$class/skeleton/"
 chmod -R u+w "$class" # make distcheck's source tree is read-only
 echo "not a zip" > "$class/broken.zip"
 echo "notes" > "$class/notes.txt"
@@ -25,18 +32,24 @@ echo "notes" > "$class/notes.txt"
 # (columns 1-4, then 5, 7, ...: two per lab, in labs/manifest's order); the
 # memory and question columns are checked for form only.
 labs=$(lab_names | tr '\n' ' ') n_labs=$(lab_count)
-for dir in "$examples"/*/; do
+zeros=$($AWK -v n="$n_labs" 'BEGIN { for (i = 0; i < n; i++) printf ",0" }')
+for dir in "$class"/*/; do
+    [ -f "$dir/README.md" ] || continue
     example_expect scores "$dir/README.md" | $AWK -v id="$(basename "$dir")" -v labs="$labs" '
         { lab = $1; sub(/:$/, "", lab); split($2, s, "/"); got[lab] = s[1]; t += s[1]; m += s[2] }
         END { printf "%s,graded,%g,%g", id, t, m; n = split(labs, l, " "); for (i = 1; i <= n; i++) printf ",%s", got[l[i]]; print "" }'
 done > "$scratch/want.rows"
+# The blank one and the skeleton score nothing, out of the same maximum.
+max=$($AWK -F, 'NR == 1 { print $4 }' "$scratch/want.rows")
+echo "blank,graded,0,$max$zeros" >> "$scratch/want.rows"
+echo "skeleton,graded,0,$max$zeros" >> "$scratch/want.rows"
 $AWK -v n="$n_labs" 'BEGIN { printf "broken,failed,,"; for (i = 0; i < n; i++) printf ","; print "" }' >> "$scratch/want.rows"
 LC_ALL=C sort "$scratch/want.rows" > "$scratch/want.csv"
 project() { $AWK -F, -v n="$n_labs" 'NR > 1 { printf "%s,%s,%s,%s", $1, $2, $3, $4; for (i = 0; i < n; i++) printf ",%s", $(5 + 2 * i); print "" }' "$1"; }
 
 out="$scratch/out"
 start=$(date +%s)
-"$ttgrade" batch --timeout 2 --out "$out" "$class" > "$scratch/batch.out" 2> "$scratch/batch.err"
+"$ttgrade" batch --out "$out" "$class" > "$scratch/batch.out" 2> "$scratch/batch.err"
 status=$?
 took=$(( $(date +%s) - start ))
 project "$out/grades.csv" > "$scratch/got.csv"
@@ -81,11 +94,149 @@ fi
 if grep -q 'Scores, as a percentage' "$scratch/batch.out" && grep -q 'Pass rate of each graded item' "$scratch/batch.out" \
    && cmp -s "$scratch/batch.out" "$out/summary.txt" \
    && grep -q '<svg' "$out/summary.html" && grep -q '</html>' "$out/summary.html" \
-   && ! grep -qiE '<script|<link|<img|src=|href=|url\(' "$out/summary.html"; then
+   && ! grep -qiE '<script|<link|<img|src=|href="[^#]|url\(' "$out/summary.html"; then
     ok "the class summary is printed, saved as text, and as HTML with inline SVG and no external asset"
 else
     not_ok "the class summary is printed, saved as text, and as HTML with inline SVG and no external asset" \
         "$(head -n 20 "$scratch/batch.out")"
+fi
+# --- the class summary, checked against the students' own reports
+sum="$out/summary.txt"; html="$out/summary.html"
+# The report.json of each graded student (a failed row may have one too).
+$AWK -F, -v d="$out/students" 'NR > 1 && $2 == "graded" { print d "/" $1 "/report.json" }' "$out/grades.csv" > "$scratch/graded"
+graded=$(wc -l < "$scratch/graded")
+if "$top_builddir/tests/mistake-keys" > "$scratch/keys.tap" 2>&1; then
+    ok "mistake keys: $(grep -c '^ok' "$scratch/keys.tap") unit checks of the message normaliser pass"
+else
+    not_ok "mistake keys: the message normaliser's unit checks" "$(grep -A2 '^not ok' "$scratch/keys.tap")"
+fi
+# The histogram's bins: half-open, contiguous from 0 to 100, the same in both.
+grep -oE '^  \[[0-9]+,[0-9]+[])]' "$sum" | tr -d ' ' > "$scratch/bins.txt"
+grep -oE '>\[[0-9]+,[0-9]+[])]%</text>' "$html" | sed 's/^>//; s/%<\/text>$//' > "$scratch/bins.html"
+if [ "$(wc -l < "$scratch/bins.txt")" -ge 2 ] && cmp -s "$scratch/bins.txt" "$scratch/bins.html" \
+   && $AWK -F'[][(),]' 'NR == 1 && $2 != 0 { bad = 1 } NR > 1 && $2 != hi { bad = 1 }
+                         { hi = $3; last = $0 } $0 ~ /\)$/ && /100/ { bad = 1 }
+                         END { exit bad || last !~ /,100\]$/ }' "$scratch/bins.txt"; then
+    ok "histogram bins [0,10) ... [90,100]: half-open, contiguous, the same in summary.txt and summary.html"
+else
+    not_ok "histogram bins: half-open, contiguous, the same in text and HTML" "$(paste "$scratch/bins.txt" "$scratch/bins.html")"
+fi
+# Each lab's mean, median, builds that failed and attempts, from the reports:
+# attempted = submitted and (did not build, or passed a test).
+for f in $(cat "$scratch/graded"); do
+    jq -r '.labs[] | [.name, (100 * .score / .max_score),
+                      (if .status == "compile_error" or .status == "link_error" then 1 else 0 end),
+                      (if .status == "compile_error" or .status == "link_error" or .status == "refused"
+                          or (.status == "graded" and ([.tests[] | select(.status == "passed")] | length) > 0)
+                       then 1 else 0 end)] | @tsv' "$f" 2> /dev/null
+done > "$scratch/labs.tsv"
+labs_bad=""
+for lab in $(jq -r '.labs[].name' "$out/students/complete/report.json"); do
+    want=$($AWK -F'\t' -v lab="$lab" -v n="$graded" '$1 == lab { p[++k] = $2; s += $2; nb += $3; at += $4 }
+        END { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (p[j] < p[i]) { t = p[i]; p[i] = p[j]; p[j] = t }
+              med = k % 2 ? p[(k + 1) / 2] : (p[k / 2] + p[k / 2 + 1]) / 2
+              printf "%s %.1f%% %.1f%% %d %d/%d", lab, s / k, med, nb, at, n }' "$scratch/labs.tsv")
+    got=$(grep -E "^  $lab +[0-9]" "$sum" | $AWK '{ print $1, $2, $3, $4, $5 }')
+    [ "$want" = "$got" ] || labs_bad="$labs_bad want '$want' got '$got';"
+    set -- $want
+    grep -q "<td><a href=\"#lab-[0-9]*\">$lab</a></td><td class=\"n\">$2</td><td class=\"n\">$3</td><td class=\"n\">$4</td><td class=\"n\">$5</td>" "$html" \
+        || labs_bad="$labs_bad html row of $lab;"
+done
+if [ -n "$(cat "$scratch/labs.tsv")" ] && [ -z "$labs_bad" ]; then
+    ok "each lab's mean, median, builds that failed and attempts match the reports, in text and HTML"
+else
+    not_ok "each lab's mean, median, builds that failed and attempts match the reports" "$labs_bad" "$(sed -n '/^Labs/,/^$/p' "$sum")"
+fi
+if grep -q '^matmul: .* 1 did not build, ' "$sum" && grep -q '^sequential: .* 1 did not build, ' "$sum" \
+   && grep -q 'attempted a lab when its file was submitted' "$sum"; then
+    ok "no-compile counts as a lab that did not build (matmul, sequential); the rule for \"attempted\" is stated"
+else
+    not_ok "no-compile counts as a lab that did not build; the rule for \"attempted\" is stated" "$(grep -E '^[a-z]+: mean' "$sum")"
+fi
+# Items: the terminal's names, the rubric's points and descriptions, and who failed.
+names_bad=""
+grep -hE '^[a-z]+: memory: .*: (OK|FAIL)$' "$out"/students/*/report.txt | sed -E 's/^[a-z]+: (memory: .*): (OK|FAIL)$/\1/' | sort -u > "$scratch/mem.names"
+while read -r name; do
+    grep -qF "  $name " "$sum" && grep -qF "<strong>$name</strong>" "$html" || names_bad="$names_bad [$name]"
+done < "$scratch/mem.names"
+if [ -s "$scratch/mem.names" ] && [ -z "$names_bad" ] && ! grep -qE 'memory: [a-z]+_[a-z_]+' "$sum"; then
+    ok "memory checks are named as in report.txt ($(wc -l < "$scratch/mem.names") names: \"$(head -n 1 "$scratch/mem.names")\"), in text and HTML"
+else
+    not_ok "memory checks are named as in report.txt" "missing:$names_bad" "$(grep -E 'memory: [a-z]+_' "$sum" | head -n 3)"
+fi
+t=$(jq -r '.labs[0].tests[0] | [.name, .description, .points] | @tsv' "$out/students/complete/report.json")
+tname=$(printf '%s' "$t" | cut -f1); tdesc=$(printf '%s' "$t" | cut -f2); tpts=$(printf '%s' "$t" | cut -f3)
+failers=$(for f in $(cat "$scratch/graded"); do
+    jq -e --arg t "$tname" '.labs[0] | (.status == "compile_error" or .status == "link_error" or .status == "refused"
+            or (.status == "graded" and ([.tests[] | select(.status == "passed")] | length) > 0))
+            and ([.tests[] | select(.name == $t and .status == "failed")] | length) > 0' "$f" > /dev/null \
+        && basename "$(dirname "$f")"
+done | sort | tr '\n' ' ')
+line=$(grep -A2 -E "^  $tname +$tpts pts" "$sum" | grep 'failed:')
+miss=""
+for id in $failers; do case "$line" in *"$id"*) ;; *) miss="$miss $id" ;; esac; done
+if [ -n "$failers" ] && [ -z "$miss" ] && grep -A1 -E "^  $tname +$tpts pts" "$sum" | grep -qF "$tdesc" \
+   && grep -qF "$tdesc" "$html" && ! printf '%s' "$line" | grep -q 'complete'; then
+    ok "item $tname: its points ($tpts), description and the students who attempted and failed it ($failers)"
+else
+    not_ok "item $tname: its points, description and the students who failed it" "want: $failers; missing:$miss" "$line"
+fi
+# Common mistakes: the second copies share their originals' messages.
+mistakes_bad=""
+for pair in "wrong-matmul, wrong-matmul-2" "leak-sequential, leak-sequential-2" "double-free-module, double-free-module-2"; do
+    grep -A2 "% of students (2/$graded): " "$sum" | grep -qF "for example: $pair " || mistakes_bad="$mistakes_bad [$pair]"
+done
+if [ -z "$mistakes_bad" ] && grep -qE "^  [0-9]+% of students \(2/$graded\): N bytes definitely lost, allocated at sequential\.c:N in FN$" "$sum" \
+   && grep -qE "^  [0-9]+% of students \(2/$graded\): tt_matmul\(\(shape\), \(shape\)\): element \[N\]: got N where N was expected$" "$sum" \
+   && grep -A1 'definitely lost, allocated at sequential' "$sum" | grep -q 'labs: sequential; in: sequential: memory: ' \
+   && grep -q '<h2 id="mistakes">Common mistakes</h2>' "$html" && grep -q 'N bytes definitely lost' "$html" \
+   && ! grep -A2 '% of students' "$sum" | grep -qE 'example: .*(skeleton|blank)'; then
+    ok "common mistakes: a leak and a wrong product shared by two students each, with their labs, tests and names; none from the skeleton"
+else
+    not_ok "common mistakes: shared mistakes grouped, with labs, tests and names" "missing:$mistakes_bad" "$(sed -n '/^Common mistakes/,/^Items/p' "$sum")"
+fi
+# Items by pass rate: lowest first, in both.
+if grep -oE '<tr data-rate="[0-9.]+"><td>[a-z]+: ' "$html" | sed -E 's/.*rate="([0-9.]+)".*/\1/' > "$scratch/rates" \
+   && [ "$(wc -l < "$scratch/rates")" -gt 10 ] && sort -n -c "$scratch/rates" \
+   && sed -n '/^Items to re-teach/,/^$/p' "$sum" | grep -oE 'attempted: +[0-9]+%' | tr -dc '0-9\n' | sort -n -c; then
+    ok "items by pass rate: $(wc -l < "$scratch/rates") items, lowest first, in HTML and text"
+else
+    not_ok "items by pass rate, lowest first" "$(head -n 5 "$scratch/rates")"
+fi
+if grep -q 'class="legend"' "$html" && for c in $(grep -oE 'fill="#[0-9a-f]{6}"/></svg>' "$html" | sort -u | cut -d'"' -f2); do
+       grep -q "class=\"swatch\" style=\"background:$c\"" "$html" || exit 1; done; then
+    ok "the colours of the bars are all in the legend"
+else
+    not_ok "the colours of the bars are all in the legend"
+fi
+if command -v xmllint > /dev/null 2>&1; then
+    xmllint --html --noout "$html" > "$scratch/xmllint.out" 2>&1
+    # libxml2's HTML parser is HTML 4: inline SVG's tags are unknown to it.
+    grep -v 'Tag \(svg\|rect\|line\|text\|title\) invalid' "$scratch/xmllint.out" | grep 'error' > "$scratch/xmllint.err"
+    if [ ! -s "$scratch/xmllint.err" ] && xmllint --noout "$html" 2> "$scratch/xml.err"; then
+        ok "summary.html: xmllint --html finds no error (besides SVG's tags), and it is well-formed XML"
+    else
+        not_ok "summary.html is well-formed" "$(head -n 5 "$scratch/xmllint.err" "$scratch/xml.err")"
+    fi
+fi
+# The page as a browser reads it: headless Chromium's DOM.
+chromium=$(command -v chromium || command -v chromium-browser)
+if [ -n "$chromium" ]; then
+    mean=$(grep -E '^  matmul +[0-9]' "$sum" | $AWK '{ print $2 }')
+    timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --user-data-dir="$scratch/chromium" --dump-dom "file://$html" \
+        > "$scratch/dom.html" 2> "$scratch/chromium.err"
+    if grep -q 'Common mistakes' "$scratch/dom.html" && grep -q 'N bytes definitely lost, allocated at sequential.c:N in FN' "$scratch/dom.html" \
+       && grep -q "<a href=\"#lab-0\">matmul</a></td><td class=\"n\">$mean</td>" "$scratch/dom.html" \
+       && grep -q '<td class="who">[^<]*wrong-matmul-2' "$scratch/dom.html" \
+       && grep -oE '<tr data-rate="[0-9.]+"><td>[a-z]+: ' "$scratch/dom.html" | sed -E 's/.*rate="([0-9.]+)".*/\1/' | sort -n -c; then
+        ok "headless Chromium: the page shows the common mistakes, matmul's mean ($mean), a failing student, items by rate"
+    else
+        not_ok "headless Chromium: the page shows the common mistakes, a lab's mean, a failing student" \
+            "$(head -c 600 "$scratch/dom.html")" "$(tail -n 3 "$scratch/chromium.err")"
+    fi
+else
+    ok "# SKIP chromium not found (apt-get install chromium)"
 fi
 if [ -z "$(ls -A "$out/.tmp")" ] && ! grep -q 'ETA' "$scratch/batch.err"; then
     ok "no work folder is left behind, and no progress line when stderr is not a terminal"
@@ -96,7 +247,7 @@ fi
 # Run again: nothing is graded again, and the gradebook is the same.
 cp "$out/grades.csv" "$scratch/first.csv"
 start=$(date +%s)
-"$ttgrade" batch --timeout 2 --out "$out" "$class" > "$scratch/again.out" 2>&1
+"$ttgrade" batch --out "$out" "$class" > "$scratch/again.out" 2>&1
 if [ $(( $(date +%s) - start )) -le 3 ] && cmp -s "$scratch/first.csv" "$out/grades.csv" \
    && grep -q '(0 graded in this run' "$scratch/again.out"; then
     ok "run again, it grades nothing and writes the same gradebook"
@@ -104,8 +255,8 @@ else
     not_ok "run again, it grades nothing and writes the same gradebook" "$(head -n 3 "$scratch/again.out")"
 fi
 if command -v script > /dev/null 2>&1; then
-    script -qec "'$ttgrade' batch --timeout 2 --out '$out' '$class'" /dev/null > "$scratch/tty.out" 2>&1
-    total=$(( $(ls -d "$examples"/*/ | wc -l) + 1 ))
+    script -qec "'$ttgrade' batch --out '$out' '$class'" /dev/null > "$scratch/tty.out" 2>&1
+    total=$(( $(ls -d "$class"/*/ | wc -l) + 1 ))
     if grep -q "ttgrade batch: $total/$total done, 1 failed, 0 running, ETA" "$scratch/tty.out"; then
         ok "on a terminal, a progress line shows done/total, failures and the ETA"
     else

@@ -3,7 +3,10 @@
 # questions) full marks, the skeleton 0 without any grader error, and every
 # bundled example submission fails exactly the items its README states (lines
 # "- <lab>: passes" or "- <lab>: fails ITEM..."), so scores per lab computed
-# from the rubric (tests/lib.sh, example_expect).
+# from the rubric (tests/lib.sh, example_expect), at the time limits
+# calibrated from the reference (grader/data/limits.txt): slow-correct must
+# keep every point under them, whatever the machine's load, and all-hang must
+# lose only its code's.
 . "$top_srcdir/tests/lib.sh"
 ttgrade="$top_builddir/grader/ttgrade"
 command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
@@ -11,7 +14,7 @@ command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 # grade NAME DIR [OPTIONS...]: grade DIR into $scratch/NAME.json; sets $status.
 grade() {
     name=$1 dir=$2; shift 2
-    "$ttgrade" --quiet --timeout 2 --json "$scratch/$name.json" "$@" "$dir" > "$scratch/$name.out" 2>&1
+    "$ttgrade" --quiet --json "$scratch/$name.json" "$@" "$dir" > "$scratch/$name.out" 2>&1
     status=$?
 }
 
@@ -26,6 +29,12 @@ if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and .max_score > 0' "
     ok "the reference scores full marks (exit 0)"
 else
     not_ok "the reference scores full marks (exit 0)" "exit $status" "$(tail -n 30 "$scratch/reference.out")"
+fi
+
+if [ "$(jq -r '.environment.limits | startswith("calibrated")' "$scratch/reference.json")" = true ]; then
+    ok "the time limits are calibrated (grader/data/limits.txt)"
+else
+    not_ok "the time limits are calibrated (grader/data/limits.txt)" "$(jq -r .environment.limits "$scratch/reference.json")"
 fi
 
 grade skeleton "$top_srcdir/student"

@@ -3,13 +3,21 @@
 #  - it holds no solution and no hidden test: no reference/, examples/,
 #    grader/hidden/ or grader/mutants/; no line of a solution region of
 #    reference/*.c (see below); no name of a hidden test of grader/rubric.txt;
-#  - its CI workflow parses (with yq, when installed);
-#  - in a fresh folder, ./configure && make check builds the skeleton and fails
-#    only with "not implemented"; make grade grades it (Score: 0/N);
+#  - its CI workflow parses (with yq, when installed) and passes actionlint
+#    (when installed), and kit/annotate turns failing tests into annotations;
+#  - unpacked in kit.tree/ of the build folder, ./configure && make check
+#    builds the skeleton and fails only with "not implemented", each failure's
+#    reason on the console, matmul first; make check LAB=flatten runs only
+#    flatten's tests; make grade grades it (Score: 0/N);
+#  - check-answers reads answers.txt as the course's grader does;
 #  - with the reference files copied in: make check passes, make grade gives
-#    full marks, make memcheck and make coverage run, make submit packs just
+#    full marks, make perf counts the performance tier as the course's
+#    ttgrade does, make memcheck and make coverage run, make submit packs just
 #    the graded files (which the course's ttgrade then grades in full), and
-#    make distcheck passes.
+#    make distcheck passes, leaving a tarball not named like the kit;
+#  - a matmul.c without the optional tt_matmul_fast builds, passes make check
+#    (its tests skipped) and gets full marks, as in the course's grader.
+# The solved, built kit stays in kit.tree/ for tests/handouts.sh.
 . "$top_srcdir/tests/lib.sh"
 TMPDIR=$scratch; export TMPDIR
 # The kit is a project of its own: none of our make's settings (MAKEFLAGS
@@ -17,9 +25,12 @@ TMPDIR=$scratch; export TMPDIR
 kmake() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"; }
 tarball=$(ls "$top_builddir"/ttlab-student-*.tar.gz 2> /dev/null | head -n 1)
 [ -n "$tarball" ] || { not_ok "make check made the student kit's tarball"; done_testing; }
-mkdir "$scratch/src"
-tar -xzf "$tarball" -C "$scratch/src"
-src=$(ls -d "$scratch"/src/ttlab-student-*)
+# Built in place, as students build it; kept for tests/handouts.sh.
+tree=$top_builddir/kit.tree
+rm -rf "$tree"
+mkdir "$tree"
+tar -xzf "$tarball" -C "$tree"
+src=$(ls -d "$tree"/ttlab-student-*)
 if [ -x "$src/configure" ] && [ -f "$src/Makefile.in" ] && [ -f "$src/README.md" ]; then
     ok "the kit unpacks to a project with configure, Makefile.in and README.md"
 else
@@ -107,12 +118,29 @@ elif command -v yq > /dev/null 2>&1; then
 else
     ok "# SKIP yq not found (apt-get install yq): autograde.yml not parsed"
 fi
+if [ ! -f "$wf" ]; then
+    :
+elif command -v actionlint > /dev/null 2>&1; then
+    if actionlint "$wf" > "$scratch/actionlint.out" 2>&1; then
+        ok "actionlint finds nothing in autograde.yml"
+    else
+        not_ok "actionlint finds nothing in autograde.yml" "$(head -n 20 "$scratch/actionlint.out")"
+    fi
+else
+    ok "# SKIP actionlint not found: autograde.yml not linted"
+fi
+# Pinned actions: every `uses:` names a full commit, the tag in a comment.
+unpinned=$(grep -E '^[[:space:]]*(-[[:space:]]+)?uses:' "$wf" | grep -vE 'uses:[[:space:]]*[^@[:space:]]+@[0-9a-f]{40}[[:space:]]+#[[:space:]]*v[0-9]' || true)
+if grep -q 'uses:' "$wf" && [ -z "$unpinned" ] && grep -Eq '^permissions:' "$wf" && grep -Eq '^concurrency:' "$wf"; then
+    ok "autograde.yml: actions pinned to commits (tag in a comment), permissions and concurrency set"
+else
+    not_ok "autograde.yml: actions pinned to commits (tag in a comment), permissions and concurrency set" "$unpinned"
+fi
 
 # --- the skeleton, in a fresh build folder
-b="$scratch/build"
-mkdir "$b"
+b=$src
 start=$(date +%s)
-(cd "$b" && "$src/configure" -q) > "$scratch/configure.out" 2>&1 || {
+(cd "$b" && ./configure -q) > "$scratch/configure.out" 2>&1 || {
     not_ok "the kit configures" "$(tail -n 20 "$scratch/configure.out")"; done_testing; }
 kmake -C "$b" -j2 check > "$scratch/check0.out" 2>&1
 s=$?
@@ -129,13 +157,67 @@ else
     not_ok "./configure && make check on the skeleton: every lab test fails with \"not implemented\"" \
         "exit $s, $n_fail failing, $n_bad otherwise" "$(tail -n 20 "$scratch/check0.out")"
 fi
+# The console: every FAIL line followed by its reason, the first FAIL a
+# matmul test, and no bare "ERROR: ... exited with status 1".
+$AWK '/^FAIL: / { n++; if (pending) bare++; pending = 1; if (n == 1) first = $0; next }
+      /^# .*not implemented/ { pending = 0 }
+      END { if (pending) bare++; print n + 0, bare + 0, (first ~ / - matmul::/) }' "$scratch/check0.out" > "$scratch/console"
+read -r n_fail n_bare matmul_first < "$scratch/console"
+if [ "$n_fail" -ge 70 ] && [ "$n_bare" -eq 0 ] && [ "$matmul_first" -eq 1 ] && ! grep -q '^ERROR: ' "$scratch/check0.out"; then
+    ok "make check's console: each of the $n_fail FAIL lines with its reason, matmul first, no ERROR line"
+else
+    not_ok "make check's console: each FAIL line with its reason, matmul first, no ERROR line" \
+        "$n_fail FAIL lines, $n_bare without a reason, matmul first: $matmul_first" "$(grep -m 5 '^FAIL\|^ERROR' "$scratch/check0.out")"
+fi
+sh "$src/kit/annotate" "$scratch/check0.out" > "$scratch/annotations"
+n_ann=$(grep -c '^::error file=tests/public/test_[a-z]*\.c,line=[0-9][0-9]*,title=[a-z_]*%3A%3A[a-z0-9_]*::.*not implemented' "$scratch/annotations")
+if [ "$n_ann" -eq "$n_fail" ]; then
+    ok "kit/annotate: one ::error file=...,line=... annotation per failing test ($n_ann)"
+else
+    not_ok "kit/annotate: one ::error file=...,line=... annotation per failing test" "$n_ann for $n_fail" "$(head -n 3 "$scratch/annotations")"
+fi
+kmake -C "$b" check LAB=flatten > "$scratch/check-lab.out" 2>&1
+suites=$($AWK '/^(PASS|FAIL|SKIP): tests\/public\/tests / { s = $0; sub(/.* - /, "", s); sub(/::.*/, "", s); print s }' "$scratch/check-lab.out" | sort -u | tr '\n' ' ')
+if [ "$suites" = "flatten " ]; then
+    ok "make check LAB=flatten runs flatten's tests only"
+else
+    not_ok "make check LAB=flatten runs flatten's tests only" "suites run: $suites" "$(tail -n 5 "$scratch/check-lab.out")"
+fi
 kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS=--no-memcheck > "$scratch/grade0.out" 2>&1
 s=$?
 if [ "$s" -eq 0 ] && tail -n 1 "$scratch/grade0.out" | grep -Eq '^Score: 0/[1-9]' \
-   && grep -q '^matmul: two_by_two: FAIL' "$scratch/grade0.out" && grep -q 'not implemented' "$scratch/grade0.out"; then
+   && grep -q '^matmul: two_by_two: FAIL' "$scratch/grade0.out" && grep -q 'not implemented' "$scratch/grade0.out" \
+   && grep -q '^Questions are not in this kit.s Score: in the course.s grade they carry [1-9][0-9]* points' "$scratch/grade0.out"; then
     ok "make grade on the skeleton: a FAIL line per test, then $(tail -n 1 "$scratch/grade0.out")"
 else
     not_ok "make grade on the skeleton: a FAIL line per test, then Score: 0/N" "exit $s" "$(tail -n 20 "$scratch/grade0.out")"
+fi
+
+# Scores: every point of the kit's rubric is a whole number of hundredths,
+# so no score prints with more than two decimals.
+long=$($AWK '!/^[ \t]*#/ && NF >= 3 && $3 !~ /^[0-9]+(\.[0-9][0-9]?)?$/' "$b/grader/rubric.txt")
+if [ -s "$b/grader/rubric.txt" ] && [ -z "$long" ] && ! grep -Eq '[0-9]\.[0-9]{3,}/' "$scratch/grade0.out"; then
+    ok "the kit's rubric gives whole hundredths of a point: scores print with at most two decimals"
+else
+    not_ok "the kit's rubric gives whole hundredths of a point: scores print with at most two decimals" "$long"
+fi
+
+# --- answers.txt, read by the grader's own parser: a unit other than the
+# question's, and words for a number, are flagged; a good answer is read.
+banks=$(cd "$src" && ls labs/*/questions.txt)
+q_kib=$($AWK '$1 == "lab" { lab = $2 } $1 == "question" { q = $2 } $1 == "unit" && $2 == "KiB" { print lab "." q; exit }' $(cd "$src" && printf '%s ' $banks))
+q_bytes=$($AWK '$1 == "lab" { lab = $2 } $1 == "question" { q = $2 } $1 == "unit" && $2 == "bytes" { print lab "." q; exit }' $(cd "$src" && printf '%s ' $banks))
+q_params=$($AWK '$1 == "lab" { lab = $2 } $1 == "question" { q = $2 } $1 == "unit" && $2 == "params" { print lab "." q; exit }' $(cd "$src" && printf '%s ' $banks))
+printf 'student-id: -\n%s: 164 KB\n%s: forty thousand\n%s: 235,146\nno.such_question: 3\n' "$q_kib" "$q_bytes" "$q_params" > "$scratch/answers.txt"
+(cd "$src" && kit/check-answers "$scratch/answers.txt" $banks) > "$scratch/answers.out" 2>&1
+s=$?
+if [ "$s" -eq 0 ] && [ -n "$q_kib" ] && [ -n "$q_bytes" ] && [ -n "$q_params" ] \
+   && grep -q "$q_kib.*\"164 KB\" is in KB, but the question asks for KiB" "$scratch/answers.out" \
+   && grep -q "$q_bytes.*cannot read \"forty thousand\"" "$scratch/answers.out" \
+   && ! grep -q "$q_params" "$scratch/answers.out" && grep -q 'there is no question no.such_question' "$scratch/answers.out"; then
+    ok "check-answers flags \"164 KB\" for $q_kib (KiB) and \"forty thousand\", reads 235,146, names an unknown question"
+else
+    not_ok "check-answers flags a wrong unit and words, reads a number, names an unknown question" "exit $s" "$(head -n 20 "$scratch/answers.out")"
 fi
 
 # --- solved: the reference files (and the complete example's answers) copied in
@@ -151,8 +233,9 @@ kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS=--no-memcheck > "$scratch
 s=$?
 last=$(tail -n 1 "$scratch/grade1.out")
 if [ "$s" -eq 0 ] && echo "$last" | $AWK '{ split($2, x, "/"); exit !(x[1] == x[2] && x[2] > 0) }' \
-   && ! grep -q ': FAIL' "$scratch/grade1.out" && grep -q '^linear: questions answered: 4/4' "$scratch/grade1.out"; then
-    ok "make grade with the reference: no FAIL, every question answered, $last"
+   && ! grep -q ': FAIL' "$scratch/grade1.out" && grep -q '^linear: answers readable: 4/4' "$scratch/grade1.out" \
+   && $AWK '/answers readable: / { n++; split($NF, x, "/"); if (x[1] != x[2]) bad++ } END { exit !(n >= 5 && !bad) }' "$scratch/grade1.out"; then
+    ok "make grade with the reference: no FAIL, every answer readable, $last"
 else
     not_ok "make grade with the reference: full marks" "exit $s" "$(tail -n 20 "$scratch/grade1.out")"
 fi
@@ -183,12 +266,22 @@ if [ "$listing" = "$want" ]; then
 else
     not_ok "make submit STUDENT_ID=s123 packs the five lab files and answers.txt, nothing else" "got: $listing" "$(cat "$scratch/submit.out")"
 fi
-"$top_builddir/grader/ttgrade" --quiet --no-memcheck --timeout 5 "$sub" > "$scratch/real.out" 2>&1
+"$top_builddir/grader/ttgrade" --no-memcheck --timeout 5 "$sub" > "$scratch/real.out" 2>&1
 s=$?
 if [ "$s" -eq 0 ]; then
     ok "the course's ttgrade grades that submission in full: $(tail -n 1 "$scratch/real.out")"
 else
     not_ok "the course's ttgrade grades that submission in full" "exit $s" "$(tail -n 5 "$scratch/real.out")"
+fi
+# make perf: the performance tier, counted as the course's grader counts it.
+kmake --no-print-directory -C "$b" perf > "$scratch/perf.out" 2>&1
+s=$?
+kit_perf=$(grep 'performance tier' "$scratch/perf.out")
+real_perf=$(grep 'performance tier' "$scratch/real.out")
+if [ "$s" -eq 0 ] && [ -n "$real_perf" ] && [ "$kit_perf" = "$real_perf" ] && echo "$kit_perf" | grep -q 'x fewer instructions'; then
+    ok "make perf counts as the course's ttgrade: $kit_perf"
+else
+    not_ok "make perf counts as the course's ttgrade" "exit $s" "kit:    $kit_perf" "course: $real_perf" "$(tail -n 5 "$scratch/perf.out")"
 fi
 start=$(date +%s)
 if kmake -C "$b" -j2 distcheck > "$scratch/distcheck.out" 2>&1; then
@@ -196,4 +289,36 @@ if kmake -C "$b" -j2 distcheck > "$scratch/distcheck.out" 2>&1; then
 else
     not_ok "make distcheck of the solved kit passes" "$(tail -n 30 "$scratch/distcheck.out")"
 fi
+made=$(cd "$b" && ls ./*.tar.gz 2> /dev/null | tr '\n' ' ')
+case $made in
+*ttlab-your-work-*) case $made in *ttlab-student-*) bad=1 ;; *) bad=0 ;; esac ;;
+*) bad=1 ;;
+esac
+if [ "$bad" -eq 0 ]; then
+    ok "make distcheck's tarball is not named like the kit: $made"
+else
+    not_ok "make distcheck's tarball is not named like the kit (ttlab-your-work-*)" "found: $made"
+fi
+rm -f "$b"/ttlab-your-work-*.tar.gz
+
+# --- a complete matmul.c without the optional tt_matmul_fast: it links, its
+# tests are skipped, and it gets the course's full marks (grader/hidden has
+# no test of tt_matmul_fast).
+cp "$b/student/matmul.c" "$scratch/matmul.c"
+$AWK '/^\/\* The same product, fast/ { exit } { print }' "$top_srcdir/reference/matmul.c" > "$b/student/matmul.c"
+kmake -C "$b" check LAB=matmul > "$scratch/nofast-check.out" 2>&1
+s=$?
+kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS='--no-memcheck --lab matmul' > "$scratch/nofast-grade.out" 2>&1
+g=$?
+if grep -q "^tt_tensor \*tt_matmul_fast" "$b/student/matmul.c"; then
+    not_ok "a matmul.c without tt_matmul_fast: the test could not remove it"
+elif [ "$s" -eq 0 ] && [ "$g" -eq 0 ] && grep -q '^SKIP: .*matmul_fast::.*optional' "$scratch/nofast-check.out" \
+   && grep -q '^matmul: 20/20' "$scratch/nofast-grade.out"; then
+    ok "a matmul.c without tt_matmul_fast: make check passes (its tests skipped), make grade gives matmul 20/20"
+else
+    not_ok "a matmul.c without tt_matmul_fast: make check passes, make grade gives matmul 20/20" \
+        "make check: exit $s, make grade: exit $g" "$(grep -m 3 'undefined\|^FAIL\|ERROR' "$scratch/nofast-check.out")" \
+        "$(grep -m 3 'matmul: ' "$scratch/nofast-grade.out")"
+fi
+cp "$scratch/matmul.c" "$b/student/matmul.c"
 done_testing

@@ -24,12 +24,20 @@
 
 #include "tinytorch.h"
 
-/* Records the start time of the current test (the .init fixture). */
+/* Records the start time of the current test and arms its CPU-time limit
+ * (the .init fixture). */
 void hidden_begin(void);
 
-/* Appends the line "PASS <suite>::<name> <seconds>" to $TTGRADE_PASS_FILE
- * (nothing if it is unset, so the test programs also run by hand). */
+/* Appends the line "PASS <suite>::<name> <seconds> <cpu seconds>" to
+ * $TTGRADE_PASS_FILE (nothing if it is unset, so the test programs also run
+ * by hand). */
 void hidden_pass(const char *suite, const char *name);
+
+/* Arms the CPU-time limit of test suite::name that $TTGRADE_CPU_LIMITS gives
+ * (none if it gives none): past it, the test's process writes the record
+ * "CPU <suite>::<name> <seconds>" to $TTGRADE_PASS_FILE and kills itself
+ * (hidden_limit.c). */
+void hidden_limit_arm(const char *suite, const char *name);
 
 /* .timeout is needed for ttgrade's --timeout to take effect: Criterion 2.4
  * only lowers a timeout a test already has. */

@@ -9,10 +9,18 @@
 
 #include "hidden.h"
 
-static struct timespec test_start;
+static struct timespec test_start, test_cpu_start;
+
+/* Seconds from a to b. */
+static double seconds(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
 
 void hidden_begin(void)
 {
+    hidden_limit_arm(criterion_current_suite->name, criterion_current_test->name);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &test_cpu_start);
     clock_gettime(CLOCK_MONOTONIC, &test_start);
 }
 
@@ -21,11 +29,13 @@ void hidden_pass(const char *suite, const char *name)
     const char *path = getenv("TTGRADE_PASS_FILE");
     if (path == NULL || path[0] == '\0')
         return;
-    struct timespec now;
+    struct timespec now, cpu;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double secs = (double)(now.tv_sec - test_start.tv_sec) + (double)(now.tv_nsec - test_start.tv_nsec) / 1e9;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
     char line[512];
-    int n = snprintf(line, sizeof line, "PASS %s::%s %.3f\n", suite, name, secs);
+    /* the CPU time is what grader/calibrate.sh reads off the reference */
+    int n = snprintf(line, sizeof line, "PASS %s::%s %.3f %.6f\n", suite, name, seconds(&test_start, &now),
+                     seconds(&test_cpu_start, &cpu));
     if (n <= 0 || (size_t)n >= sizeof line)
         return;
     /* One write of a short line with O_APPEND: records from parallel test
