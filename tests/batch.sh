@@ -155,7 +155,8 @@ else
 fi
 # Items: the terminal's names, the rubric's points and descriptions, and who failed.
 names_bad=""
-grep -hE '^[a-z]+: memory: .*: (OK|FAIL)$' "$out"/students/*/report.txt | sed -E 's/^[a-z]+: (memory: .*): (OK|FAIL)$/\1/' | sort -u > "$scratch/mem.names"
+grep -hE '^[a-z]+: memory: .*: (OK|FAIL)( \[[0-9.]+/[0-9.]+\])?$' "$out"/students/*/report.txt |
+    sed -E 's/^[a-z]+: (memory: .*): (OK|FAIL)( \[[0-9.]+\/[0-9.]+\])?$/\1/' | sort -u > "$scratch/mem.names"
 while read -r name; do
     grep -qF "  $name " "$sum" && grep -qF "<strong>$name</strong>" "$html" || names_bad="$names_bad [$name]"
 done < "$scratch/mem.names"
