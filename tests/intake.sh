@@ -1,5 +1,5 @@
 #!/bin/sh
-# intake.sh - the packaging corpus (grader/intake/, see its README.md): each
+# intake.sh - the packaging corpus (grader/packaging/, see its README.md): each
 # case's gen.sh makes a submission from examples/submissions/complete (a
 # duplicate member, a hard link, a zip folder named like a pattern, a 50 MB
 # lab file, a 2 GiB amplification archive, a 4 GiB member that is not a lab
@@ -33,7 +33,7 @@ fi
 
 . "$top_srcdir/tests/lib.sh"
 ttgrade="$top_builddir/grader/ttgrade"
-corpus="$top_srcdir/grader/intake"
+corpus="$top_srcdir/grader/packaging"
 # A writable copy: make distcheck's source tree is read-only, and gen.sh
 # scripts break copies of it on purpose.
 cp -R "$top_srcdir/examples/submissions/complete" "$scratch/complete" && chmod -R u+w "$scratch/complete" || exit 99
