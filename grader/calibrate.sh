@@ -39,7 +39,10 @@ trap 'rm -rf "$work" $kept' EXIT
 # the sandbox user (ttgrade as root) must reach the lab files and its scratch
 chmod 755 "$work"
 mkdir "$work/sub" "$work/tmp" && chmod 755 "$work/sub" && chmod 711 "$work/tmp" || exit 1
-for lab in matmul module linear sequential flatten; do
+# the labs: the data dir's labs.txt, a copy of labs/manifest
+labs=$($AWK '!/^#/ && NF { print $1 }' "$datadir/labs.txt") && [ -n "$labs" ] ||
+    { echo "$0: no labs in $datadir/labs.txt" >&2; exit 1; }
+for lab in $labs; do
     cp "$refdir/$lab.c" "$work/sub/" || exit 1
 done
 chmod 644 "$work"/sub/*.c
