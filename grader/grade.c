@@ -915,8 +915,10 @@ static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const ch
 /* After crash run c: the cause Valgrind saw, added to the item's message
  * ("the test crashed: killed by SIGSEGV: invalid write of size 4 at
  * flatten.c:31 in tt_flatten"); sig is the signal Criterion saw (-1: not
- * known). The first report (in name order) that names a memory error wins.
- * Nothing found, or the rerun failed: the message stays as it was. */
+ * known). Of the reports (one per process, in name order), the first whose
+ * first memory error is in the student's file wins, else the first with a
+ * memory error (the runner's own should have none). Nothing found, or the
+ * rerun failed: the message stays as it was. */
 static int crash_collect(struct crash_run *c, int sig)
 {
     struct tg_item *it = &c->lr->items[c->item];
@@ -934,15 +936,23 @@ static int crash_collect(struct crash_run *c, int sig)
     free(pattern);
     if (gr == GLOB_NOSPACE)
         return -1;
-    int rc = 0;
-    for (size_t k = 0; gr == 0 && k < g.gl_pathc && cause == NULL; k++) {
+    int rc = 0, mine = 0;
+    char at[80];
+    snprintf(at, sizeof at, " at %s:", file);
+    for (size_t k = 0; gr == 0 && k < g.gl_pathc && !mine && rc == 0; k++) {
         size_t len = 0;
         char *text = tg_read_file(g.gl_pathv[k], TG_CHILD_FSIZE_MAX, &len, NULL);
-        char name[32];
-        if (text != NULL && tg_memcheck_crash_cause(text, len, file, &cause, name) < 0)
+        char name[32], *found = NULL;
+        if (text != NULL && tg_memcheck_crash_cause(text, len, file, &found, name) < 0)
             rc = -1;
-        if (cause != NULL)
+        mine = found != NULL && strstr(found, at) != NULL;
+        if (found != NULL && (cause == NULL || mine)) {
+            free(cause);
+            cause = found;
+            found = NULL;
             snprintf(vgsig, sizeof vgsig, "%s", name);
+        }
+        free(found);
         free(text);
     }
     globfree(&g);
