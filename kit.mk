@@ -36,8 +36,9 @@ EXTRA_DIST += $(KIT_TEMPLATES)
 student-kit: $(KIT_TARBALL)
 .PHONY: student-kit
 
-$(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS)
+$(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS) grader/rubric.txt
 	$(AM_V_GEN)KIT_HEADERS='$(noinst_HEADERS)' \
+	KIT_RUBRIC=grader/rubric.txt \
 	KIT_SUPPORT='$(SUPPORT_SOURCES)' \
 	KIT_PUBLIC_TESTS='$(PUBLIC_TEST_SOURCES)' \
 	KIT_SUPPORT_TESTS='$(tests_public_support_tests_SOURCES)' \

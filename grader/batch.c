@@ -37,6 +37,7 @@
 #include "questions.h"
 #include "student_id.h"
 #include "text.h"
+#include "perf.h"
 #include "ttgrade.h"
 
 extern char **environ;
@@ -1092,8 +1093,8 @@ struct row {
     char *sandbox;        /* the confinement layers of the grading (report.c), or NULL */
     int have_score;
     double total, max;
-    int have_lab[TG_N_LABS], have_mem[TG_N_LABS], have_q;
-    double lab[TG_N_LABS], mem[TG_N_LABS], q;
+    int have_lab[TG_MAX_LABS], have_mem[TG_MAX_LABS], have_q;
+    double lab[TG_MAX_LABS], mem[TG_MAX_LABS], q;
     int have_extra;       /* lab 1's performance tier was graded */
     double extra;         /* its extra points, never in total */
 };
@@ -1203,9 +1204,17 @@ out:
 
 /* ------------------------------------------------------------------ CSV -- */
 
-static const char csv_header_text[] = "id,status,total,max,"
-                                      "matmul,matmul_memory,module,module_memory,linear,linear_memory,"
-                                      "sequential,sequential_memory,flatten,flatten_memory,questions,matmul_extra_credit,reason,sandbox";
+/* The header line: two columns per lab of the lab table (labs.txt), in its
+ * order. malloc'd; NULL when memory ran out. */
+static char *csv_header_text(void)
+{
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "id,status,total,max,");
+    for (int l = 0; l < tg_n_labs; l++)
+        tg_buf_printf(&b, "%s,%s_memory,", tg_lab_names[l], tg_lab_names[l]);
+    tg_buf_printf(&b, "questions,%s_extra_credit,reason,sandbox", TG_PERF_LAB);
+    return tg_buf_take(&b);
+}
 
 /* A CSV field: quoted when it holds a comma, quote or leading/trailing space;
  * text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
@@ -1243,7 +1252,7 @@ static char *row_line(const struct row *r)
     tg_buf_printf(&b, ",%s", r->status);
     csv_num(&b, r->have_score, r->total);
     csv_num(&b, r->have_score, r->max);
-    for (int l = 0; l < TG_N_LABS; l++) {
+    for (int l = 0; l < tg_n_labs; l++) {
         csv_num(&b, r->have_lab[l], r->lab[l]);
         csv_num(&b, r->have_mem[l], r->mem[l]);
     }
@@ -1312,7 +1321,9 @@ static int write_results(struct batch *b, int interrupted, char **err)
      * parallel run: both gradebooks come out the same. */
     qsort(lines, b->n, sizeof *lines, str_cmp);
     struct tg_buf cb = TG_BUF_INIT;
-    tg_buf_printf(&cb, "%s\n", csv_header_text);
+    char *header = csv_header_text();
+    tg_buf_printf(&cb, "%s\n", header ? header : "");
+    free(header);
     for (size_t i = 0; i < b->n; i++)
         tg_buf_printf(&cb, "%s\n", lines[i]);
     size_t clen = cb.len;
@@ -1367,18 +1378,31 @@ int tg_batch_main(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     b.o.jobs = ncpu < 1 ? 1 : ncpu > BATCH_MAX_JOBS ? BATCH_MAX_JOBS : (unsigned)ncpu;
     b.o.limit = BATCH_DEFAULT_LIMIT;
+    int status = 2, interrupted = 0;
+    char *err = NULL;
     int p = parse_options(argc, argv, &b.o);
     if (p != 0)
         return p == 1 ? 0 : 2;
+    /* The lab table: the gradebook's columns, and how each report's labs
+     * are read. */
+    char *dd = tg_datadir_find(b.o.datadir, &err), *why = dd ? tg_datadir_labs(dd) : NULL;
+    free(dd);
+    if (dd == NULL || why != NULL) {
+        fprintf(stderr, "ttgrade batch: %s\n", why ? why : err ? err : "out of memory");
+        free(why);
+        free(err);
+        return 2;
+    }
     if (b.o.csv_header) {
-        printf("%s\n", csv_header_text);
-        return 0;
+        char *header = csv_header_text();
+        printf("%s\n", header ? header : "");
+        free(header);
+        tg_labs_free();
+        return header ? 0 : 2;
     }
     if (b.o.one != NULL)
         b.o.jobs = 1;
 
-    int status = 2, interrupted = 0;
-    char *err = NULL;
     b.self = self_path();
     if (b.self == NULL) {
         err = tg_asprintf("cannot find this executable (/proc/self/exe): %s", strerror(errno));
@@ -1477,5 +1501,6 @@ done:
     free(b.students);
     free(b.tmp);
     tg_buf_free(&b.skip_list);
+    tg_labs_free();
     return status;
 }

@@ -1,8 +1,14 @@
 ## grader/data.mk - the precompiled data ttgrade links student code against:
 ## everything that is not the student's is compiled once, at build time.
 ##
+##   grader/data/labs.txt           the labs, a copy of labs/manifest
 ##   grader/data/include/*.h        the public headers
-##   grader/data/rubric.txt         every hidden test and its points
+##   grader/data/rubric.txt         every hidden test and memory scenario with its
+##                                  points, made by tools/gen-rubric from where
+##                                  they are declared (grader/hidden, memcheck)
+##   grader/data/sources.txt        the course files it was made from: ttgrade
+##                                  refuses to grade when one is newer (not
+##                                  installed: an installed data dir stands alone)
 ##   grader/data/libttsupport.a     the support library
 ##   grader/data/ref/<lab>.o        the reference object of each lab
 ##   grader/data/hidden/<lab>.o     the hidden Criterion tests of each lab
@@ -36,17 +42,13 @@ grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(
 
 # Only built to get the objects: an archive would drop Criterion's test
 # registrations, so the grader links the objects themselves.
-grader_hidden_libhiddentests_a_SOURCES = \
-	grader/hidden/hidden_matmul.c \
-	grader/hidden/hidden_module.c \
-	grader/hidden/hidden_linear.c \
-	grader/hidden/hidden_sequential.c \
-	grader/hidden/hidden_flatten.c
+grader_hidden_libhiddentests_a_SOURCES = $(LAB_HIDDEN_SOURCES)
 grader_hidden_libhiddentests_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
 
 GRADER_DATA_INPUTS = \
 	$(noinst_HEADERS) \
-	$(srcdir)/grader/rubric.txt \
+	$(srcdir)/labs/manifest \
+	grader/rubric.txt \
 	support/libttsupport.a \
 	reference/libttref.a \
 	grader/hidden/libhidden.a \
@@ -57,7 +59,17 @@ GRADER_DATA_INPUTS = \
 	$(PERF_DATA_INPUTS) \
 	$(GIT2_SHIM_LIB)
 
-EXTRA_DIST += grader/rubric.txt grader/calibrate.sh
+# The rubric, from the points next to each test and scenario.
+grader/rubric.txt: $(srcdir)/labs/manifest $(srcdir)/tools/gen-rubric $(srcdir)/tools/labs \
+		$(LAB_HIDDEN_SOURCES:%=$(srcdir)/%) $(LAB_MEMCHECK_SOURCES:%=$(srcdir)/%)
+	$(AM_V_GEN)$(MKDIR_P) grader && AWK='$(AWK)' $(SHELL) $(srcdir)/tools/gen-rubric $(srcdir) > $@.tmp && mv $@.tmp $@
+CLEANFILES += grader/rubric.txt
+EXTRA_DIST += tools/gen-rubric
+
+# What the data dir is made from, for ttgrade's check that none changed since.
+GRADER_DATA_ORIGINS = labs/manifest $(noinst_HEADERS) $(LAB_REFERENCE_SOURCES) $(LAB_HIDDEN_SOURCES) \
+	$(LAB_MEMCHECK_SOURCES) $(QUESTION_BANKS)
+EXTRA_DIST += grader/calibrate.sh
 
 # Assembled in a temporary folder and renamed, so a failed or interrupted
 # build never leaves a half-made data dir behind.
@@ -72,7 +84,10 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	for h in $(noinst_HEADERS); do \
 	  case $$h in include/*) cp $(srcdir)/$$h grader/data.tmp/include/ || exit 1;; esac; \
 	done && \
-	cp $(srcdir)/grader/rubric.txt grader/data.tmp/rubric.txt && \
+	cp $(srcdir)/labs/manifest grader/data.tmp/labs.txt && \
+	cp grader/rubric.txt grader/data.tmp/rubric.txt && \
+	abs=`cd $(srcdir) && pwd` && \
+	for f in $(GRADER_DATA_ORIGINS); do echo "$$abs/$$f"; done > grader/data.tmp/sources.txt && \
 	cp support/libttsupport.a grader/data.tmp/libttsupport.a && \
 	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
 	cp memcheck/libttmem.a grader/data.tmp/memcheck/libttmem.a && \
@@ -115,7 +130,7 @@ install-data-local: grader/data/stamp grader/data/limits.txt
 	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/include $(DESTDIR)$(pkglibdir)/ref $(DESTDIR)$(pkglibdir)/hidden \
 	  $(DESTDIR)$(pkglibdir)/memcheck
 	$(INSTALL_DATA) grader/data/include/*.h $(DESTDIR)$(pkglibdir)/include/
-	$(INSTALL_DATA) grader/data/rubric.txt grader/data/libttsupport.a grader/data/limits.txt $(DESTDIR)$(pkglibdir)/
+	$(INSTALL_DATA) grader/data/labs.txt grader/data/rubric.txt grader/data/libttsupport.a grader/data/limits.txt $(DESTDIR)$(pkglibdir)/
 	$(INSTALL_DATA) grader/data/ref/*.o $(DESTDIR)$(pkglibdir)/ref/
 	$(INSTALL_DATA) grader/data/hidden/*.o grader/data/hidden/libhidden.a $(DESTDIR)$(pkglibdir)/hidden/
 	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/

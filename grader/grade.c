@@ -770,7 +770,7 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     tg_argv_add(&j->ld, j->bin);
     tg_argv_addf(&j->ld, "%s/hidden/%s.o", s->datadir, lab);
     tg_argv_addf(&j->ld, "obj/%s.o", lab);
-    for (int other = 0; other < TG_N_LABS; other++) {
+    for (int other = 0; other < tg_n_labs; other++) {
         if (other == j->lr->lab)
             continue;
         tg_argv_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);

@@ -30,18 +30,6 @@
 #include "inspect.h"
 #include "text.h"
 
-/* The functions each lab's file must (and alone may) define, in
- * tg_lab_names order. */
-static const char *const lab_defines[TG_N_LABS][10] = {
-    {"tt_matmul", "tt_matmul_fast", NULL},
-    {"tt_module_init", "tt_module_add_parameter", "tt_module_add_module", "tt_module_parameters",
-     "tt_module_num_parameters", "tt_module_named_parameters", "tt_module_forward", "tt_module_name",
-     "tt_module_free", NULL},
-    {"tt_linear_new", "tt_linear_weights", "tt_linear_bias", NULL},
-    {"tt_sequential_new", "tt_sequential_add", "tt_sequential_len", NULL},
-    {"tt_flatten", "tt_flatten_new", NULL},
-};
-
 /* What student code may call besides the tt_ API. Everything here only
  * computes, allocates or prints; nothing exits, forks, opens files, reads the
  * environment or jumps across frames. */
@@ -109,7 +97,7 @@ static int refuse(char **why, const char *fmt, ...)
 int tg_inspect_object(const char *path, int lab, char **why)
 {
     *why = NULL;
-    if (lab < 0 || lab >= TG_N_LABS)
+    if (lab < 0 || lab >= tg_n_labs)
         return -1;
     if (elf_version(EV_CURRENT) == EV_NONE)
         return -1;
@@ -168,7 +156,7 @@ int tg_inspect_object(const char *path, int lab, char **why)
                                      tg_lab_names[lab], name);
                     break;
                 }
-            } else if (type != STT_FUNC || !in_list(lab_defines[lab], name)) {
+            } else if (type != STT_FUNC || !in_list(tg_lab_functions[lab], name)) {
                 verdict = refuse(why,
                                  "%s.c defines '%s', which is not a function of the %s lab: "
                                  "make it static",

@@ -202,7 +202,7 @@ int tg_scratch_remove(const char *path)
 
 void tg_intake_free(struct tg_intake *in)
 {
-    for (int i = 0; i < TG_N_LABS; i++) {
+    for (int i = 0; i < tg_n_labs; i++) {
         free(in->why[i]);
         in->why[i] = NULL;
     }
@@ -234,7 +234,7 @@ static int has_lab_file(int dfd)
 {
     char name[64];
     struct stat st;
-    for (int i = 0; i < TG_N_LABS; i++) {
+    for (int i = 0; i < tg_n_labs; i++) {
         snprintf(name, sizeof name, "%s.c", tg_lab_names[i]);
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
             return 1;
@@ -481,7 +481,7 @@ static int take_answers(int dfd, struct tg_intake *in)
 static int take_from(int dfd, const char *scratch, char *const *refused, struct tg_intake *in, char **err)
 {
     int rc = 0;
-    for (int lab = 0; lab < TG_N_LABS && rc == 0; lab++) {
+    for (int lab = 0; lab < tg_n_labs && rc == 0; lab++) {
         if (refused != NULL && refused[lab] != NULL) {
             rc = (in->why[lab] = tg_strdup(refused[lab])) != NULL ? 0 : -1;
             continue;
@@ -492,8 +492,8 @@ static int take_from(int dfd, const char *scratch, char *const *refused, struct 
         rc = dst != NULL ? take_file(dfd, lab, dst, in, err) : -1;
         free(dst);
     }
-    if (rc == 0 && refused != NULL && refused[TG_N_LABS] != NULL)
-        rc = (in->answers_why = tg_strdup(refused[TG_N_LABS])) != NULL ? 0 : -1;
+    if (rc == 0 && refused != NULL && refused[tg_n_labs] != NULL)
+        rc = (in->answers_why = tg_strdup(refused[tg_n_labs])) != NULL ? 0 : -1;
     else if (rc == 0)
         rc = take_answers(dfd, in);
     return rc;
@@ -501,8 +501,14 @@ static int take_from(int dfd, const char *scratch, char *const *refused, struct 
 
 static char *no_lab_file(const char *display)
 {
-    return tg_asprintf("the submission %s holds no lab file (matmul.c, module.c, linear.c, sequential.c, "
-                       "flatten.c) and no %s, at its top level or under student/", display, TG_ANSWERS_NAME);
+    struct tg_buf files = TG_BUF_INIT;
+    for (int lab = 0; lab < tg_n_labs; lab++)
+        tg_buf_printf(&files, "%s%s.c", lab ? ", " : "", tg_lab_names[lab]);
+    char *list = tg_buf_take(&files);
+    char *msg = list ? tg_asprintf("the submission %s holds no lab file (%s) and no %s, at its top level or under "
+                                   "student/", display, list, TG_ANSWERS_NAME) : NULL;
+    free(list);
+    return msg;
 }
 
 /* Takes the files from the folder root (`display` names the submission in
@@ -593,7 +599,7 @@ static char *first_lines(const char *path)
 static int run_unpacker(const char *archive, const char *display, const char *scratch,
                         const struct tg_jails *jails, char **refused, struct tg_intake *in, char **err)
 {
-    char *wants[TG_N_LABS + 1] = {0};
+    char *wants[TG_MAX_LABS + 1] = {0};
     char *log_path = tg_path_join(scratch, "in.log"), *err_path = tg_path_join(scratch, "in.err");
     char *indir = tg_path_join(scratch, "in"), *log = NULL;
     int rc = -1;
@@ -604,14 +610,14 @@ static int run_unpacker(const char *archive, const char *display, const char *sc
     }
     if (log_path == NULL || err_path == NULL || indir == NULL)
         goto out;
-    for (int i = 0; i <= TG_N_LABS; i++) {
-        wants[i] = i < TG_N_LABS ? tg_asprintf("%s.c=%ld", tg_lab_names[i], TG_LAB_FILE_MAX)
+    for (int i = 0; i <= tg_n_labs; i++) {
+        wants[i] = i < tg_n_labs ? tg_asprintf("%s.c=%ld", tg_lab_names[i], TG_LAB_FILE_MAX)
                                  : tg_asprintf("%s=%ld", TG_ANSWERS_NAME, (long)TG_ANSWERS_MAX);
         if (wants[i] == NULL)
             goto out;
     }
-    char *argv[TG_N_LABS + 5] = {jails->unpacker, (char *)archive, indir};
-    for (int i = 0; i <= TG_N_LABS; i++)
+    char *argv[TG_MAX_LABS + 5] = {jails->unpacker, (char *)archive, indir};
+    for (int i = 0; i <= tg_n_labs; i++)
         argv[3 + i] = wants[i];
     /* ttunpack sees only the archive's copy (made by copy_archive, readable
      * by the sandbox user), itself, and in/. */
@@ -658,7 +664,7 @@ static int run_unpacker(const char *archive, const char *display, const char *sc
             }
         } else if (strncmp(clean, "refused ", 8) == 0) {
             const char *why = strchr(rest, ' ');
-            for (int i = 0; why != NULL && i <= TG_N_LABS; i++) {
+            for (int i = 0; why != NULL && i <= tg_n_labs; i++) {
                 char *eq = strchr(wants[i], '=');
                 if ((size_t)(why - rest) == (size_t)(eq - wants[i]) && strncmp(rest, wants[i], (size_t)(why - rest)) == 0 &&
                     refused[i] == NULL && (refused[i] = tg_strdup(why + 1)) == NULL) {
@@ -690,7 +696,7 @@ static int run_unpacker(const char *archive, const char *display, const char *sc
     }
     rc = 0;
 out:
-    for (int i = 0; i <= TG_N_LABS; i++)
+    for (int i = 0; i <= tg_n_labs; i++)
         free(wants[i]);
     free(log);
     free(log_path);
@@ -791,7 +797,7 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
     char *abs = copy_archive(submission, submission, scratch, err);
     if (abs == NULL)
         return -1;
-    char *refused[TG_N_LABS + 1] = {0};
+    char *refused[TG_MAX_LABS + 1] = {0};
     int rc = run_unpacker(abs, submission, scratch, jails, refused, in, err);
     free(abs);
     char *indir = rc == 0 ? tg_path_join(scratch, "in") : NULL;
@@ -802,7 +808,7 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
     if (dfd >= 0)
         close(dfd);
     free(indir);
-    for (int i = 0; i <= TG_N_LABS; i++)
+    for (int i = 0; i <= tg_n_labs; i++)
         free(refused[i]);
     return rc;
 }

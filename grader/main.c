@@ -46,8 +46,8 @@
 extern char **environ;
 
 struct options {
-    int lab_selected[TG_N_LABS];
-    int any_lab;
+    const char *lab_args[TG_MAX_LABS]; /* --lab NAME, checked once the lab table is read */
+    int n_lab_args;
     const char *gradescope, *junit, *json, *prairielearn, *student_id, *datadir;
     char *sid;                /* --student-id, normalised (student_id.h): student_id points here */
     int autolab;              /* --autolab: Autolab's scores line, last on stdout */
@@ -72,18 +72,38 @@ static void usage_short(FILE *f)
                "       ttgrade batch [options] DIR   (a whole class: ttgrade batch --help)\n");
 }
 
+/* The lab files of the default data dir, "matmul.c module.c ...", or NULL. */
+static char *default_lab_files(void)
+{
+    char *err = NULL, *dd = tg_datadir_find(NULL, &err);
+    free(err);
+    if (dd == NULL)
+        return NULL;
+    err = tg_datadir_labs(dd);
+    free(dd);
+    if (err != NULL) {
+        free(err);
+        return NULL;
+    }
+    struct tg_buf b = TG_BUF_INIT;
+    for (int l = 0; l < tg_n_labs; l++)
+        tg_buf_printf(&b, "%s%s.c", l ? " " : "", tg_lab_names[l]);
+    tg_labs_free();
+    return tg_buf_take(&b);
+}
+
 static void usage_long(void)
 {
+    char *labs = default_lab_files();
     usage_short(stdout);
     printf("Grade a ttlab submission against the hidden tests.\n"
            "\n"
-           "SUBMISSION is a folder with the lab files (matmul.c module.c linear.c\n"
-           "sequential.c flatten.c) at its top or under student/, or a .tar.gz/.tgz,\n"
-           ".tar or .zip of such a folder.\n"
+           "SUBMISSION is a folder with the lab files, <lab>.c for each lab of the data\n"
+           "dir's labs.txt (%s), at its top or under\n"
+           "student/, or a .tar.gz/.tgz, .tar or .zip of such a folder.\n"
            "\n"
            "Options:\n"
-           "  --lab NAME           grade only this lab (repeatable): matmul, module,\n"
-           "                       linear, sequential, flatten (default: all five)\n"
+           "  --lab NAME           grade only this lab (repeatable; default: all)\n"
            "  --gradescope FILE    write Gradescope's results.json to FILE\n"
            "  --junit FILE         write a JUnit XML report to FILE\n"
            "  --json FILE          write the full JSON report to FILE\n"
@@ -144,7 +164,8 @@ static void usage_long(void)
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage, intake or internal error\n"
            "(one line on stderr saying why, nothing on stdout).\n",
-           TG_STUDENT_ID_MAX, TTGRADE_DATADIR);
+           labs ? labs : "see labs/manifest", TG_STUDENT_ID_MAX, TTGRADE_DATADIR);
+    free(labs);
 }
 
 /* Colour on stdout: a terminal, no --no-color, no non-empty $NO_COLOR
@@ -219,15 +240,12 @@ static int parse_options(int argc, char **argv, struct options *o)
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case OPT_LAB: {
-            int l = tg_lab_index(optarg);
-            if (l < 0)
-                set_usage_error(o, tg_asprintf("unknown lab '%s' (expected matmul, module, linear, sequential "
-                                               "or flatten)", optarg));
+        case OPT_LAB:
+            if (o->n_lab_args == TG_MAX_LABS)
+                set_usage_error(o, tg_asprintf("too many --lab options (at most %d)", TG_MAX_LABS));
             else
-                o->lab_selected[l] = o->any_lab = 1;
+                o->lab_args[o->n_lab_args++] = optarg;
             break;
-        }
         case OPT_GS: o->gradescope = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_JSON: o->json = optarg; break;
@@ -354,7 +372,7 @@ static int file_exists(const char *dir, const char *name)
 
 /* The data dir, absolute: --datadir, $TTGRADE_DATADIR, data/ next to the
  * executable (if it has rubric.txt), the compiled-in default. */
-static char *find_datadir(const char *opt, char **err)
+char *tg_datadir_find(const char *opt, char **err)
 {
     const char *cand = NULL, *from = NULL;
     char *exe_data = NULL;
@@ -379,6 +397,34 @@ static char *find_datadir(const char *opt, char **err)
     return abs;
 }
 
+/* A data dir made in a build tree lists, in sources.txt, the course files it
+ * was made from (grader/data.mk): if one changed since (an instructor's
+ * edit of a test's points, a question), grading would use a stale copy, so
+ * refuse and name the file. NULL, or why (malloc'd). */
+static char *check_fresh(const char *dd)
+{
+    char *list = tg_path_join(dd, "sources.txt"), *stamp = tg_path_join(dd, "stamp");
+    size_t len = 0;
+    int trunc = 0;
+    struct stat made;
+    char *text = list && stamp && stat(stamp, &made) == 0 ? tg_read_file(list, 1 << 20, &len, &trunc) : NULL;
+    char *why = NULL;
+    for (char *p = text, *nl; p != NULL && *p != '\0' && why == NULL; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        struct stat st;
+        if (*p == '/' && stat(p, &st) == 0 &&
+            (st.st_mtim.tv_sec > made.st_mtim.tv_sec ||
+             (st.st_mtim.tv_sec == made.st_mtim.tv_sec && st.st_mtim.tv_nsec > made.st_mtim.tv_nsec)))
+            why = tg_asprintf("%s changed after the data directory %s was made: run make first", p, dd);
+    }
+    free(text);
+    free(list);
+    free(stamp);
+    return why;
+}
+
 /* Checks that the data dir holds everything the pipeline uses. */
 static char *check_datadir(const char *dd)
 {
@@ -387,7 +433,7 @@ static char *check_datadir(const char *dd)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (!file_exists(dd, fixed[i]))
             return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, fixed[i]);
-    for (int l = 0; l < TG_N_LABS; l++) {
+    for (int l = 0; l < tg_n_labs; l++) {
         char name[64];
         snprintf(name, sizeof name, "ref/%s.o", tg_lab_names[l]);
         if (!file_exists(dd, name))
@@ -396,7 +442,44 @@ static char *check_datadir(const char *dd)
         if (!file_exists(dd, name))
             return tg_asprintf("the data directory %s is incomplete: %s is missing", dd, name);
     }
+    return check_fresh(dd);
+}
+
+char *tg_datadir_labs(const char *datadir)
+{
+    char *err = NULL, *path = tg_path_join(datadir, "labs.txt");
+    if (path == NULL || tg_labs_load(path, &err) != 0) {
+        free(path);
+        return err != NULL ? err : tg_strdup("out of memory");
+    }
+    free(path);
     return NULL;
+}
+
+/* The labs to grade, in grading order: the --lab ones, else all of them. A
+ * name the lab table lacks is a usage error (and then all are laid out, for
+ * the maximum score). */
+static void select_labs(struct options *o, struct tg_result *res)
+{
+    int known = 0;
+    for (int i = 0; i < o->n_lab_args; i++) {
+        known += tg_lab_index(o->lab_args[i]) >= 0;
+        if (tg_n_labs > 0 && tg_lab_index(o->lab_args[i]) < 0) {
+            struct tg_buf names = TG_BUF_INIT;
+            for (int l = 0; l < tg_n_labs; l++)
+                tg_buf_printf(&names, "%s%s", l ? ", " : "", tg_lab_names[l]);
+            char *list = tg_buf_take(&names);
+            set_usage_error(o, tg_asprintf("unknown lab '%s' (expected one of %s)", o->lab_args[i], list ? list : "?"));
+            free(list);
+        }
+    }
+    for (int l = 0; l < tg_n_labs; l++) {
+        int want = known == 0;
+        for (int i = 0; i < o->n_lab_args; i++)
+            want |= strcmp(o->lab_args[i], tg_lab_names[l]) == 0;
+        if (want)
+            res->labs[res->n_labs++].lab = l;
+    }
 }
 
 /* Splits s on spaces into a NULL-terminated, malloc'd word list. */
@@ -566,8 +649,8 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
 {
     char *err = NULL;
     *oom = 0;
-    g->datadir = find_datadir(o->datadir, &err);
-    if (g->datadir == NULL)
+    g->datadir = tg_datadir_find(o->datadir, &err);
+    if (g->datadir == NULL || (err = tg_datadir_labs(g->datadir)) != NULL)
         goto out;
     char *rp = tg_path_join(g->datadir, "rubric.txt");
     if (rp == NULL)
@@ -736,12 +819,10 @@ int main(int argc, char **argv)
     res.submission = sub_shown;
     res.student_id = sid_shown;
     res.jobs = o.jobs;
-    for (int l = 0; l < TG_N_LABS; l++)
-        if (!o.any_lab || o.lab_selected[l])
-            res.labs[res.n_labs++].lab = l;
-
+    res.timeout = o.timeout;
     /* Set up even after a usage error: the rubric gives the maximum score. */
     err = grader_open(&g, &o, &oom);
+    select_labs(&o, &res);
     res.datadir = g.datadir;
     res.timeout = g.limits.fixed;
     res.limits = g.limits.describe;
@@ -819,6 +900,7 @@ done:
     tg_reap_orphans();
     tg_result_free(&res);
     grader_close(&g);
+    tg_labs_free();
     tg_sandbox_close(); /* res.sandbox pointed into it: after the reports */
     free(scratch);
     free(sub_shown);

@@ -80,7 +80,7 @@ int tg_memcheck_open(struct tg_memcheck *mc, const struct tg_rubric *rubric, con
                      const char *datadir, int off)
 {
     memset(mc, 0, sizeof *mc);
-    for (int l = 0; l < TG_N_LABS; l++)
+    for (int l = 0; l < tg_n_labs; l++)
         mc->lab_time[l] = -1;
     for (size_t i = 0; i < res->n_labs; i++)
         if (rubric->memory_checks[res->labs[i].lab] > 0)
@@ -1042,8 +1042,8 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
             text = tg_asprintf("not run: the memory driver %s in scenario \"%s\"", stop_verb(t),
                                stop_title[0] ? stop_title : "?");
         } else if (p->done) {
-            text = tg_asprintf("not run: the memory driver has no scenario %s (do grader/rubric.txt and "
-                               "memcheck/mem_%s.c agree?)", it->name, p->lab);
+            text = tg_asprintf("not run: the memory driver has no scenario %s (is the data dir's rubric.txt "
+                               "made from this memcheck/mem_%s.c?)", it->name, p->lab);
         } else if (!t->started) {
             text = tg_asprintf("not run: Valgrind could not be started: %s", strerror(t->spawn_errno));
         } else if (!readable) {
@@ -1127,7 +1127,7 @@ static int prepare_link(struct mem_job *j, const struct tg_setup *s)
     tg_argv_add(&j->ld, j->so);
     tg_argv_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
     tg_argv_addf(&j->ld, "obj/%s.o", lab);
-    for (int other = 0; other < TG_N_LABS; other++)
+    for (int other = 0; other < tg_n_labs; other++)
         if (other != j->lr->lab)
             tg_argv_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
     tg_argv_addf(&j->ld, "%s/memcheck/libttmem.a", s->datadir);

@@ -30,7 +30,7 @@ struct tg_memcheck {
     char *version;                /* "valgrind-3.19.0", once run; NULL if unknown */
     char *skipped;                /* why the memory checks did not run, or NULL */
     const char *tests_skipped;    /* why the tests and questions were left out (--memcheck-only), or NULL */
-    double lab_time[TG_N_LABS];   /* wall seconds of each lab's runs in the host (the first, plus the one with
+    double lab_time[TG_MAX_LABS];   /* wall seconds of each lab's runs in the host (the first, plus the one with
                                    * --track-origins if its errors needed it); < 0: not run */
     double t_total;               /* wall seconds of the whole phase (link and run) */
     int done;                     /* this submission's checks have run (in tg_grade's pools) */

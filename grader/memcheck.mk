@@ -12,12 +12,7 @@
 # driver; and the drivers, built only to get their objects (each has a main).
 noinst_LIBRARIES += memcheck/libttmem.a memcheck/libttmemdrivers.a
 memcheck_libttmem_a_SOURCES = memcheck/scenario.h memcheck/scenario.c
-memcheck_libttmemdrivers_a_SOURCES = \
-	memcheck/mem_matmul.c \
-	memcheck/mem_module.c \
-	memcheck/mem_linear.c \
-	memcheck/mem_sequential.c \
-	memcheck/mem_flatten.c
+memcheck_libttmemdrivers_a_SOURCES = $(LAB_MEMCHECK_SOURCES)
 memcheck_libttmemdrivers_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/memcheck
 
 # The host Valgrind runs: it forks a child per lab, which loads that lab's
@@ -47,25 +42,5 @@ memcheck: grader/ttgrade grader/data/stamp
 
 # make check: each driver linked with the reference alone, to list its
 # scenarios (against the rubric) and to run them outside Valgrind.
-check_PROGRAMS += \
-	memcheck/ref_mem_matmul \
-	memcheck/ref_mem_module \
-	memcheck/ref_mem_linear \
-	memcheck/ref_mem_sequential \
-	memcheck/ref_mem_flatten
+# (The programs, memcheck/ref_mem_<lab>, are listed by labs/labs.mk.)
 MEMCHECK_REF_LDADD = memcheck/libttmem.a reference/libttref.a -lm
-memcheck_ref_mem_matmul_SOURCES = memcheck/mem_matmul.c
-memcheck_ref_mem_matmul_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
-memcheck_ref_mem_matmul_LDADD = $(MEMCHECK_REF_LDADD)
-memcheck_ref_mem_module_SOURCES = memcheck/mem_module.c
-memcheck_ref_mem_module_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
-memcheck_ref_mem_module_LDADD = $(MEMCHECK_REF_LDADD)
-memcheck_ref_mem_linear_SOURCES = memcheck/mem_linear.c
-memcheck_ref_mem_linear_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
-memcheck_ref_mem_linear_LDADD = $(MEMCHECK_REF_LDADD)
-memcheck_ref_mem_sequential_SOURCES = memcheck/mem_sequential.c
-memcheck_ref_mem_sequential_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
-memcheck_ref_mem_sequential_LDADD = $(MEMCHECK_REF_LDADD)
-memcheck_ref_mem_flatten_SOURCES = memcheck/mem_flatten.c
-memcheck_ref_mem_flatten_CPPFLAGS = $(memcheck_libttmemdrivers_a_CPPFLAGS)
-memcheck_ref_mem_flatten_LDADD = $(MEMCHECK_REF_LDADD)

@@ -74,7 +74,7 @@ int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *dat
     p->max_points = TG_PERF_TIERS;
     int wanted = 0;
     for (size_t i = 0; i < res->n_labs; i++)
-        wanted |= res->labs[i].lab == tg_lab_index("matmul");
+        wanted |= res->labs[i].lab == tg_lab_index(TG_PERF_LAB);
     if (!wanted)
         return 0;
     if (off)
@@ -233,7 +233,7 @@ int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_r
         return 0;
     const struct tg_lab_result *lr = NULL;
     for (size_t i = 0; i < res->n_labs; i++)
-        if (res->labs[i].lab == tg_lab_index("matmul"))
+        if (res->labs[i].lab == tg_lab_index(TG_PERF_LAB))
             lr = &res->labs[i];
     if (lr == NULL)
         return 0;

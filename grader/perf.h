@@ -16,6 +16,12 @@
 
 #include "ttgrade.h"
 
+/* The lab the tier scores: by nature a matmul one (its driver times
+ * tt_matmul_fast against tt_matmul, grader/perf/perf_matmul.c, and the data
+ * dir holds it as perf/<lab>.o). The one lab name the grader's C knows; if
+ * the lab table has no such lab, the tier is never wanted. */
+#define TG_PERF_LAB "matmul"
+
 /* The flags the driver and the student's file are compiled with for the
  * count (configure.ac: -O3, plus a fixed -march on x86-64). */
 #ifndef TTGRADE_PERF_CFLAGS

@@ -8,12 +8,7 @@
 ## grader/local.mk; grader/data.mk copies $(QUESTION_BANKS) into
 ## grader/data/questions/<lab>.txt.
 
-QUESTION_BANKS = \
-	labs/01-matmul/questions.txt \
-	labs/02-module/questions.txt \
-	labs/03-linear/questions.txt \
-	labs/04-sequential/questions.txt \
-	labs/05-flatten/questions.txt
+# QUESTION_BANKS, one per lab, is listed by labs/labs.mk.
 QUESTIONS_DATA_INPUTS = $(QUESTION_BANKS:%=$(srcdir)/%)
 EXTRA_DIST += $(QUESTION_BANKS)
 
@@ -30,6 +25,7 @@ grader_ttquestions_SOURCES = \
 	grader/student_id.c \
 	grader/student_id.h \
 	grader/ttgrade.h \
+	grader/labs.c \
 	grader/rubric.c \
 	grader/text.c \
 	grader/text.h

@@ -53,7 +53,7 @@ static const char *item_title(const struct tg_item *it, char *buf, size_t len)
     return buf;
 }
 
-/* "linear: question: mlp_params: FAIL" and why, for each question of lr:
+/* "linear: question: mlp_params: FAIL [0/1.5]" and why, for each question of lr:
  * graded whatever became of the lab's code. */
 static void print_questions(const struct tg_lab_result *lr, const char *ok, const char *fail)
 {
@@ -62,7 +62,8 @@ static void print_questions(const struct tg_lab_result *lr, const char *ok, cons
         if (it->category != TG_ITEM_QUESTION || it->ungraded)
             continue;
         char title[200];
-        printf("%s: %s: %s\n", tg_lab_names[lr->lab], item_title(it, title, sizeof title), it->passed ? ok : fail);
+        printf("%s: %s: %s [%g/%g]\n", tg_lab_names[lr->lab], item_title(it, title, sizeof title),
+               it->passed ? ok : fail, SCORE(it->score), SCORE(it->points));
         if (it->output != NULL && it->output[0] != '\0')
             print_indented(it->output);
     }
@@ -106,12 +107,15 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
                 /* "linear: memory: forward with bias: OK", then its findings
                  * (a pass may have notes: still-reachable blocks) */
                 char title[200];
-                printf("%s: %s: %s\n", lab, tg_item_title(it, title, sizeof title), it->passed ? ok : fail);
+                printf("%s: %s: %s [%g/%g]\n", lab, tg_item_title(it, title, sizeof title), it->passed ? ok : fail,
+                       SCORE(it->score), SCORE(it->points));
                 if (it->output)
                     print_indented(it->output);
                 continue;
             }
-            printf("%s: %s: %s (%.2fs)\n", lab, it->name, it->passed ? ok : fail, it->time);
+            /* xv6's "name: OK (0.01s)", then the points: "[2/2]" */
+            printf("%s: %s: %s (%.2fs) [%g/%g]\n", lab, it->name, it->passed ? ok : fail, it->time, SCORE(it->score),
+                   SCORE(it->points));
             if (!it->passed && it->output)
                 print_indented(it->output);
         }
@@ -916,7 +920,7 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
             le += v == JV_ERROR;
             ls += v == JV_SKIP;
         }
-        int lab_extra = extra && lr->lab == tg_lab_index("matmul");
+        int lab_extra = extra && lr->lab == tg_lab_index(TG_PERF_LAB);
         /* A compile or link error's message: the tool's first error line. */
         char *build_error = NULL;
         if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR) && !res->error)

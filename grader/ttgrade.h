@@ -20,13 +20,44 @@
 
 /* ---------------------------------------------------------------- labs -- */
 
-#define TG_N_LABS 5
+/* The labs are data: the data dir's labs.txt, a copy of labs/manifest (one
+ * line per lab, in grading order: `<name> <folder> <header> <function>...`),
+ * read once at start-up by tg_labs_load (labs.c). No lab name or count is
+ * written in the grader. TG_MAX_LABS only sizes the fixed per-lab arrays
+ * below; a manifest with more labs is refused, naming it. */
+#define TG_MAX_LABS 32
 
-/* "matmul", "module", "linear", "sequential", "flatten": the grading order. */
-extern const char *const tg_lab_names[TG_N_LABS];
+/* The longest lab name: lowercase letters, digits and '_'. */
+#define TG_LAB_NAME_MAX 32
+
+extern int tg_n_labs;                           /* how many labs, <= TG_MAX_LABS */
+extern const char *tg_lab_names[TG_MAX_LABS];   /* their names, in grading order */
+/* The functions each lab's file must (and alone may) define, NULL-terminated
+ * (inspect.c); an empty list for a lab tg_lab_add made. */
+extern const char *const *tg_lab_functions[TG_MAX_LABS];
+
+/* Reads the lab table from path (labs.txt). Returns 0, or -1 with *err a
+ * malloc'd message naming the file and line (NULL: out of memory). */
+int tg_labs_load(const char *path, char **err);
+
+/* Adds a lab by name alone (ttquestions, which knows the labs from the banks'
+ * `lab` lines). Returns its index, or -1 (a bad name, too many labs, memory). */
+int tg_lab_add(const char *name);
+
+/* Forgets the table. */
+void tg_labs_free(void);
 
 /* The index of a lab name, or -1. */
 int tg_lab_index(const char *name);
+
+/* The data dir, absolute (malloc'd): opt (--datadir), else $TTGRADE_DATADIR,
+ * else data/ next to the executable, else the compiled-in default; NULL with
+ * *err set if it cannot be used (main.c). */
+char *tg_datadir_find(const char *opt, char **err);
+
+/* Loads the lab table from the data dir's labs.txt: NULL, or why not
+ * (malloc'd). */
+char *tg_datadir_labs(const char *datadir);
 
 /* -------------------------------------------------------------- rubric -- */
 
@@ -44,10 +75,10 @@ struct tg_rubric_entry {
 struct tg_rubric {
     struct tg_rubric_entry *entries;  /* in file order */
     size_t n;
-    double lab_total[TG_N_LABS];      /* the sum of the points of each lab */
-    size_t lab_tests[TG_N_LABS];      /* how many tests each lab has */
-    double memory_total[TG_N_LABS];   /* the points of each lab's memory checks (all equal) */
-    size_t memory_checks[TG_N_LABS];  /* how many memory scenarios each lab has (0: none) */
+    double lab_total[TG_MAX_LABS];      /* the sum of the points of each lab */
+    size_t lab_tests[TG_MAX_LABS];      /* how many tests each lab has */
+    double memory_total[TG_MAX_LABS];   /* the points of each lab's memory checks */
+    size_t memory_checks[TG_MAX_LABS];  /* how many memory scenarios each lab has (0: none) */
     /* The question banks (questions.h): their points are set in the banks.
      * Borrowed; set by the caller after loading; NULL: no questions. */
     const struct tg_questions *questions;
@@ -122,7 +153,7 @@ struct tg_result {
     size_t n_intake_notes;
     int error;                /* 1: not graded (usage or internal error, bad submission) */
     char *error_msg;          /* why, when error */
-    struct tg_lab_result labs[TG_N_LABS];
+    struct tg_lab_result labs[TG_MAX_LABS];
     size_t n_labs;            /* the selected labs, in grading order */
     double score, max_score;
     /* environment, for our JSON report */
@@ -165,8 +196,8 @@ void tg_result_tally(struct tg_result *res);
  * For each lab, present[lab] is 1, or 0 with why[lab] a malloc'd reason
  * ("matmul.c not found in the submission"). */
 struct tg_intake {
-    int present[TG_N_LABS];
-    char *why[TG_N_LABS];
+    int present[TG_MAX_LABS];
+    char *why[TG_MAX_LABS];
     /* answers.txt, the answers to the questions: its bytes (NUL-terminated,
      * answers_len of them), or NULL with answers_why the reason. */
     char *answers;

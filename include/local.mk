@@ -4,9 +4,5 @@ noinst_HEADERS += \
 	include/tt_error.h \
 	include/tt_tensor.h \
 	include/tt_rng.h \
-	include/tt_matmul.h \
-	include/tt_module.h \
-	include/tt_linear.h \
-	include/tt_sequential.h \
-	include/tt_flatten.h \
+	$(LAB_HEADER_FILES) \
 	include/tt_summary.h

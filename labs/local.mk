@@ -1,8 +1,13 @@
-## labs/local.mk - one folder per lab: the handout (and, later, its question bank).
+## labs/local.mk - the labs: labs/manifest lists them (one line each);
+## tools/gen-labs-mk makes labs/labs.mk, every list of their files, from it.
+## One folder per lab holds its handout and its question bank.
 EXTRA_DIST += \
-	labs/01-matmul/README.md \
-	labs/02-module/README.md \
-	labs/03-linear/README.md \
-	labs/04-sequential/README.md \
-	labs/05-flatten/README.md \
+	labs/manifest \
+	tools/gen-labs-mk \
+	tools/labs \
+	$(LAB_HANDOUTS) \
 	labs/01-matmul/loop_order.c
+
+# A changed manifest remakes labs/labs.mk, and automake then the Makefiles.
+$(srcdir)/labs/labs.mk: $(srcdir)/labs/manifest $(srcdir)/tools/gen-labs-mk $(srcdir)/tools/labs
+	$(AM_V_GEN)AWK='$(AWK)' $(SHELL) $(srcdir)/tools/gen-labs-mk $(srcdir)/labs/manifest > $@.tmp && mv $@.tmp $@

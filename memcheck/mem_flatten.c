@@ -163,11 +163,14 @@ static void error_paths(mem_ctx *c)
 }
 
 static const mem_scenario scenarios[] = {
-    {"free_input_first", "y = tt_flatten(x, d), then x freed before y is read and freed", free_input_first},
-    {"free_output_first", "y freed before x is read and freed; the same through a Flatten layer",
-     free_output_first},
-    {"inside_sequential", "Flatten layers inside a Sequential, run and freed with it", inside_sequential},
-    {"error_paths", "out-of-range start_dim, NULL and 0-D inputs return NULL without leaking", error_paths},
+    MEM_SCENARIO(free_input_first, 3, "x freed before y: y owns its data",
+                 "y = tt_flatten(x, d), then x freed before y is read and freed"),
+    MEM_SCENARIO(free_output_first, 2, "y freed before x, also through the layer",
+                 "y freed before x is read and freed; the same through a Flatten layer"),
+    MEM_SCENARIO(inside_sequential, 3, "Flatten layers inside a Sequential",
+                 "Flatten layers inside a Sequential, run and freed with it"),
+    MEM_SCENARIO(error_paths, 2, "bad start_dim, NULL, 0-D: nothing leaked",
+                 "out-of-range start_dim, NULL and 0-D inputs return NULL without leaking"),
 };
 
 int main(int argc, char **argv)

@@ -97,11 +97,14 @@ static void shape_error(mem_ctx *c)
 }
 
 static const mem_scenario scenarios[] = {
-    {"forward_with_bias", "Linear(5, 3) with bias: made, two forwards, freed", forward_with_bias},
-    {"forward_without_bias", "Linear(4, 6) without bias: made, two forwards, freed", forward_without_bias},
-    {"forward_nd_input", "forward on (2, 3, 5), (2, 1, 2, 5) and (5,) inputs", forward_nd_input},
-    {"shape_error", "a wrong last dim, a 0-D input and bad constructor arguments return NULL without leaking",
-     shape_error},
+    MEM_SCENARIO(forward_with_bias, 3, "with bias: made, run, freed",
+                 "Linear(5, 3) with bias: made, two forwards, freed"),
+    MEM_SCENARIO(forward_without_bias, 2, "without bias: made, run, freed",
+                 "Linear(4, 6) without bias: made, two forwards, freed"),
+    MEM_SCENARIO(forward_nd_input, 3, "(..., in) inputs, 1-D to 4-D",
+                 "forward on (2, 3, 5), (2, 1, 2, 5) and (5,) inputs"),
+    MEM_SCENARIO(shape_error, 2, "shape and constructor errors leak nothing",
+                 "a wrong last dim, a 0-D input and bad constructor arguments return NULL without leaking"),
 };
 
 int main(int argc, char **argv)

@@ -79,10 +79,13 @@ static void null_operand(mem_ctx *c)
 }
 
 static const mem_scenario scenarios[] = {
-    {"product_freed", "(2, 3) @ (3, 4) and other products, each result freed by the caller", product_freed},
-    {"inner_mismatch", "(2, 3) @ (4, 2) returns NULL and allocates nothing that stays", inner_mismatch},
-    {"not_2d", "1-D, 3-D and 0-D operands return NULL without leaking", not_2d},
-    {"null_operand", "NULL operands return NULL without leaking", null_operand},
+    MEM_SCENARIO(product_freed, 4, "products returned to the caller, freed",
+                 "(2, 3) @ (3, 4) and other products, each result freed by the caller"),
+    MEM_SCENARIO(inner_mismatch, 2, "k mismatch: NULL, nothing leaked",
+                 "(2, 3) @ (4, 2) returns NULL and allocates nothing that stays"),
+    MEM_SCENARIO(not_2d, 2, "0-D, 1-D, 3-D operands: NULL, nothing leaked",
+                 "1-D, 3-D and 0-D operands return NULL without leaking"),
+    MEM_SCENARIO(null_operand, 2, "NULL operands: NULL, nothing leaked", "NULL operands return NULL without leaking"),
 };
 
 int main(int argc, char **argv)

@@ -274,15 +274,15 @@ static void named_parameters_walk(mem_ctx *c)
 }
 
 static const mem_scenario scenarios[] = {
-    {"deep_tree_free", "a tree of Nodes nine deep, freed from its root: every tensor, name and hook once",
-     deep_tree_free},
-    {"params_after_children", "children registered before parameters, past the first allocation, then freed",
-     params_after_children},
-    {"failed_registration", "refused registrations (used, dotted, empty, NULL names; NULL module) free what they "
-                            "were given; m as its own child frees nothing",
-     failed_registration},
-    {"named_parameters_walk", "the dotted-name walk (whole and stopped early) leaves nothing behind",
-     named_parameters_walk},
+    MEM_SCENARIO(deep_tree_free, 3, "a nine-deep tree freed once from its root",
+                 "a tree of Nodes nine deep, freed from its root: every tensor, name and hook once"),
+    MEM_SCENARIO(params_after_children, 2, "children before parameters, both grown",
+                 "children registered before parameters, past the first allocation, then freed"),
+    MEM_SCENARIO(failed_registration, 3, "refused registrations free what they were given",
+                 "refused registrations (used, dotted, empty, NULL names; NULL module) free what they "
+                 "were given; m as its own child frees nothing"),
+    MEM_SCENARIO(named_parameters_walk, 2, "the dotted-name walk leaves nothing behind",
+                 "the dotted-name walk (whole and stopped early) leaves nothing behind"),
 };
 
 int main(int argc, char **argv)

@@ -220,13 +220,16 @@ static void failing_middle_layer(mem_ctx *c)
 }
 
 static const mem_scenario scenarios[] = {
-    {"intermediates_freed", "Linear-ReLU-Linear-ReLU-Linear forward: every intermediate freed", intermediates_freed},
-    {"add_after_construction", "a layer added after construction runs and is freed; refused adds free the layer",
-     add_after_construction},
-    {"nested_free", "a Sequential inside a Sequential, run and freed; a NULL layer frees the others", nested_free},
-    {"empty_forward", "an empty Sequential returns a copy of x, freed separately", empty_forward},
-    {"failing_middle_layer", "a failing middle, first or last layer: NULL, and no intermediate left behind",
-     failing_middle_layer},
+    MEM_SCENARIO(intermediates_freed, 2, "every intermediate freed",
+                 "Linear-ReLU-Linear-ReLU-Linear forward: every intermediate freed"),
+    MEM_SCENARIO(add_after_construction, 2, "added layer run and freed; refused adds free",
+                 "a layer added after construction runs and is freed; refused adds free the layer"),
+    MEM_SCENARIO(nested_free, 2, "nested Sequential freed; NULL layer frees the rest",
+                 "a Sequential inside a Sequential, run and freed; a NULL layer frees the others"),
+    MEM_SCENARIO(empty_forward, 2, "empty: a copy, freed separately",
+                 "an empty Sequential returns a copy of x, freed separately"),
+    MEM_SCENARIO(failing_middle_layer, 2, "a failing layer: nothing left behind",
+                 "a failing middle, first or last layer: NULL, and no intermediate left behind"),
 };
 
 int main(int argc, char **argv)

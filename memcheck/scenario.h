@@ -32,10 +32,21 @@
 typedef struct mem_ctx mem_ctx;
 
 typedef struct mem_scenario {
-    const char *name;            /* its name in grader/rubric.txt: "forward_with_bias" */
+    const char *name;            /* its name in the rubric: "forward_with_bias" */
     const char *what;            /* one line: what it does, shown by --list */
     void (*run)(mem_ctx *ctx);
+    double points;               /* what it is worth */
+    const char *description;     /* the rubric's short line, shown in the reports */
 } mem_scenario;
+
+/* One scenario of a driver's table: its function (which names it), its
+ * points and short description, and what it does (--list):
+ *
+ *     MEM_SCENARIO(forward_with_bias, 3, "forward with a bias, freed", "..."),
+ *
+ * tools/gen-rubric reads the points and description from here into the
+ * rubric (one MEM_SCENARIO( per line start). */
+#define MEM_SCENARIO(name, points, description, what) {#name, what, name, points, description}
 
 /* Runs the scenarios in order, each between its markers, and returns the exit
  * status for main. `mem_<lab> --list` prints the names and what they check.

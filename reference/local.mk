@@ -2,9 +2,4 @@
 ## The single source of truth: student/ is generated from these files by
 ## tools/gen-student.
 noinst_LIBRARIES += reference/libttref.a
-reference_libttref_a_SOURCES = $(SUPPORT_SOURCES) \
-	reference/matmul.c \
-	reference/module.c \
-	reference/linear.c \
-	reference/sequential.c \
-	reference/flatten.c
+reference_libttref_a_SOURCES = $(SUPPORT_SOURCES) $(LAB_REFERENCE_SOURCES)

@@ -27,24 +27,25 @@ chmod -R u+w "$class" # make distcheck's source tree is read-only
 echo "not a zip" > "$class/broken.zip"
 echo "notes" > "$class/notes.txt"
 
-# The expected gradebook, from the READMEs: id, status, total, max and the
-# five lab scores (columns 1-4, 5, 7, 9, 11, 13); the memory and question
-# columns are checked for form only.
+# The expected gradebook, from the READMEs (what each example fails, scored
+# with the rubric: tests/lib.sh): id, status, total, max and each lab's score
+# (columns 1-4, then 5, 7, ...: two per lab, in labs/manifest's order); the
+# memory and question columns are checked for form only.
+labs=$(lab_names | tr '\n' ' ') n_labs=$(lab_count)
+zeros=$($AWK -v n="$n_labs" 'BEGIN { for (i = 0; i < n; i++) printf ",0" }')
 for dir in "$class"/*/; do
     [ -f "$dir/README.md" ] || continue
-    $AWK -v id="$(basename "$dir")" '
-        /^- (matmul|module|linear|sequential|flatten): [0-9.]+\/[0-9.]+/ {
-            lab = $2; sub(/:$/, "", lab); split($3, s, "/"); got[lab] = s[1]; t += s[1]; m += s[2]; n++ }
-        END { if (n == 5) printf "%s,graded,%g,%g,%s,%s,%s,%s,%s\n", id, t, m,
-                  got["matmul"], got["module"], got["linear"], got["sequential"], got["flatten"] }' "$dir/README.md"
+    example_expect scores "$dir/README.md" | $AWK -v id="$(basename "$dir")" -v labs="$labs" '
+        { lab = $1; sub(/:$/, "", lab); split($2, s, "/"); got[lab] = s[1]; t += s[1]; m += s[2] }
+        END { printf "%s,graded,%g,%g", id, t, m; n = split(labs, l, " "); for (i = 1; i <= n; i++) printf ",%s", got[l[i]]; print "" }'
 done > "$scratch/want.rows"
 # The blank one and the skeleton score nothing, out of the same maximum.
 max=$($AWK -F, 'NR == 1 { print $4 }' "$scratch/want.rows")
-echo "blank,graded,0,$max,0,0,0,0,0" >> "$scratch/want.rows"
-echo "skeleton,graded,0,$max,0,0,0,0,0" >> "$scratch/want.rows"
-echo "broken,failed,,,,,,," >> "$scratch/want.rows"
+echo "blank,graded,0,$max$zeros" >> "$scratch/want.rows"
+echo "skeleton,graded,0,$max$zeros" >> "$scratch/want.rows"
+$AWK -v n="$n_labs" 'BEGIN { printf "broken,failed,,"; for (i = 0; i < n; i++) printf ","; print "" }' >> "$scratch/want.rows"
 LC_ALL=C sort "$scratch/want.rows" > "$scratch/want.csv"
-project() { $AWK -F, 'NR > 1 { printf "%s,%s,%s,%s,%s,%s,%s,%s,%s\n", $1, $2, $3, $4, $5, $7, $9, $11, $13 }' "$1"; }
+project() { $AWK -F, -v n="$n_labs" 'NR > 1 { printf "%s,%s,%s,%s", $1, $2, $3, $4; for (i = 0; i < n; i++) printf ",%s", $(5 + 2 * i); print "" }' "$1"; }
 
 out="$scratch/out"
 start=$(date +%s)
@@ -58,8 +59,9 @@ else
     not_ok "the examples' gradebook is what their READMEs state, plus a failed row" "exit $status" \
         "$(cat "$scratch/diff")" "$(tail -n 5 "$scratch/batch.err")"
 fi
-if head -n 1 "$out/grades.csv" | grep -qx 'id,status,total,max,matmul,matmul_memory,module,module_memory,linear,linear_memory,sequential,sequential_memory,flatten,flatten_memory,questions,matmul_extra_credit,reason,sandbox' \
-   && $AWK -F, 'NR > 1 && $2 == "graded" { for (i = 6; i <= 15; i++) if ((i % 2 == 0 || i == 15) && $i !~ /^([0-9.]+)?$/) bad = 1 }
+header="id,status,total,max,$(lab_names | $AWK '{ printf "%s,%s_memory,", $1, $1 }')questions,matmul_extra_credit,reason,sandbox"
+if head -n 1 "$out/grades.csv" | grep -qx -- "$header" \
+   && $AWK -F, -v q=$((5 + 2 * n_labs)) 'NR > 1 && $2 == "graded" { for (i = 6; i <= q; i++) if ((i % 2 == 0 || i == q) && $i !~ /^([0-9.]+)?$/) bad = 1 }
                 END { exit bad }' "$out/grades.csv"; then
     ok "grades.csv: its header, and memory and question cells that are numbers or empty"
 else
@@ -153,7 +155,8 @@ else
 fi
 # Items: the terminal's names, the rubric's points and descriptions, and who failed.
 names_bad=""
-grep -hE '^[a-z]+: memory: .*: (OK|FAIL)$' "$out"/students/*/report.txt | sed -E 's/^[a-z]+: (memory: .*): (OK|FAIL)$/\1/' | sort -u > "$scratch/mem.names"
+grep -hE '^[a-z]+: memory: .*: (OK|FAIL)( \[[0-9.]+/[0-9.]+\])?$' "$out"/students/*/report.txt |
+    sed -E 's/^[a-z]+: (memory: .*): (OK|FAIL)( \[[0-9.]+\/[0-9.]+\])?$/\1/' | sort -u > "$scratch/mem.names"
 while read -r name; do
     grep -qF "  $name " "$sum" && grep -qF "<strong>$name</strong>" "$html" || names_bad="$names_bad [$name]"
 done < "$scratch/mem.names"

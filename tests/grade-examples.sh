@@ -1,10 +1,12 @@
 #!/bin/sh
 # grade-examples.sh - ttgrade gives the reference (with the answers to the
 # questions) full marks, the skeleton 0 without any grader error, and every
-# bundled example submission exactly the per-lab scores its README states
-# (lines "- <lab>: N/M"), at the time limits calibrated from the reference
-# (grader/data/limits.txt): slow-correct must keep every point under them,
-# whatever the machine's load, and all-hang must lose only its code's.
+# bundled example submission fails exactly the items its README states (lines
+# "- <lab>: passes" or "- <lab>: fails ITEM..."), so scores per lab computed
+# from the rubric (tests/lib.sh, example_expect), at the time limits
+# calibrated from the reference (grader/data/limits.txt): slow-correct must
+# keep every point under them, whatever the machine's load, and all-hang must
+# lose only its code's.
 . "$top_srcdir/tests/lib.sh"
 ttgrade="$top_builddir/grader/ttgrade"
 command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
@@ -45,18 +47,23 @@ fi
 
 for dir in "$top_srcdir"/examples/submissions/*/; do
     ex=$(basename "$dir")
-    $AWK '/^- (matmul|module|linear|sequential|flatten): [0-9.]+\/[0-9.]+/ { sub(/^- /, ""); print $1, $2 }' \
-        "$dir/README.md" | sort > "$scratch/$ex.want"
-    if [ ! -s "$scratch/$ex.want" ]; then
-        not_ok "$ex: its README states the expected per-lab scores"
+    example_expect scores "$dir/README.md" > "$scratch/$ex.want" 2> "$scratch/$ex.spec-err"
+    example_expect fails "$dir/README.md" > "$scratch/$ex.want-fails" 2>> "$scratch/$ex.spec-err"
+    if grep -q '?' "$scratch/$ex.want" || [ -s "$scratch/$ex.spec-err" ]; then
+        not_ok "$ex: its README states what it must fail in every lab, naming only items of the rubric" \
+            "$(cat "$scratch/$ex.spec-err" "$scratch/$ex.want")"
         continue
     fi
     grade "$ex" "$dir"
-    jq -r '.labs[] | "\(.name): \(.score)/\(.max_score)"' "$scratch/$ex.json" 2> /dev/null | sort > "$scratch/$ex.got"
-    if [ "$status" -le 1 ] && diff "$scratch/$ex.want" "$scratch/$ex.got" > "$scratch/$ex.diff"; then
-        ok "$ex: per-lab scores as its README states ($(tr '\n' ' ' < "$scratch/$ex.got"))"
+    jq -r '.labs[] | "\(.name): \(.score)/\(.max_score)"' "$scratch/$ex.json" 2> /dev/null | LC_ALL=C sort > "$scratch/$ex.got"
+    jq -r '.labs[] | .name as $l | (.tests[]?, .memory[]?, .questions[]?) | select(.score < .points)
+           | "\($l) \(.category | sub("questions"; "question")):\(.name)"' "$scratch/$ex.json" 2> /dev/null \
+        | LC_ALL=C sort > "$scratch/$ex.got-fails"
+    if [ "$status" -le 1 ] && diff "$scratch/$ex.want" "$scratch/$ex.got" > "$scratch/$ex.diff" \
+       && diff "$scratch/$ex.want-fails" "$scratch/$ex.got-fails" >> "$scratch/$ex.diff"; then
+        ok "$ex: fails what its README states, so per-lab scores $(tr '\n' ' ' < "$scratch/$ex.got")"
     else
-        not_ok "$ex: per-lab scores as its README states" "exit $status" "$(cat "$scratch/$ex.diff")" "$(tail -n 20 "$scratch/$ex.out")"
+        not_ok "$ex: fails what its README states" "exit $status" "$(cat "$scratch/$ex.diff")" "$(tail -n 20 "$scratch/$ex.out")"
     fi
 done
 
@@ -66,13 +73,17 @@ mkdir -p "$scratch/kit/student"
 cp "$top_srcdir"/examples/submissions/complete/*.c "$top_srcdir"/examples/submissions/complete/answers.txt \
     "$scratch/kit/student/"
 (cd "$scratch/kit" && tar czf "$scratch/kit.tar.gz" student && zip -q -r "$scratch/flat.zip" student)
+# (the memory checks are the folder's; --no-memcheck saves their time here)
+grade folder "$top_srcdir/examples/submissions/complete" --no-memcheck
+jq -c '[.score, .max_score, [.labs[] | [.name, .score, .max_score]]]' "$scratch/folder.json" > "$scratch/folder.scores"
 for archive in kit.tar.gz flat.zip; do
-    # (the memory checks are the folder's; --no-memcheck saves their time here)
     grade "$archive" "$scratch/$archive" --no-memcheck
-    if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score' "$scratch/$archive.json")" = true ]; then
-        ok "a $archive of the complete submission scores full marks"
+    jq -c '[.score, .max_score, [.labs[] | [.name, .score, .max_score]]]' "$scratch/$archive.json" > "$scratch/$archive.scores" 2>&1
+    if [ "$status" -le 1 ] && [ -s "$scratch/folder.scores" ] && cmp -s "$scratch/folder.scores" "$scratch/$archive.scores"; then
+        ok "a $archive of the complete submission grades as the folder does ($(cut -c1-40 < "$scratch/$archive.scores"))"
     else
-        not_ok "a $archive of the complete submission scores full marks" "exit $status" "$(tail -n 20 "$scratch/$archive.out")"
+        not_ok "a $archive of the complete submission grades as the folder does" "exit $status" \
+            "$(cat "$scratch/folder.scores" "$scratch/$archive.scores")" "$(tail -n 20 "$scratch/$archive.out")"
     fi
 done
 done_testing

@@ -59,10 +59,10 @@ else
     done_testing
 fi
 
-# The expected total of an example: the sum of its README's "- lab: N/M".
+# The expected total of an example: what its README says it fails, scored
+# with the rubric (tests/lib.sh).
 want_total() {
-    $AWK '/^- (matmul|module|linear|sequential|flatten): [0-9.]+\/[0-9.]+/ { split($3, s, "/"); t += s[1] }
-          END { printf "%g\n", t }' "$1/README.md"
+    example_expect scores "$1/README.md" | $AWK '{ split($2, s, "/"); t += s[1] } END { printf "%g\n", t }'
 }
 # Checks every results.json must pass, whatever the visibility (jq, true):
 # plain text, a status on every test, no test worth 0 unless it is extra

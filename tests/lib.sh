@@ -24,3 +24,81 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/ttlab-test.XXXXXX") || exit 99
 # in here must be reachable by its sandbox user (nobody, when run as root).
 chmod 711 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
+
+# The labs, from labs/manifest (tools/labs): their names in order, and how
+# many; a lab's folder (labs/NN-<lab>).
+lab_names() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" names; }
+lab_count() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" count; }
+lab_folder() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" folder "$1"; }
+
+# rubric_items: every graded item, "<lab> <kind>:<name> <points>" (kind:
+# test, memory or question), from the rubric the build made (the points next
+# to each hidden test and memory scenario) and each lab's question bank.
+rubric_items() {
+    $AWK '!/^[ \t]*#/ && NF >= 3 { print $1, ($2 ~ /^memory:/ ? $2 : "test:" $2), $3 }' "$top_builddir/grader/rubric.txt"
+    for lab in $(lab_names); do
+        $AWK -v lab="$lab" '$1 == "question" { q = $2 } $1 == "points" && q != "" { print lab, "question:" q, $2; q = "" }' \
+            "$top_srcdir/$(lab_folder "$lab")/questions.txt"
+    done
+}
+
+# example_expect scores|fails README: what an example's README says it must
+# fail ("- <lab>: passes" or "- <lab>: fails ITEM...", continued on indented
+# lines; text in parentheses is the why), plus every question its answers.txt
+# (next to the README) does not answer, turned into "<lab>: <score>/<max>"
+# per lab, computed from rubric_items (scores), or the "<lab> <kind>:<name>"
+# items it must fail (fails). A lab the README does not state reads "?".
+example_expect() {
+    rubric_items > "$scratch/rubric-items.txt"
+    answers="$(dirname "$2")/answers.txt"
+    [ -f "$answers" ] || answers=/dev/null
+    $AWK -v mode="$1" -v answers="$answers" '
+        BEGIN { while ((getline line < answers) > 0) if (line ~ /^[a-z][a-z0-9_]*\.[a-z0-9_]+:/) { sub(/:.*/, "", line); answered[line] = 1 } }
+        FNR == NR { pts[$1 " " $2] = $3; max[$1] += $3; items[$1] = items[$1] " " $2; if (!($1 in seen)) { seen[$1]; order[++nl] = $1 } next }
+        /^- [a-z][a-z0-9_]*: (passes|fails)/ { lab = $2; sub(/:$/, "", lab); s = $0; sub(/^- [^:]*: */, "", s); spec[lab] = s; cont = lab; next }
+        cont != "" && /^  / { spec[cont] = spec[cont] " " $0; next }
+        { cont = "" }
+        END {
+            for (i = 1; i <= nl; i++) {
+                lab = order[i]
+                if (!(lab in spec)) { if (mode == "scores") print lab ": ?"; else print lab, "?"; continue }
+                s = spec[lab]; gsub(/\([^)]*\)/, " ", s)
+                nw = split(s, w, /[ \t]+/); split("", failed); lost = 0
+                nit = split(items[lab], it, " ")
+                for (j = 2; j <= nw; j++) {
+                    if (w[j] == "") continue
+                    hit = 0
+                    for (k = 1; k <= nit; k++) {
+                        kind = it[k]; sub(/:.*/, "", kind)
+                        if (w[j] == "everything" || w[j] == kind "s" || (w[j] == "memory" && kind == "memory") \
+                            || it[k] == w[j] || it[k] == "test:" w[j]) { failed[it[k]] = 1; hit = 1 }
+                    }
+                    if (!hit) { printf "%s: %s is no item of lab %s\n", FILENAME, w[j], lab > "/dev/stderr"; failed["?"] = 1 }
+                }
+                for (k = 1; k <= nit; k++) {
+                    q = it[k]; if (q !~ /^question:/) continue
+                    sub(/^question:/, "", q); if (!((lab "." q) in answered)) failed[it[k]] = 1
+                }
+                for (f in failed) { lost += pts[lab " " f]; if (mode == "fails") print lab, f }
+                if (mode == "scores") printf "%s: %g/%g\n", lab, ("?" in failed) ? -1 : max[lab] - lost, max[lab]
+            }
+        }' "$scratch/rubric-items.txt" "$2" | LC_ALL=C sort
+}
+
+# copy_tree DEST: a copy of the source tree's files in DEST (in a checkout,
+# git's list of them, committed or not, as they are now; else a dist tree's
+# every file), made a git repository of its own, so that git shows what a
+# test changes in it. Needs git.
+copy_tree() {
+    mkdir -p "$1"
+    if git -C "$top_srcdir" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+        git -C "$top_srcdir" ls-files --cached --others --exclude-standard |
+            while IFS= read -r f; do [ -e "$top_srcdir/$f" ] && printf '%s\n' "$f"; done > "$scratch/files"
+        tar -C "$top_srcdir" -cf - -T "$scratch/files" | tar -C "$1" -xf -
+    else
+        cp -R "$top_srcdir/." "$1"
+    fi
+    chmod -R u+w "$1"
+    git -C "$1" init -q && git -C "$1" add -A &&
+        git -C "$1" -c user.name=t -c user.email=t@example.org commit -q -m before
+}

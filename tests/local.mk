@@ -3,11 +3,7 @@
 
 PUBLIC_TEST_SOURCES = \
 	tests/public/ptest.h \
-	tests/public/test_matmul.c \
-	tests/public/test_module.c \
-	tests/public/test_linear.c \
-	tests/public/test_sequential.c \
-	tests/public/test_flatten.c \
+	$(LAB_PUBLIC_TEST_SOURCES) \
 	tests/public/test_summary.c
 
 check_PROGRAMS += tests/public/ref_tests tests/public/student_tests tests/public/support_tests
@@ -44,10 +40,12 @@ CHECK_SCRIPTS_TAP = \
 	tests/intake.sh \
 	tests/determinism.sh \
 	tests/grade-input.sh \
-	tests/perf.sh
+	tests/perf.sh \
+	tests/new-lab.sh \
+	tests/instructor-edits.sh
 
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
-EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/junit-10.xsd
+EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/junit-10.xsd tests/toy-lab
 
 # Every test speaks TAP, so each public test gets its own PASS/FAIL line.
 TEST_EXTENSIONS = .sh

@@ -41,7 +41,7 @@ fi
 # --- nothing of the solutions or the hidden tests
 found=""
 for d in reference examples grader/hidden grader/mutants; do [ -e "$src/$d" ] && found="$found $d"; done
-found="$found$(find "$src" -type f | while read -r f; do cmp -s "$f" "$top_srcdir/grader/rubric.txt" && printf ' %s' "${f#"$src"/}"; done)"
+found="$found$(find "$src" -type f | while read -r f; do cmp -s "$f" "$top_builddir/grader/rubric.txt" && printf ' %s' "${f#"$src"/}"; done)"
 if [ -z "$found" ]; then
     ok "no reference/, examples/, grader/hidden/, grader/mutants/, nor the course's rubric"
 else
@@ -88,7 +88,7 @@ fi
 
 # Hidden tests' names: every test line of the rubric, less the names that are
 # public anyway (a public test or a memory scenario of the same name).
-$AWK '!/^[ \t]*#/ && NF >= 3 && $2 !~ /^memory:/ { print $2 }' "$top_srcdir/grader/rubric.txt" | LC_ALL=C sort -u > "$scratch/hidden.names"
+$AWK '!/^[ \t]*#/ && NF >= 3 && $2 !~ /^memory:/ { print $2 }' "$top_builddir/grader/rubric.txt" | LC_ALL=C sort -u > "$scratch/hidden.names"
 hidden=""
 while read -r name; do
     grep -rqw -- "$name" "$top_srcdir/tests/public" "$top_srcdir/memcheck" 2> /dev/null && continue

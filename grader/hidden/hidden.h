@@ -7,13 +7,15 @@
  * in student code, a crash, a timeout) never writes that record, so it fails
  * even if Criterion was fooled into calling it a pass.
  *
- *     HIDDEN_TEST(matmul, identity_left) {
+ *     HIDDEN_TEST(matmul, identity_left, 2, "I @ A == A exactly") {
  *         ... assertions ...
  *         HIDDEN_PASS();
  *     }
  *
- * Every hidden test needs an entry with its points in grader/rubric.txt.
- * Never ship this directory to students.
+ * A test declares its points and its one-line description where it is
+ * written: tools/gen-rubric reads them from here into the data dir's
+ * rubric.txt (one HIDDEN_TEST( per line start; the suite is the lab). Never
+ * ship this directory to students.
  */
 #ifndef TT_HIDDEN_H
 #define TT_HIDDEN_H
@@ -43,7 +45,12 @@ void hidden_limit_arm(const char *suite, const char *name);
 
 /* .timeout is needed for ttgrade's --timeout to take effect: Criterion 2.4
  * only lowers a timeout a test already has. */
-#define HIDDEN_TEST(suite, name) Test(suite, name, .init = hidden_begin, .timeout = 30)
+/* points and description are for tools/gen-rubric; the compiler only checks
+ * that the points are a positive constant and the description a string. */
+#define HIDDEN_TEST(suite, name, points, description)                                                          \
+    _Static_assert((long)((points) * 1000) > 0 && sizeof(description) > 1 && sizeof("" description),          \
+                   "HIDDEN_TEST(" #suite ", " #name ", ...): positive points and a description");              \
+    Test(suite, name, .init = hidden_begin, .timeout = 30)
 
 #define HIDDEN_PASS() hidden_pass(criterion_current_suite->name, criterion_current_test->name)
 

@@ -56,7 +56,7 @@ static tt_tensor *ramp(size_t ndim, const size_t *shape)
 /* clauses: flatten.shape, flatten.copy */
 /* start_dim 1 keeps dim 0 and merges the rest.
  * Kills: merged_off_by_one, data_not_copied, view_alias. */
-HIDDEN_TEST(flatten, start_dim_1_merges_the_rest)
+HIDDEN_TEST(flatten, start_dim_1_merges_the_rest, 2, "(2, 3, 4, 5) -> (2, 60)")
 {
     tt_tensor *a = RAMP(2, 3, 4, 5), *b = RAMP(4, 3), *c = RAMP(3, 1, 2), *d = RAMP(1, 7, 1, 1, 2);
     expect_flatten(a, 1);
@@ -74,7 +74,7 @@ HIDDEN_TEST(flatten, start_dim_1_merges_the_rest)
 /* A start_dim in the middle keeps all the dims before it (PyTorch), not only
  * dim 0 (the course's old Python).
  * Kills: old_semantics, merged_off_by_one. */
-HIDDEN_TEST(flatten, start_dim_in_middle_keeps_leading_dims)
+HIDDEN_TEST(flatten, start_dim_in_middle_keeps_leading_dims, 2, "PyTorch, not the old Python")
 {
     tt_tensor *a = RAMP(2, 3, 4, 5), *b = RAMP(2, 1, 3, 2, 2);
     expect_flatten(a, 2); /* (2, 3, 20) */
@@ -88,7 +88,7 @@ HIDDEN_TEST(flatten, start_dim_in_middle_keeps_leading_dims)
 /* clauses: flatten.shape */
 /* start_dim 0 merges everything into one dim: (N,), not (1, N).
  * Kills: start0_gives_1xN. */
-HIDDEN_TEST(flatten, start_dim_0_gives_1d)
+HIDDEN_TEST(flatten, start_dim_0_gives_1d, 2, "(N,), not (1, N)")
 {
     tt_tensor *a = RAMP(2, 3, 4, 5), *b = RAMP(7), *c = RAMP(1, 1);
     expect_flatten(a, 0);
@@ -103,7 +103,7 @@ HIDDEN_TEST(flatten, start_dim_0_gives_1d)
 /* clauses: flatten.negative */
 /* Negative start_dim counts from the end: -1 is the last dim.
  * Kills: negative_as_zero, negative_rejected, old_semantics. */
-HIDDEN_TEST(flatten, negative_start_dim_counts_from_end)
+HIDDEN_TEST(flatten, negative_start_dim_counts_from_end, 2, "-1 .. -ndim")
 {
     tt_tensor *a = RAMP(2, 3, 4, 5), *b = RAMP(6);
     for (int s = -1; s >= -4; s--)
@@ -117,7 +117,7 @@ HIDDEN_TEST(flatten, negative_start_dim_counts_from_end)
 /* clauses: flatten.shape */
 /* start_dim ndim - 1 leaves the shape as it is.
  * Kills: merged_off_by_one, old_semantics. */
-HIDDEN_TEST(flatten, start_dim_last_keeps_shape)
+HIDDEN_TEST(flatten, start_dim_last_keeps_shape, 1, "start_dim ndim - 1")
 {
     tt_tensor *a = RAMP(2, 3, 4), *b = RAMP(5, 1);
     expect_flatten(a, 2);
@@ -130,7 +130,7 @@ HIDDEN_TEST(flatten, start_dim_last_keeps_shape)
 /* clauses: flatten.range */
 /* start_dim outside [-ndim, ndim - 1] is TT_EINVAL (start_dim == ndim too).
  * Kills: accepts_start_eq_ndim, modulo_wrap, negative_as_zero. */
-HIDDEN_TEST(flatten, out_of_range_is_einval)
+HIDDEN_TEST(flatten, out_of_range_is_einval, 2, "ndim, -ndim-1, INT_MAX, INT_MIN")
 {
     static const int bad4[] = {4, 5, 1000, INT_MAX, -5, -6, -1000, INT_MIN};
     tt_tensor *a = RAMP(2, 3, 4, 5), *v = RAMP(7);
@@ -146,7 +146,7 @@ HIDDEN_TEST(flatten, out_of_range_is_einval)
 /* clauses: flatten.einval */
 /* NULL and 0-D inputs are TT_EINVAL.
  * Kills: no_null_check. */
-HIDDEN_TEST(flatten, null_and_0d_are_einval)
+HIDDEN_TEST(flatten, null_and_0d_are_einval, 1, "NULL and 0-D x")
 {
     OR_EXPECT_FAIL(tt_flatten(NULL, 0), TT_EINVAL, "tt_flatten(NULL, 0)");
     OR_EXPECT_FAIL(tt_flatten(NULL, 1), TT_EINVAL, "tt_flatten(NULL, 1)");
@@ -163,7 +163,7 @@ HIDDEN_TEST(flatten, null_and_0d_are_einval)
  * negative (seed 505).
  * Kills: old_semantics, negative_as_zero, merged_off_by_one,
  * start0_gives_1xN, data_not_copied. */
-HIDDEN_TEST(flatten, random_shapes_vs_oracle)
+HIDDEN_TEST(flatten, random_shapes_vs_oracle, 2, "random shapes, every start_dim")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 505);
@@ -182,7 +182,7 @@ HIDDEN_TEST(flatten, random_shapes_vs_oracle)
 /* clauses: flatten.copy */
 /* The result owns its own copy of the data: x can be freed first.
  * Kills: view_alias. */
-HIDDEN_TEST(flatten, result_owns_its_data)
+HIDDEN_TEST(flatten, result_owns_its_data, 2, "own buffer, x freed first")
 {
     tt_tensor *x = RAMP(2, 3, 4);
     or_tensor *want = or_exact_as(x, 2, (const size_t[]){2, 12});
@@ -201,7 +201,7 @@ HIDDEN_TEST(flatten, result_owns_its_data)
 /* clauses: flatten.copy */
 /* x is never modified, shape included.
  * Kills: reshapes_input. */
-HIDDEN_TEST(flatten, input_unchanged)
+HIDDEN_TEST(flatten, input_unchanged, 1, "x intact, shape included")
 {
     tt_tensor *x = RAMP(2, 3, 4, 5);
     tt_tensor *snap = or_snapshot(x);
@@ -221,7 +221,7 @@ HIDDEN_TEST(flatten, input_unchanged)
 /* clauses: flatten.layer, flatten.layer_negative */
 /* The Flatten layer uses its own start_dim and has no parameters.
  * Kills: layer_ignores_start_dim. */
-HIDDEN_TEST(flatten, layer_uses_its_start_dim)
+HIDDEN_TEST(flatten, layer_uses_its_start_dim, 1, "Flatten layer, no parameters")
 {
     tt_tensor *x = RAMP(2, 3, 4, 5);
     static const int starts[] = {2, -1, 0, 3, -3};
@@ -249,7 +249,7 @@ HIDDEN_TEST(flatten, layer_uses_its_start_dim)
 /* A Flatten layer with any start_dim can be made; start_dim is checked
  * against each input at forward time.
  * Kills: new_rejects_negative, layer_ignores_start_dim. */
-HIDDEN_TEST(flatten, layer_checks_start_dim_at_forward)
+HIDDEN_TEST(flatten, layer_checks_start_dim_at_forward, 1, "checked per input, not at construction")
 {
     tt_module *f3 = tt_flatten_new(3), *fm3 = tt_flatten_new(-3);
     cr_assert(f3 != NULL && fm3 != NULL,
@@ -276,7 +276,7 @@ HIDDEN_TEST(flatten, layer_checks_start_dim_at_forward)
 /* Inside a Sequential: Flatten(2) then Linear(20, 4) maps (2, 3, 4, 5) to
  * (2, 3, 4) = x viewed as (2, 3, 20) @ W + b.
  * Kills: old_semantics, layer_ignores_start_dim, merged_off_by_one. */
-HIDDEN_TEST(flatten, inside_sequential)
+HIDDEN_TEST(flatten, inside_sequential, 1, "Flatten(2) then Linear")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 606);

@@ -77,7 +77,7 @@ static void expect_forward(tt_module *layer, const expected_layer *e, const tt_t
  * spare normal pending).
  * Kills: init_scale_one, init_uniform, bias_drawn_first,
  * weights_column_major_fill, weights_out_in, ignores_rng. */
-HIDDEN_TEST(linear, init_exact_draws_in_order)
+HIDDEN_TEST(linear, init_exact_draws_in_order, 2, "exact 0.1f * normal draws, W then b")
 {
     static const size_t cases[][2] = {{3, 4}, {5, 2}, {1, 6}, {6, 1}, {2, 2}};
     tt_rng rng;
@@ -110,7 +110,7 @@ HIDDEN_TEST(linear, init_exact_draws_in_order)
 /* clauses: linear.init */
 /* Over a large layer the weights look like N(0, 0.1^2).
  * Kills: init_scale_one, init_uniform. */
-HIDDEN_TEST(linear, init_statistics_large_layer)
+HIDDEN_TEST(linear, init_statistics_large_layer, 2, "mean ~0, std ~0.1")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 4242);
@@ -163,7 +163,7 @@ static int collect_name(const char *name, tt_tensor *param, void *ctx)
 /* clauses: linear.new, linear.params */
 /* weights (in, out) and bias (out,), registered as "weights" then "bias".
  * Kills: weights_out_in, params_bias_first. */
-HIDDEN_TEST(linear, parameter_shapes_names_and_order)
+HIDDEN_TEST(linear, parameter_shapes_names_and_order, 2, "W (in, out), b (out,), \"weights\" then \"bias\"")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 77);
@@ -193,7 +193,7 @@ HIDDEN_TEST(linear, parameter_shapes_names_and_order)
 /* use_bias false: no bias (NULL, not an error), one parameter "weights",
  * in*out draws only, forward = x @ W.
  * Kills: use_bias_ignored. */
-HIDDEN_TEST(linear, no_bias_one_parameter)
+HIDDEN_TEST(linear, no_bias_one_parameter, 2, "use_bias false: one parameter, x @ W")
 {
     tt_rng rng, data;
     tt_rng_seed(&rng, 5);
@@ -233,7 +233,7 @@ HIDDEN_TEST(linear, no_bias_one_parameter)
  * Kills: no_bias_add, bias_indexed_by_row, bias_first_row_only,
  * weights_out_in, weights_column_major_fill, bias_drawn_first,
  * init_scale_one. */
-HIDDEN_TEST(linear, forward_random_vs_oracle)
+HIDDEN_TEST(linear, forward_random_vs_oracle, 3, "x @ W + b vs double oracle")
 {
     static const size_t fixed[][3] = {{1, 1, 1}, {5, 1, 9}, {4, 9, 1}, {3, 12, 7}, {1, 6, 6}};
     tt_rng rng, data;
@@ -267,7 +267,7 @@ HIDDEN_TEST(linear, forward_random_vs_oracle)
 /* (..., in) -> (..., out): 1-D, 3-D, 4-D and 5-D inputs; a (4,) input gives
  * a (3,) result whose unused shape entries are 0 (or_check_tensor).
  * Kills: nd_output_2d, rows_from_first_dim, stale_unused_shape. */
-HIDDEN_TEST(linear, forward_nd_input)
+HIDDEN_TEST(linear, forward_nd_input, 2, "(..., in) -> (..., out)")
 {
     tt_rng rng, data;
     tt_rng_seed(&rng, 123);
@@ -296,7 +296,7 @@ HIDDEN_TEST(linear, forward_nd_input)
 /* forward never modifies x (shape included), returns a new tensor each time,
  * and gives the same result twice.
  * Kills: reshapes_input_in_place. */
-HIDDEN_TEST(linear, forward_leaves_input_untouched)
+HIDDEN_TEST(linear, forward_leaves_input_untouched, 1, "x intact, new result")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 9);
@@ -326,7 +326,7 @@ HIDDEN_TEST(linear, forward_leaves_input_untouched)
  * message names the input shape and in_features.
  * Kills: no_last_dim_check, einval_for_wrong_dim,
  * eshape_message_without_shape. */
-HIDDEN_TEST(linear, wrong_last_dim_is_eshape)
+HIDDEN_TEST(linear, wrong_last_dim_is_eshape, 2, "TT_ESHAPE naming shape and in_features")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 10);
@@ -351,7 +351,7 @@ HIDDEN_TEST(linear, wrong_last_dim_is_eshape)
 /* clauses: linear.einval */
 /* Zero features or a NULL rng: NULL with TT_EINVAL, not a crash.
  * Kills: null_rng_not_checked. */
-HIDDEN_TEST(linear, bad_constructor_args_einval)
+HIDDEN_TEST(linear, bad_constructor_args_einval, 2, "zero sizes, NULL rng: TT_EINVAL")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 11);
@@ -374,7 +374,7 @@ HIDDEN_TEST(linear, bad_constructor_args_einval)
 /* clauses: linear.init */
 /* The same seed gives the same layer; another seed another one.
  * Kills: ignores_rng. */
-HIDDEN_TEST(linear, seed_determinism)
+HIDDEN_TEST(linear, seed_determinism, 1, "same seed same layer, other seed other")
 {
     tt_rng r1, r2, r3;
     tt_rng_seed(&r1, 2718);
@@ -406,7 +406,7 @@ static const tt_module_ops other_ops = {.name = "Other"};
  * what is not a Linear (NULL, a ReLU, a module of another type) with NULL
  * and TT_EINVAL.
  * Kills: accessors_no_type_check. */
-HIDDEN_TEST(linear, accessors_refuse_non_linear)
+HIDDEN_TEST(linear, accessors_refuse_non_linear, 1, "weights/bias: a Linear's, else NULL with TT_EINVAL")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 5);

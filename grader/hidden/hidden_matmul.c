@@ -36,7 +36,7 @@ static void expect_random_matmul(tt_rng *rng, size_t m, size_t k, size_t n)
 /* clauses: matmul.product */
 /* Kills: transposed_b, k_n_swapped, sum_not_reset, shape_n_by_m,
  * skips_last_term, skips_last_row. */
-HIDDEN_TEST(matmul, known_values_2x3_3x4)
+HIDDEN_TEST(matmul, known_values_2x3_3x4, 2, "hand-computed (2, 3) @ (3, 4)")
 {
     static const float av[] = {1, 2, 3, 4, 5, 6};
     static const float bv[] = {1, 0, 2, -1, 0, 1, 3, 2, -2, 1, 0, 1};
@@ -57,7 +57,7 @@ HIDDEN_TEST(matmul, known_values_2x3_3x4)
 /* 30 random shapes, m, k, n in [1, 17], N(0, 1) values (seed 2024).
  * Kills: transposed_b, k_n_swapped, sum_not_reset, int_accumulator,
  * skips_last_term, skips_last_row, shape_n_by_m, transposes_b_in_place. */
-HIDDEN_TEST(matmul, random_shapes_vs_oracle)
+HIDDEN_TEST(matmul, random_shapes_vs_oracle, 3, "30 random shapes vs double oracle")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 2024);
@@ -72,7 +72,7 @@ HIDDEN_TEST(matmul, random_shapes_vs_oracle)
 /* I @ A == A and A @ I == A exactly; 0 @ A == 0.
  * Kills: transposed_b, k_n_swapped, sum_not_reset, skips_last_term,
  * skips_last_row, int_accumulator. */
-HIDDEN_TEST(matmul, identity_and_zeros)
+HIDDEN_TEST(matmul, identity_and_zeros, 2, "I @ A, A @ I, 0 @ A exactly")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 7);
@@ -108,7 +108,7 @@ HIDDEN_TEST(matmul, identity_and_zeros)
 /* k = 1 (outer products), 1x1, and (1, k) @ (k, 1) dot products.
  * Kills: skips_last_term (k = 1 gives all zeros), shape_n_by_m, k_n_swapped,
  * transposed_b. */
-HIDDEN_TEST(matmul, k_equals_one_and_1x1)
+HIDDEN_TEST(matmul, k_equals_one_and_1x1, 2, "outer products, 1x1, dot products")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 11);
@@ -124,7 +124,7 @@ HIDDEN_TEST(matmul, k_equals_one_and_1x1)
 /* Tall and wide operands and results.
  * Kills: shape_n_by_m, k_n_swapped, skips_last_row, transposed_b,
  * sum_not_reset. */
-HIDDEN_TEST(matmul, tall_and_wide)
+HIDDEN_TEST(matmul, tall_and_wide, 2, "tall and wide operands")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 12);
@@ -139,7 +139,7 @@ HIDDEN_TEST(matmul, tall_and_wide)
 /* clauses: matmul.product */
 /* The result is (m, n) with ndim 2 and size m * n, for non-square cases.
  * Kills: shape_n_by_m, k_n_swapped. */
-HIDDEN_TEST(matmul, result_shape_is_m_by_n)
+HIDDEN_TEST(matmul, result_shape_is_m_by_n, 1, "(m, n), ndim 2, size m*n")
 {
     static const size_t cases[][3] = {{3, 5, 2}, {2, 5, 3}, {1, 4, 6}, {6, 4, 1}, {4, 4, 7}};
     for (size_t i = 0; i < OR_LEN(cases); i++) {
@@ -158,7 +158,7 @@ HIDDEN_TEST(matmul, result_shape_is_m_by_n)
 /* The inputs are never modified (also when a == b), and the result is a new
  * tensor with its own buffer, a new one on every call.
  * Kills: transposes_b_in_place. */
-HIDDEN_TEST(matmul, inputs_unchanged_and_result_new)
+HIDDEN_TEST(matmul, inputs_unchanged_and_result_new, 2, "inputs intact, new result each call")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 13);
@@ -194,7 +194,7 @@ HIDDEN_TEST(matmul, inputs_unchanged_and_result_new)
 /* clauses: matmul.eshape */
 /* Inner dimensions that differ: NULL with TT_ESHAPE.
  * Kills: no_inner_check, einval_for_mismatch. */
-HIDDEN_TEST(matmul, inner_mismatch_is_eshape)
+HIDDEN_TEST(matmul, inner_mismatch_is_eshape, 2, "TT_ESHAPE for k mismatch")
 {
     static const size_t cases[][4] = {{2, 3, 4, 2}, {3, 2, 3, 2}, {1, 5, 4, 1}, {5, 1, 5, 1}, {4, 4, 5, 4}};
     for (size_t i = 0; i < OR_LEN(cases); i++) {
@@ -216,7 +216,7 @@ HIDDEN_TEST(matmul, inner_mismatch_is_eshape)
 /* clauses: matmul.eshape */
 /* The TT_ESHAPE message names both shapes.
  * Kills: message_without_shapes, no_inner_check, einval_for_mismatch. */
-HIDDEN_TEST(matmul, eshape_message_names_both_shapes)
+HIDDEN_TEST(matmul, eshape_message_names_both_shapes, 1, "message names both shapes")
 {
     tt_tensor *a = OR_ZEROS(2, 3), *b = OR_ZEROS(4, 2);
     OR_EXPECT_FAIL(tt_matmul(a, b), TT_ESHAPE, "tt_matmul((2, 3), (4, 2))");
@@ -237,7 +237,7 @@ HIDDEN_TEST(matmul, eshape_message_names_both_shapes)
 /* clauses: matmul.null */
 /* NULL operands: NULL with TT_EINVAL.
  * Kills: no_null_check (crashes). */
-HIDDEN_TEST(matmul, null_operand_is_einval)
+HIDDEN_TEST(matmul, null_operand_is_einval, 1, "NULL operands: TT_EINVAL")
 {
     tt_tensor *a = OR_ZEROS(2, 2);
     OR_EXPECT_FAIL(tt_matmul(NULL, a), TT_EINVAL, "tt_matmul(NULL, (2, 2))");
@@ -251,7 +251,7 @@ HIDDEN_TEST(matmul, null_operand_is_einval)
 /* Operands that are not 2-D (0-D, 1-D, 3-D) are TT_EINVAL, not TT_ESHAPE,
  * even when the sizes would fit.
  * Kills: eshape_for_ndim, no_ndim_check. */
-HIDDEN_TEST(matmul, non_2d_is_einval)
+HIDDEN_TEST(matmul, non_2d_is_einval, 2, "0-D, 1-D, 3-D operands: TT_EINVAL")
 {
     tt_tensor *v3 = OR_ZEROS(3), *m32 = OR_ZEROS(3, 2), *m23 = OR_ZEROS(2, 3);
     tt_tensor *t234 = OR_ZEROS(2, 3, 4), *m45 = OR_ZEROS(4, 5), *scalar = or_tensor_of(0, NULL, NULL);

@@ -191,7 +191,7 @@ static int count_only(const char *name, tt_tensor *param, void *ctx)
 /* tt_module_init on memory full of garbage (malloc, not calloc) gives an
  * empty, usable module.
  * Kills: init_no_reset. */
-HIDDEN_TEST(module, init_on_garbage_memory)
+HIDDEN_TEST(module, init_on_garbage_memory, 1, "init on malloc'ed memory")
 {
     int destroyed = 0, child_destroyed = 0;
     counted *c = malloc(sizeof *c);
@@ -224,7 +224,7 @@ HIDDEN_TEST(module, init_on_garbage_memory)
 /* Own parameters first (registration order, even when registered between
  * children), then each child's subtree, children in registration order.
  * Kills: params_first_level_only, children_before_params, name_not_copied. */
-HIDDEN_TEST(module, parameters_nested_order)
+HIDDEN_TEST(module, parameters_nested_order, 2, "own params first, then children, deep")
 {
     tree t;
     tree_build(&t);
@@ -253,7 +253,7 @@ HIDDEN_TEST(module, parameters_nested_order)
  * out may be NULL when max is 0.
  * Kills: parameters_write_past_max, parameters_returns_min,
  * params_first_level_only. */
-HIDDEN_TEST(module, parameters_max_smaller_than_total)
+HIDDEN_TEST(module, parameters_max_smaller_than_total, 1, "never writes past max, returns total")
 {
     tree t;
     tree_build(&t);
@@ -287,7 +287,7 @@ HIDDEN_TEST(module, parameters_max_smaller_than_total)
 /* clauses: module.num_parameters */
 /* The number of scalars, recursively.
  * Kills: num_params_counts_tensors, num_params_no_recursion. */
-HIDDEN_TEST(module, num_parameters_counts_scalars)
+HIDDEN_TEST(module, num_parameters_counts_scalars, 1, "scalars, recursively")
 {
     tree t;
     tree_build(&t);
@@ -307,7 +307,7 @@ HIDDEN_TEST(module, num_parameters_counts_scalars)
 /* clauses: module.named_parameters */
 /* Dotted names, in the order of tt_module_parameters, with the right tensors.
  * Kills: named_without_dots, name_not_copied. */
-HIDDEN_TEST(module, named_parameters_dotted_names)
+HIDDEN_TEST(module, named_parameters_dotted_names, 2, "\"c1.g.deep\" names, copied names")
 {
     tree t;
     tree_build(&t);
@@ -332,7 +332,7 @@ HIDDEN_TEST(module, named_parameters_dotted_names)
 /* fn returning non-zero stops the whole walk, also from inside a subtree,
  * and the result is still TT_OK.
  * Kills: named_ignores_stop, named_stop_not_propagated. */
-HIDDEN_TEST(module, named_parameters_stop_early)
+HIDDEN_TEST(module, named_parameters_stop_early, 1, "fn's non-zero stops the whole walk")
 {
     tree t;
     tree_build(&t);
@@ -356,7 +356,7 @@ HIDDEN_TEST(module, named_parameters_stop_early)
 /* Names of exactly TT_NAME_MAX - 1 characters work; longer ones are
  * TT_EINVAL; NULL m or fn is TT_EINVAL.
  * Kills: named_no_length_check. */
-HIDDEN_TEST(module, named_parameters_long_names)
+HIDDEN_TEST(module, named_parameters_long_names, 1, "255 chars ok, 256 TT_EINVAL, NULLs")
 {
     char a[101], b[101], leaf[56];
     memset(a, 'A', 100);
@@ -405,7 +405,7 @@ HIDDEN_TEST(module, named_parameters_long_names)
 /* tt_module_forward calls ops->forward(m, x) and returns its result; NULL m
  * or x is TT_EINVAL without calling it.
  * Kills: forward_no_arg_check. */
-HIDDEN_TEST(module, forward_dispatches_through_ops)
+HIDDEN_TEST(module, forward_dispatches_through_ops, 1, "ops->forward(m, x); NULL args TT_EINVAL")
 {
     forward_self = NULL;
     forward_result = NULL;
@@ -437,7 +437,7 @@ HIDDEN_TEST(module, forward_dispatches_through_ops)
 /* A type without a forward: TT_ENOTIMPL "<name>: subclasses must implement
  * forward", not a crash.
  * Kills: forward_no_null_check. */
-HIDDEN_TEST(module, forward_without_forward_is_enotimpl)
+HIDDEN_TEST(module, forward_without_forward_is_enotimpl, 1, "TT_ENOTIMPL \"<name>: subclasses must implement forward\"")
 {
     tt_module *m = module_new(&abstract_ops, NULL);
     tt_tensor *x = vec(3, 1.0f);
@@ -451,7 +451,7 @@ HIDDEN_TEST(module, forward_without_forward_is_enotimpl)
 /* clauses: module.free */
 /* tt_module_free calls every destroy hook of the tree exactly once.
  * Kills: free_skips_children, free_skips_destroy. */
-HIDDEN_TEST(module, free_releases_whole_tree_once)
+HIDDEN_TEST(module, free_releases_whole_tree_once, 2, "every destroy hook once")
 {
     tree t;
     tree_build(&t);
@@ -468,7 +468,7 @@ HIDDEN_TEST(module, free_releases_whole_tree_once)
 /* A name already used by a parameter or a child cannot be registered again,
  * as either kind; the registries are left as they were.
  * Kills: duplicate_names_allowed, dup_check_ignores_children. */
-HIDDEN_TEST(module, duplicate_names_rejected)
+HIDDEN_TEST(module, duplicate_names_rejected, 1, "used names refused, both kinds")
 {
     int child_destroyed[3] = {0, 0, 0};
     tt_module *m = module_new(&counted_ops, NULL);
@@ -502,7 +502,7 @@ HIDDEN_TEST(module, duplicate_names_rejected)
 /* clauses: module.add_parameter_einval, module.add_module_einval */
 /* Empty, dotted and NULL names are TT_EINVAL, for both kinds.
  * Kills: dotted_name_allowed, empty_name_allowed. */
-HIDDEN_TEST(module, bad_names_rejected)
+HIDDEN_TEST(module, bad_names_rejected, 1, "empty, dotted, NULL names refused")
 {
     static const char *const bad[] = {"", "a.b", ".", "w."};
     tt_module *m = module_new(&counted_ops, NULL);
@@ -526,7 +526,7 @@ HIDDEN_TEST(module, bad_names_rejected)
 /* A refused child is freed (tt_module_free) by tt_module_add_module, exactly
  * once, whatever the reason.
  * Kills: add_module_no_free_on_fail. */
-HIDDEN_TEST(module, failed_add_module_frees_child)
+HIDDEN_TEST(module, failed_add_module_frees_child, 1, "refused child freed once")
 {
     int d[5] = {0, 0, 0, 0, 0};
     tt_module *m = module_new(&counted_ops, NULL);
@@ -555,7 +555,7 @@ HIDDEN_TEST(module, failed_add_module_frees_child)
 /* clauses: module.add_module_self */
 /* child == m is refused with TT_EINVAL and frees nothing: m stays usable.
  * Kills: self_child_frees. */
-HIDDEN_TEST(module, child_equal_self_refused)
+HIDDEN_TEST(module, child_equal_self_refused, 1, "child == m refused, m not freed")
 {
     int destroyed = 0;
     tt_module *m = module_new(&counted_ops, &destroyed);
@@ -574,7 +574,7 @@ HIDDEN_TEST(module, child_equal_self_refused)
 /* clauses: module.add_parameter_einval */
 /* A NULL parameter is TT_EINVAL and registers nothing.
  * Kills: null_param_accepted. */
-HIDDEN_TEST(module, null_parameter_rejected)
+HIDDEN_TEST(module, null_parameter_rejected, 1, "NULL tensor refused")
 {
     tt_module *m = module_new(&counted_ops, NULL);
     OR_EXPECT_STATUS(tt_module_add_parameter(m, "w", NULL), TT_EINVAL, "tt_module_add_parameter(m, \"w\", NULL)");
@@ -593,7 +593,7 @@ HIDDEN_TEST(module, null_parameter_rejected)
 /* clauses: module.name */
 /* tt_module_name gives the type's name, and "?" for NULL.
  * Kills: name_null_not_checked. */
-HIDDEN_TEST(module, name_of_null_is_question_mark)
+HIDDEN_TEST(module, name_of_null_is_question_mark, 1, "tt_module_name: the type's name, \"?\" for NULL")
 {
     tt_module *m = module_new(&counted_ops, NULL);
     const char *name = tt_module_name(m);
@@ -637,7 +637,7 @@ static int check_many_name(const char *name, tt_tensor *param, void *ctx)
 /* The registries grow as far as needed: 40 parameters and 12 children are all
  * registered, and collected, named and counted in order.
  * Kills: registry_full_at_four. */
-HIDDEN_TEST(module, many_parameters_and_children)
+HIDDEN_TEST(module, many_parameters_and_children, 1, "registries grow: 40 params, 12 children")
 {
     tt_module *m = module_new(&counted_ops, NULL);
     tt_tensor *p[MANY_P + MANY_C];

@@ -115,7 +115,7 @@ static const char *call_order(void)
 /* clauses: sequential.forward */
 /* Layer 0 first, then 1, then 2: y = L2(L1(L0(x))), every layer once.
  * Kills: reverse_order, first_layer_only, each_layer_gets_input. */
-HIDDEN_TEST(sequential, layers_run_in_order)
+HIDDEN_TEST(sequential, layers_run_in_order, 2, "L2(L1(L0(x)))")
 {
     PLOG_RESET();
     static const float xv[] = {1, -2, 3, 0.25f};
@@ -142,7 +142,7 @@ HIDDEN_TEST(sequential, layers_run_in_order)
 /* Each layer receives the previous layer's output (the first one x), through
  * a chain of four layers that includes a ReLU.
  * Kills: each_layer_gets_input, reverse_order, first_layer_only. */
-HIDDEN_TEST(sequential, each_layer_gets_previous_output)
+HIDDEN_TEST(sequential, each_layer_gets_previous_output, 2, "each layer's input is the previous output")
 {
     PLOG_RESET();
     static const float xv[] = {0.5f, -1, 2, -4, 8, 0.25f};
@@ -186,7 +186,7 @@ HIDDEN_TEST(sequential, each_layer_gets_previous_output)
 /* x is neither freed nor modified: it can be used again and freed by its
  * owner; the result is a new tensor.
  * Kills: input_freed. */
-HIDDEN_TEST(sequential, input_not_freed_or_modified)
+HIDDEN_TEST(sequential, input_not_freed_or_modified, 2, "x never freed or modified")
 {
     PLOG_RESET();
     tt_rng rng;
@@ -218,7 +218,7 @@ HIDDEN_TEST(sequential, input_not_freed_or_modified)
 /* clauses: sequential.forward_empty */
 /* No layers: a copy of x, never x itself.
  * Kills: empty_returns_input, empty_returns_null. */
-HIDDEN_TEST(sequential, empty_returns_copy)
+HIDDEN_TEST(sequential, empty_returns_copy, 1, "empty: a copy, never x")
 {
     PLOG_RESET();
     static const float xv[] = {1.5f, -2, 3, 4, -5, 6.25f};
@@ -241,7 +241,7 @@ HIDDEN_TEST(sequential, empty_returns_copy)
 /* A failing middle layer: NULL, its status and message passed up unchanged,
  * the later layers never called, x untouched.
  * Kills: error_swallowed, no_stop_on_failure. */
-HIDDEN_TEST(sequential, failing_middle_layer_passes_error)
+HIDDEN_TEST(sequential, failing_middle_layer_passes_error, 2, "NULL, the layer's own error, stops")
 {
     PLOG_RESET();
     tt_module *layers[] = {probe_new(0, 2.0f, 0.0f, 0, 0), probe_new(1, 1.0f, 0.0f, 1, 0),
@@ -266,7 +266,7 @@ HIDDEN_TEST(sequential, failing_middle_layer_passes_error)
 /* clauses: sequential.forward_error */
 /* A failing first or last layer: NULL with its status.
  * Kills: no_stop_on_failure, error_swallowed. */
-HIDDEN_TEST(sequential, failing_first_or_last_layer)
+HIDDEN_TEST(sequential, failing_first_or_last_layer, 1, "first or last layer failing")
 {
     PLOG_RESET();
     tt_tensor *x = OR_ZEROS(3);
@@ -289,7 +289,7 @@ HIDDEN_TEST(sequential, failing_first_or_last_layer)
 /* clauses: sequential.len */
 /* tt_sequential_len counts the layers.
  * Kills: len_off_by_one, add_not_registered. */
-HIDDEN_TEST(sequential, len_counts_layers)
+HIDDEN_TEST(sequential, len_counts_layers, 1, "tt_sequential_len")
 {
     PLOG_RESET();
     tt_module *empty = seq_ok(NULL, 0, "tt_sequential_new(NULL, 0)");
@@ -328,7 +328,7 @@ static int collect_name(const char *name, tt_tensor *param, void *ctx)
 /* Layers added after construction are registered as "layer_<len>" and run
  * after the others; adding to an empty Sequential gives "layer_0".
  * Kills: add_not_registered, add_wrong_name. */
-HIDDEN_TEST(sequential, add_after_construction)
+HIDDEN_TEST(sequential, add_after_construction, 2, "add registers \"layer_<len>\", runs last")
 {
     PLOG_RESET();
     tt_module *layers[] = {probe_new(0, 1.0f, 1.0f, 0, 1), probe_new(1, 2.0f, 0.0f, 0, 1)};
@@ -372,7 +372,7 @@ HIDDEN_TEST(sequential, add_after_construction)
 /* clauses: sequential.new_einval, sequential.new_owns */
 /* A NULL layer: NULL with TT_EINVAL, and every other layer freed exactly once.
  * Kills: new_null_layer_leak, new_fail_double_free. */
-HIDDEN_TEST(sequential, new_with_null_layer_frees_the_others)
+HIDDEN_TEST(sequential, new_with_null_layer_frees_the_others, 2, "NULL layer: others freed once")
 {
     PLOG_RESET();
     tt_module *mid[] = {probe_new(0, 1, 0, 0, 1), probe_new(1, 1, 0, 0, 0), NULL, probe_new(3, 1, 0, 0, 1)};
@@ -403,7 +403,7 @@ HIDDEN_TEST(sequential, new_with_null_layer_frees_the_others)
 /* clauses: sequential.new_einval, sequential.new_empty */
 /* layers NULL: TT_EINVAL when n > 0, an empty Sequential when n == 0.
  * Kills: new_no_null_array_check. */
-HIDDEN_TEST(sequential, new_with_null_array)
+HIDDEN_TEST(sequential, new_with_null_array, 1, "layers NULL with n > 0 / n == 0")
 {
     PLOG_RESET();
     tt_clear_error();
@@ -420,7 +420,7 @@ HIDDEN_TEST(sequential, new_with_null_array)
 /* tt_sequential_add on a module that is not a Sequential (or NULL), or with a
  * NULL layer: TT_EINVAL, the layer freed once, nothing registered.
  * Kills: add_no_type_check, add_non_seq_no_free. */
-HIDDEN_TEST(sequential, add_rejects_non_sequential_and_null)
+HIDDEN_TEST(sequential, add_rejects_non_sequential_and_null, 1, "TT_EINVAL, layer freed")
 {
     PLOG_RESET();
     tt_module *relu = tt_relu_new();
@@ -446,7 +446,7 @@ HIDDEN_TEST(sequential, add_rejects_non_sequential_and_null)
 /* Freeing a Sequential (with a nested one) frees every layer exactly once,
  * and forward frees no layer.
  * Kills: destroy_frees_layers. */
-HIDDEN_TEST(sequential, free_destroys_each_layer_once)
+HIDDEN_TEST(sequential, free_destroys_each_layer_once, 1, "nested free, each layer once")
 {
     PLOG_RESET();
     tt_module *inner_layers[] = {probe_new(3, 1, 0, 0, 1), probe_new(4, 1, 0, 0, 0)};
@@ -475,7 +475,7 @@ HIDDEN_TEST(sequential, free_destroys_each_layer_once)
  * weights; its dotted parameter names and count.
  * Kills: reverse_order, first_layer_only, each_layer_gets_input,
  * add_wrong_name. */
-HIDDEN_TEST(sequential, nested_mlp_vs_oracle)
+HIDDEN_TEST(sequential, nested_mlp_vs_oracle, 1, "nested MLP vs oracle, dotted names")
 {
     PLOG_RESET();
     tt_rng rng;
@@ -544,7 +544,7 @@ HIDDEN_TEST(sequential, nested_mlp_vs_oracle)
  * Sequential: 0 with TT_EINVAL for NULL, a ReLU, and a probe that has a
  * child module of its own.
  * Kills: len_no_type_check. */
-HIDDEN_TEST(sequential, len_refuses_non_sequential)
+HIDDEN_TEST(sequential, len_refuses_non_sequential, 1, "len: layers of a Sequential, else 0 with TT_EINVAL")
 {
     PLOG_RESET();
     tt_module *two_layers[] = {probe_new(0, 1.0f, 0.0f, 0, 0), probe_new(1, 1.0f, 0.0f, 0, 0)};

@@ -1,0 +1,117 @@
+#!/bin/sh
+# new-lab.sh - a lab is data. In a copy of this tree, add the toy lab `scale`
+# (tests/toy-lab/) with exactly the commands of README.md's "Add a lab"
+# block, then: the build takes it, ttgrade gives the reference full marks and
+# the skeleton 0, its mutant loses points in that lab alone, the student kit
+# carries it, and nothing but the manifest and the umbrella header was edited.
+. "$top_srcdir/tests/lib.sh"
+command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
+command -v git > /dev/null 2>&1 || skip_all "git not found (apt-get install git)"
+command -v patch > /dev/null 2>&1 || skip_all "patch not found (apt-get install patch)"
+
+# The steps, from the README: the shell block after the add-a-lab marker.
+$AWK '/<!-- add-a-lab/ { marked = 1; next } marked && /^```sh/ { on = 1; next } on && /^```/ { exit } on' \
+    "$top_srcdir/README.md" > "$scratch/steps.sh"
+if [ -s "$scratch/steps.sh" ]; then
+    ok "README.md's \"Add a lab\" gives the steps ($(wc -l < "$scratch/steps.sh") commands)"
+else
+    not_ok "README.md's \"Add a lab\" gives the steps (a \`\`\`sh block after <!-- add-a-lab -->)"
+    done_testing
+fi
+
+tree="$scratch/tree"
+copy_tree "$tree"
+g() { git -C "$tree" -c user.name=t -c user.email=t@example.org "$@"; }
+
+# The instructor's tree: configured (bootstrap), then the steps, as they are
+# written, in it.
+start=$(date +%s)
+(cd "$tree" && ./bootstrap) > "$scratch/bootstrap.log" 2>&1 || { not_ok "bootstrap the copy" "$(tail -n 20 "$scratch/bootstrap.log")"; done_testing; }
+if (cd "$tree" && set -e && . "$scratch/steps.sh") > "$scratch/steps.log" 2>&1; then
+    ok "the README's steps add the lab and build ($(( $(date +%s) - start )) s)"
+else
+    not_ok "the README's steps add the lab and build" "$(tail -n 30 "$scratch/steps.log")"
+    done_testing
+fi
+
+# What the steps changed outside the new lab's folder: edited, only the
+# manifest and the umbrella header; the new files are listed.
+folder=$("$tree/tools/labs" "$tree/labs/manifest" folder scale)
+g add -A
+edited=$(g diff --cached --name-only --diff-filter=M | tr '\n' ' ')
+added=$(g diff --cached --name-only --diff-filter=A | grep -v "^$folder/" | tr '\n' ' ')
+echo "# edited: $edited"
+echo "# new, outside $folder/: $added"
+if [ "$edited" = "include/tinytorch.h labs/manifest " ]; then
+    ok "no file but labs/manifest and include/tinytorch.h was edited"
+else
+    not_ok "no file but labs/manifest and include/tinytorch.h was edited" "edited: $edited"
+fi
+
+ttgrade="$tree/grader/ttgrade"
+# grade NAME DIR: into $scratch/NAME.json; sets $status.
+grade() {
+    "$ttgrade" --timeout 5 --json "$scratch/$1.json" "$2" > "$scratch/$1.out" 2>&1
+    status=$?
+}
+scale_of() { jq -r '.labs[] | select(.name == "scale") | "\(.score)/\(.max_score)"' "$1"; }
+
+mkdir -p "$scratch/ref"
+cp "$tree"/reference/*.c "$scratch/ref/"
+set --
+for lab in $("$tree/tools/labs" "$tree/labs/manifest" names); do
+    set -- "$@" "$tree/$("$tree/tools/labs" "$tree/labs/manifest" folder "$lab")/questions.txt"
+done
+"$tree/grader/ttquestions" --key -o "$scratch/ref/answers.txt" "$@" 2> "$scratch/key.err"
+grade ref "$scratch/ref"
+if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and ([.labs[] | select(.name == "scale")] | length == 1)
+      and all(.labs[] | select(.name == "scale"); .max_score > 0 and (.tests | length) > 0 and (.memory | length) > 0
+      and (.questions | length) > 0)' "$scratch/ref.json")" = true ]; then
+    ok "the reference scores full marks, scale included ($(scale_of "$scratch/ref.json"))"
+else
+    not_ok "the reference scores full marks, scale included" "exit $status" "$(cat "$scratch/key.err")" "$(tail -n 30 "$scratch/ref.out")"
+fi
+
+grade skeleton "$tree/student"
+if [ "$status" -eq 1 ] && [ "$(jq -r '.score == 0 and all(.labs[]; .status == "graded")' "$scratch/skeleton.json")" = true ] \
+   && [ "$(scale_of "$scratch/skeleton.json")" = "0/$(jq -r '.labs[] | select(.name == "scale") | .max_score' "$scratch/ref.json")" ]; then
+    ok "the skeleton scores 0, scale's generated skeleton included"
+else
+    not_ok "the skeleton scores 0, scale's generated skeleton included" "exit $status" "$(tail -n 30 "$scratch/skeleton.out")"
+fi
+
+for p in "$tree"/grader/mutants/scale/*.patch; do
+    name=$(basename "$p" .patch)
+    rm -rf "$scratch/mut" && cp -R "$scratch/ref" "$scratch/mut"
+    if ! patch --quiet --fuzz=0 -o "$scratch/mut/scale.c" "$tree/reference/scale.c" < "$p" > "$scratch/patch.out" 2>&1; then
+        not_ok "mutant scale/$name applies to reference/scale.c" "$(cat "$scratch/patch.out")"
+        continue
+    fi
+    grade "mut-$name" "$scratch/mut"
+    lost=$(jq -r '[.labs[] | select(.score < .max_score) | .name] | join(" ")' "$scratch/mut-$name.json")
+    if [ "$status" -eq 1 ] && [ "$lost" = scale ]; then
+        ok "mutant scale/$name loses points in scale alone ($(scale_of "$scratch/mut-$name.json"))"
+    else
+        not_ok "mutant scale/$name loses points in scale alone" "exit $status, labs that lost points: $lost" \
+            "$(tail -n 20 "$scratch/mut-$name.out")"
+    fi
+done
+
+if (cd "$tree" && make student-kit) > "$scratch/kit.log" 2>&1; then
+    tar -tzf "$tree"/ttlab-student-*.tar.gz | sed 's|^[^/]*/||' > "$scratch/kit.list"
+    missing="" leaked=""
+    for f in student/scale.c include/tt_scale.h tests/public/test_scale.c memcheck/mem_scale.c \
+             "$folder/README.md" "$folder/questions.txt"; do
+        grep -qx "$f" "$scratch/kit.list" || missing="$missing $f"
+    done
+    grep -E '^(reference/|grader/hidden/|grader/mutants/)' "$scratch/kit.list" > "$scratch/kit.leaks" && leaked=$(cat "$scratch/kit.leaks")
+    if [ -z "$missing" ] && [ -z "$leaked" ]; then
+        ok "the student kit carries the new lab (skeleton, header, public tests, memory driver, handout, questions), no solution"
+    else
+        not_ok "the student kit carries the new lab, no solution" "missing:$missing" "leaked: $leaked"
+    fi
+else
+    not_ok "make student-kit in the copy" "$(tail -n 30 "$scratch/kit.log")"
+fi
+echo "# new-lab.sh took $(( $(date +%s) - start )) s after bootstrap"
+done_testing

@@ -1,0 +1,12 @@
+/* tt_scale.h - lab 6 (a toy lab, the README's "Add a lab" example): scale a tensor. */
+#ifndef TT_SCALE_H
+#define TT_SCALE_H
+
+#include "tt_tensor.h"
+
+/* y = s * x, element by element. x is any shape; y is a NEW tensor of x's
+ * shape that the caller owns. NULL with TT_EINVAL for a NULL x, TT_ENOMEM on
+ * allocation failure. */
+tt_tensor *tt_scale(const tt_tensor *x, float s);
+
+#endif /* TT_SCALE_H */
