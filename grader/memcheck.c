@@ -223,6 +223,7 @@ struct scen {
 };
 
 enum { F_ERROR, F_DEFINITE, F_INDIRECT, F_NOTE };
+#define PENALISED(sc) ((sc)->n_found[F_ERROR] + (sc)->n_found[F_DEFINITE] + (sc)->n_found[F_INDIRECT])
 
 static void scen_free(struct scen *sc)
 {
@@ -232,7 +233,6 @@ static void scen_free(struct scen *sc)
         for (size_t i = 0; i < sc->n_lines[k]; i++)
             free(sc->line[k][i]);
 }
-#define PENALISED(sc) ((sc)->n_found[F_ERROR] + (sc)->n_found[F_DEFINITE] + (sc)->n_found[F_INDIRECT])
 
 struct parse {
     struct tg_lab_result *lr;
@@ -506,7 +506,8 @@ static int block_freed(xmlNodePtr node)
     xmlChar *raw = aux ? xmlNodeGetContent(aux) : NULL;
     const char *t = (const char *)raw;
     size_t len = t ? strlen(t) : 0;
-    int freed = t != NULL && strstr(t, " inside a block of size ") != NULL && len > 7 && strcmp(t + len - 7, " free'd") == 0;
+    int freed = t != NULL && strstr(t, " inside a block of size ") != NULL && len > 7 &&
+                strcmp(t + len - 7, " free'd") == 0;
     xmlFree(raw);
     return freed;
 }
