@@ -945,7 +945,7 @@ static int crash_collect(struct crash_run *c, int sig)
         char name[32], *found = NULL;
         if (text != NULL && tg_memcheck_crash_cause(text, len, file, &found, name) < 0)
             rc = -1;
-        mine = found != NULL && strstr(found, at) != NULL;
+        mine = found != NULL && strstr(found, at + 1) != NULL; /* "at flatten.c:" anywhere */
         if (found != NULL && (cause == NULL || mine)) {
             free(cause);
             cause = found;
@@ -961,8 +961,11 @@ static int crash_collect(struct crash_run *c, int sig)
         return rc;
     }
     char *how = sig > 0 ? killed_by(sig) : vgsig[0] ? tg_asprintf("killed by %s", vgsig) : tg_strdup("");
+    /* "killed by SIGFPE (...) at flatten.c:40 in tt_flatten" when Valgrind
+     * saw no memory error, only where the signal struck */
+    const char *sep = !how || !how[0] ? "" : strncmp(cause, "at ", 3) == 0 ? " " : ": ";
     char *out = how ? tg_asprintf("the test crashed: %s%s%s\n(seen by Valgrind when the test was run again alone)",
-                                  how, how[0] ? ": " : "", cause)
+                                  how, sep, cause)
                     : NULL;
     char *clean = out ? tg_sanitize(out, strlen(out), TG_MESSAGE_BYTES) : NULL;
     free(how);

@@ -249,6 +249,7 @@ struct parse {
      * and reference files are hidden) */
     int crash_mode;
     char signame[32];           /* its <fatal_signal>, "" if none */
+    char *sigplace;             /* and where it struck in the student's file, or NULL */
 };
 
 /* The sanitised text of n's first child element called `name`, or NULL. */
@@ -751,6 +752,8 @@ static void on_fatal_signal(struct parse *p, xmlNodePtr node)
         char *sig = child_text(p, node, "signame", sizeof p->signame);
         snprintf(p->signame, sizeof p->signame, "%s", sig ? sig : "");
         free(sig);
+        free(p->sigplace);
+        p->sigplace = stack_place(p, child(node, "stack"));
     }
     if (p->active < 0)
         return;
@@ -881,10 +884,13 @@ int tg_memcheck_crash_cause(const char *xml, size_t len, const char *student_fil
                                  first + (first[0] != '\0'));
             if (*cause == NULL)
                 rc = -1;
+        } else if (p.sigplace != NULL && (*cause = tg_asprintf("at %s", p.sigplace)) == NULL) {
+            rc = -1;
         }
     }
     scen_free(&sc);
     free(p.open_name);
+    free(p.sigplace);
     return rc;
 }
 

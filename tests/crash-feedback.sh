@@ -89,7 +89,17 @@ if plant doublefree flatten.c 's|^    return tt_tensor_from(keep + 1, shape, x->
         '^the test crashed: killed by SIGABRT \([^)]*\)$'
 fi
 
-# 3. Parameter names never freed: one leak per parameter, from one line of
+# 3. A division by zero (SIGFPE): no memory error, so the message says
+# where the signal struck in flatten.c.
+if [ -n "${VALGRIND:-}" ] &&
+   plant divzero flatten.c 's|^    shape\[keep\] = merged;|    shape[keep] = merged / (size_t)(start - (long)keep); /* planted */|'; then
+    line=$(line_of divzero flatten.c '/* planted */')
+    grade divzero flatten
+    check "division by zero: the crash names SIGFPE and flatten.c:$line" "$(out divzero start_dim_1_merges_the_rest)" \
+        "^the test crashed: killed by SIGFPE \\([^)]*\\) at flatten\\.c:$line in tt_flatten"
+fi
+
+# 4. Parameter names never freed: one leak per parameter, from one line of
 # the student's, collapsed into one finding with its count.
 if [ -n "${VALGRIND:-}" ] &&
    plant leak module.c 's|^        free(m->params\[i\].name);|        (void)0; /* planted: the name is never freed */|'; then
