@@ -44,6 +44,14 @@ int tg_labs_load(const char *path, char **err);
  * `lab` lines). Returns its index, or -1 (a bad name, too many labs, memory). */
 int tg_lab_add(const char *name);
 
+/* For the tools without a data dir (ttquestions, the kit's check-answers):
+ * the labs are the banks' own, in the order the banks are given
+ * (labs/NN-<lab>/questions.txt sorts in the manifest's order). Adds the lab
+ * of each bank's first `lab NAME` line; the bank parser reports whatever else
+ * is wrong with a bank. Returns 0, or -1 with *err a malloc'd message naming
+ * the bank (NULL: out of memory). */
+int tg_labs_of_banks(char *const *paths, int n, char **err);
+
 /* Forgets the table. */
 void tg_labs_free(void);
 

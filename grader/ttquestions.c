@@ -47,37 +47,6 @@ static void help(void)
            TG_STUDENT_ID_MAX, DEFAULT_CHECKS);
 }
 
-/* ttquestions has no data dir: the labs are the banks' own, in the order the
- * banks are given (labs/NN-<lab>/questions.txt sorts in the manifest's order).
- * Adds the lab of each bank's first `lab NAME` line; the bank parser reports
- * whatever else is wrong with it. Returns 0, or -1 with a message printed. */
-static int labs_of_banks(char *const *paths, int n)
-{
-    for (int i = 0; i < n; i++) {
-        FILE *f = fopen(paths[i], "re");
-        if (f == NULL)
-            continue; /* tg_questions_load says why */
-        char *line = NULL;
-        size_t cap = 0;
-        int rc = 0;
-        while (getline(&line, &cap, f) > 0) {
-            char name[TG_LAB_NAME_MAX + 2];
-            if (sscanf(line, " lab %33s", name) == 1) {
-                if (tg_lab_add(name) < 0) {
-                    fprintf(stderr, "ttquestions: %s: bad lab name '%s', or too many labs\n", paths[i], name);
-                    rc = -1;
-                }
-                break;
-            }
-        }
-        free(line);
-        fclose(f);
-        if (rc != 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* Writes text to path: atomically, and without replacing an existing file
  * unless force. Returns 0, or -1 with a message printed. */
 static int write_file(const char *path, const char *text, int force)
@@ -185,8 +154,12 @@ int main(int argc, char **argv)
     }
 
     char *err = NULL;
-    if (labs_of_banks(argv + optind, argc - optind) != 0)
+    if (tg_labs_of_banks(argv + optind, argc - optind, &err) != 0) {
+        fprintf(stderr, "ttquestions: %s\n", err ? err : "out of memory");
+        free(err);
+        free(sid);
         return 1;
+    }
     struct tg_questions *q = tg_questions_load((const char *const *)argv + optind, (size_t)(argc - optind), &err);
     if (q == NULL) {
         fprintf(stderr, "ttquestions: %s\n", err ? err : "out of memory");

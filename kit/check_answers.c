@@ -66,7 +66,7 @@ static void put_indented(const char *text)
 static double question_points(const struct tg_questions *qs)
 {
     double total = 0;
-    for (int l = 0; l < TG_N_LABS; l++)
+    for (int l = 0; l < tg_n_labs; l++)
         total += tg_questions_lab_points(qs, l);
     return total;
 }
@@ -78,7 +78,7 @@ static int check_all(const struct tg_questions *qs, const struct answers *a)
     struct qeval never;
     memset(&never, 0, sizeof never);
     never.expected = NAN;
-    for (int l = 0; l < TG_N_LABS; l++) {
+    for (int l = 0; l < tg_n_labs; l++) {
         const struct bank *b = &qs->banks[l];
         if (b->n == 0)
             continue;
@@ -120,10 +120,12 @@ int main(int argc, char **argv)
         return 2;
     }
     char *err = NULL;
-    struct tg_questions *qs = tg_questions_load((const char *const *)argv + 2, (size_t)(argc - 2), &err);
-    if (qs == NULL) {
+    struct tg_questions *qs = NULL;
+    if (tg_labs_of_banks(argv + 2, argc - 2, &err) != 0 ||
+        (qs = tg_questions_load((const char *const *)argv + 2, (size_t)(argc - 2), &err)) == NULL) {
         fprintf(stderr, "check-answers: %s\n", err ? err : "out of memory");
         free(err);
+        tg_labs_free();
         return 2;
     }
     int rc = 0;
@@ -147,6 +149,7 @@ int main(int argc, char **argv)
             free(err);
             free(text);
             tg_questions_free(qs);
+            tg_labs_free();
             return 2;
         }
         if (dec > 0) {
@@ -154,6 +157,7 @@ int main(int argc, char **argv)
             printf("answers.txt: cannot be read: %s\n", why);
             free(text);
             tg_questions_free(qs);
+            tg_labs_free();
             return 0;
         }
         parse_answers(&a, utf8 ? utf8 : text, utf8 ? utf8_len : len);
@@ -190,5 +194,6 @@ int main(int argc, char **argv)
         printf("Questions are not in this kit's Score: in the course's grade they carry %g points more "
                "(the banks in labs/*/questions.txt).\n", question_points(qs));
     tg_questions_free(qs);
+    tg_labs_free();
     return rc;
 }
