@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,13 @@ extern char **environ;
 
 #define TG_NO_RESULT "no result: the test program crashed, hung or exited early"
 
+/* A crashed test is rerun alone under Valgrind to name its cause (step 5 of
+ * tg_grade): at most this many per lab, in rubric order (a submission whose
+ * every test crashes must not cost minutes), each within this wall-clock
+ * limit, Valgrind's start included. */
+#define TG_CRASH_RERUNS 3
+#define TG_CRASH_VG_SECONDS 60.0
+
 /* ------------------------------------------------------------- argv -- */
 
 /* A NULL-terminated argv whose strings it owns; failure is sticky. */
@@ -62,6 +70,7 @@ extern char **environ;
 /* One test program run: the whole lab, or one test of it (a rerun). */
 struct run {
     struct tg_lab_result *lr;
+    int *crashed;             /* the job's (see struct lab_job) */
     int item;                 /* -1: the whole lab; else the one test rerun */
     struct tg_argv argv;
     char *env_pass;           /* "TTGRADE_PASS_FILE=..." */
@@ -78,6 +87,19 @@ struct lab_job {
     char *srcdir, *cc_log, *ld_log, *bin;
     struct tg_task cc_task, ld_task;
     int *verdict;             /* per item: 1 once it has a verdict */
+    int *crashed;             /* per item: Criterion said the test crashed: its signal's number,
+                               * or -1 when unknown; 0: it did not crash */
+};
+
+/* A crashed test's rerun under Valgrind, to name its cause. */
+struct crash_run {
+    struct tg_lab_result *lr;
+    size_t item;
+    struct tg_argv argv;
+    char **envp;              /* s->envp, TTGRADE_CPU_LIMITS empty; strings borrowed */
+    char *xml;                /* the --xml-file pattern: <scratch>/out/<lab>.<test>.vg.%p.xml */
+    char *log;
+    struct tg_task task;
 };
 
 /* The text of a build log: read, sanitised, stripped of the scratch and data
@@ -279,8 +301,37 @@ static double find_record(const char *records, const char *kind, const char *lab
     return -1;
 }
 
-/* Sets the verdict of item it from Criterion's entry for it (never NULL). */
-static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *records, const char *lab)
+/* "SIGSEGV" for a signal a test may die of, or NULL. A table, not
+ * sigabbrev_np(): that is a GNU extension, and these few are all a crash
+ * message needs. */
+static const char *signal_name(int sig)
+{
+    static const struct {
+        int sig;
+        const char *name;
+    } names[] = {
+        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"}, {SIGFPE, "SIGFPE"},
+        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},
+        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGPIPE, "SIGPIPE"}, {SIGTERM, "SIGTERM"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].sig == sig)
+            return names[i].name;
+    return NULL;
+}
+
+/* "killed by SIGSEGV (Segmentation fault)" for signal sig (> 0). */
+static char *killed_by(int sig)
+{
+    const char *name = signal_name(sig);
+    if (name != NULL)
+        return tg_asprintf("killed by %s (%s)", name, strsignal(sig));
+    return tg_asprintf("killed by signal %d (%s)", sig, strsignal(sig));
+}
+
+/* Sets the verdict of item it from Criterion's entry for it (never NULL);
+ * *crashed as struct lab_job says. */
+static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *records, const char *lab, int *crashed)
 {
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(t, "status");
     const char *status = cJSON_IsString(st) && st->valuestring ? st->valuestring : "";
@@ -308,11 +359,22 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
         const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "messages"), 0);
         if (cpu > 0 || (cJSON_IsString(m) && m->valuestring != NULL && strstr(m->valuestring, "timed out") != NULL))
             it->fault = TG_FAULT_TIMEOUT;
-        if (cpu > 0)
+        /* the record hidden_limit.c's TEST_CRASH hook wrote: the signal */
+        double sig = find_record(records, "SIG", lab, it->name);
+        if (cpu > 0) {
             out = tg_asprintf("the test used more than %g s of CPU time and was stopped (does it loop forever?)",
                               cpu);
-        else
+        } else if (it->fault == TG_FAULT_TIMEOUT) {
+            out = join_messages(t, "the test timed out");
+        } else if (sig >= 1 && sig < 65) {
+            *crashed = (int)sig;
+            char *how = killed_by(*crashed);
+            out = how ? tg_asprintf("the test crashed: %s", how) : NULL;
+            free(how);
+        } else {
+            *crashed = -1;
             out = join_messages(t, "the test crashed");
+        }
     } else if (strcmp(status, "SKIPPED") == 0) {
         out = tg_strdup("the test was skipped");
     } else {
@@ -480,7 +542,7 @@ static int collect_run(struct run *r, int *verdict, struct tg_result *res)
             it->fault = TG_FAULT_CRASH;
             verdict[i] = 1;
         } else if (count == 1) {
-            if (verdict_from_entry(it, found, records ? records : "", lab) != 0)
+            if (verdict_from_entry(it, found, records ? records : "", lab, &r->crashed[i]) != 0)
                 goto out;
             verdict[i] = 1;
         } else if (r->item >= 0) {
@@ -541,6 +603,7 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     double cpu_max;
     memset(r, 0, sizeof *r);
     r->lr = j->lr;
+    r->crashed = j->crashed;
     if ((r->env_cpu = cpu_limits_env(s, j->lr, &cpu_max)) == NULL)
         return -1;
     /* each test keeps to its CPU limit itself; Criterion's (wall-clock)
@@ -644,6 +707,7 @@ static void job_free(struct lab_job *j)
     free(j->ld_log);
     free(j->bin);
     free(j->verdict);
+    free(j->crashed);
 }
 
 static int build_compile(struct lab_job *j, const struct tg_setup *s)
@@ -795,6 +859,179 @@ static int inspect_object(struct lab_job *j, const struct tg_setup *s)
     return rc == 0 ? 1 : -1;
 }
 
+/* ----------------------------------------------------- crash causes -- */
+
+static void crash_run_free(struct crash_run *c)
+{
+    tg_argv_free(&c->argv);
+    free(c->envp);
+    free(c->xml);
+    free(c->log);
+}
+
+/* Prepares the rerun of test `item` of lab job j, alone, under Valgrind, in
+ * the test programs' jail; no CPU-time limits (Valgrind is slow), the wall-
+ * clock limit TG_CRASH_VG_SECONDS. cpu_var is "TTGRADE_CPU_LIMITS=". */
+static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const char *valgrind, struct lab_job *j,
+                         size_t item, const char *cpu_var)
+{
+    const char *lab = tg_lab_names[j->lr->lab], *test = j->lr->items[item].name;
+    memset(c, 0, sizeof *c);
+    c->lr = j->lr;
+    c->item = item;
+    char *xml = tg_asprintf("out/%s.%s.vg.%%p.xml", lab, test), *log = tg_asprintf("out/%s.%s.vg.log", lab, test);
+    c->xml = xml ? tg_path_join(s->scratch, xml) : NULL;
+    c->log = log ? tg_path_join(s->scratch, log) : NULL;
+    free(xml);
+    free(log);
+    c->envp = tg_valgrind_env(s->envp, cpu_var);
+    if (c->xml == NULL || c->log == NULL || c->envp == NULL)
+        return -1;
+    /* Criterion runs the test in a worker it execs: Valgrind follows it
+     * (one report per process, hence %p); no leak check, only the crash */
+    static const char *const flags[] = {
+        "--tool=memcheck", "--leak-check=no", "--trace-children=yes", "--child-silent-after-fork=yes",
+        "--num-callers=20", "--error-limit=no", "--vgdb=no", "--xml=yes",
+    };
+    tg_argv_add(&c->argv, valgrind);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        tg_argv_add(&c->argv, flags[i]);
+    tg_argv_addf(&c->argv, "--xml-file=%s", c->xml);
+    tg_argv_add(&c->argv, j->bin);
+    tg_argv_add(&c->argv, "--jobs=1");
+    tg_argv_addf(&c->argv, "--timeout=%g", TG_CRASH_VG_SECONDS - 10);
+    tg_argv_addf(&c->argv, "--filter=%s/%s", lab, test);
+    if (c->argv.failed)
+        return -1;
+    c->task.argv = c->argv.v;
+    c->task.envp = c->envp;
+    c->task.cwd = s->scratch;
+    c->task.confine = &s->jails->run;
+    c->task.out_path = c->log;
+    c->task.limit = TG_CRASH_VG_SECONDS;
+    return 0;
+}
+
+/* After crash run c: the cause Valgrind saw, added to the item's message
+ * ("the test crashed: killed by SIGSEGV: invalid write of size 4 at
+ * flatten.c:31 in tt_flatten"); sig is the signal Criterion saw (-1: not
+ * known). Of the reports (one per process, in name order), the first whose
+ * first memory error is in the student's file wins, else the first with a
+ * memory error (the runner's own should have none). Nothing found, or the
+ * rerun failed: the message stays as it was. */
+static int crash_collect(struct crash_run *c, int sig)
+{
+    struct tg_item *it = &c->lr->items[c->item];
+    char file[64], vgsig[32] = "", *cause = NULL;
+    snprintf(file, sizeof file, "%s.c", tg_lab_names[c->lr->lab]);
+    if (!c->task.started)
+        return 0;
+    size_t pl = strlen(c->xml);
+    char *pattern = pl > 7 ? tg_asprintf("%.*s*.xml", (int)(pl - 6), c->xml) : NULL; /* "%p.xml" -> "*.xml" */
+    if (pattern == NULL)
+        return -1;
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    int gr = glob(pattern, 0, NULL, &g);
+    free(pattern);
+    if (gr == GLOB_NOSPACE)
+        return -1;
+    int rc = 0, mine = 0;
+    char at[80];
+    snprintf(at, sizeof at, " at %s:", file);
+    for (size_t k = 0; gr == 0 && k < g.gl_pathc && !mine && rc == 0; k++) {
+        size_t len = 0;
+        char *text = tg_read_file(g.gl_pathv[k], TG_CHILD_FSIZE_MAX, &len, NULL);
+        char name[32], *found = NULL;
+        if (text != NULL && tg_memcheck_crash_cause(text, len, file, &found, name) < 0)
+            rc = -1;
+        mine = found != NULL && strstr(found, at + 1) != NULL; /* "at flatten.c:" anywhere */
+        if (found != NULL && (cause == NULL || mine)) {
+            free(cause);
+            cause = found;
+            found = NULL;
+            snprintf(vgsig, sizeof vgsig, "%s", name);
+        }
+        free(found);
+        free(text);
+    }
+    globfree(&g);
+    if (rc != 0 || cause == NULL) {
+        free(cause);
+        return rc;
+    }
+    char *how = sig > 0 ? killed_by(sig) : vgsig[0] ? tg_asprintf("killed by %s", vgsig) : tg_strdup("");
+    /* "killed by SIGFPE (...) at flatten.c:40 in tt_flatten" when Valgrind
+     * saw no memory error, only where the signal struck */
+    const char *sep = !how || !how[0] ? "" : strncmp(cause, "at ", 3) == 0 ? " " : ": ";
+    char *out = how ? tg_asprintf("the test crashed: %s%s%s\n(seen by Valgrind when the test was run again alone)",
+                                  how, sep, cause)
+                    : NULL;
+    char *clean = out ? tg_sanitize(out, strlen(out), TG_MESSAGE_BYTES) : NULL;
+    free(how);
+    free(out);
+    free(cause);
+    if (clean == NULL)
+        return -1;
+    free(it->output);
+    it->output = clean;
+    return 0;
+}
+
+/* Step 5 of tg_grade: reruns the first TG_CRASH_RERUNS crashed tests of each
+ * lab alone under Valgrind, in one pool, and names each crash's cause in its
+ * message. Verdicts do not change. Returns 0, or -1 (*err set when
+ * interrupted; else out of memory). */
+static int explain_crashes(const struct tg_setup *s, const char *valgrind, struct lab_job *jobs, size_t n,
+                           char **err)
+{
+    size_t q = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0, m = 0; jobs[i].linked && k < jobs[i].lr->n_items && m < TG_CRASH_RERUNS; k++)
+            if (jobs[i].crashed[k] != 0)
+                q++, m++;
+    if (q == 0)
+        return 0;
+    struct crash_run *cr = calloc(q, sizeof *cr);
+    struct tg_task *tasks = calloc(q, sizeof *tasks);
+    int *sig = calloc(q, sizeof *sig);
+    int rc = -1;
+    size_t made = 0;
+    if (cr == NULL || tasks == NULL || sig == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0, m = 0; jobs[i].linked && k < jobs[i].lr->n_items && m < TG_CRASH_RERUNS; k++) {
+            if (jobs[i].crashed[k] == 0)
+                continue;
+            sig[made] = jobs[i].crashed[k];
+            if (crash_prepare(&cr[made], s, valgrind, &jobs[i], k, "TTGRADE_CPU_LIMITS=") != 0) {
+                made++;
+                goto out;
+            }
+            tasks[made] = cr[made].task;
+            made++;
+            m++;
+        }
+    }
+    if (tg_run_tasks(tasks, made, s->jobs) != 0) {
+        *err = tg_strdup("interrupted");
+        goto out;
+    }
+    for (size_t k = 0; k < made; k++) {
+        cr[k].task = tasks[k];
+        if (crash_collect(&cr[k], sig[k]) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    for (size_t k = 0; cr != NULL && k < made; k++)
+        crash_run_free(&cr[k]);
+    free(cr);
+    free(tasks);
+    free(sig);
+    return rc;
+}
+
 int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const struct tg_intake *in,
              struct tg_result *res, char **err)
 {
@@ -820,7 +1057,8 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
     for (size_t i = 0; i < n; i++) {
         jobs[i].lr = &res->labs[i];
         jobs[i].verdict = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].verdict);
-        if (jobs[i].verdict == NULL)
+        jobs[i].crashed = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].crashed);
+        if (jobs[i].verdict == NULL || jobs[i].crashed == NULL)
             goto out;
         /* Only tests get their verdicts here (memory checks: memcheck.c). */
         for (size_t k = 0; k < res->labs[i].n_items; k++)
@@ -997,6 +1235,11 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
         if (bad)
             goto out;
     }
+    /* 5. Name the cause of each crash (a few per lab) from a rerun under
+     * Valgrind. */
+    if (s->memcheck != NULL && s->memcheck->valgrind != NULL &&
+        explain_crashes(s, s->memcheck->valgrind, jobs, n, err) != 0)
+        goto out;
     res->t_tests = tg_now() - t0;
     if (mp != NULL && tg_memcheck_finish(mp, mtasks) != 0)
         goto out;

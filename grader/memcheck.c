@@ -211,14 +211,28 @@ struct scen {
     int disorder;               /* its markers came out of order */
     char *reason;               /* why it did not run (the driver's words) */
     char *crash;                /* the fatal signal inside it, described */
-    /* One line per finding, by kind: errors, definitely lost, indirectly
-     * lost (all penalised), then notes (possibly lost, still reachable). */
-    struct tg_buf found[4];
+    /* The findings, by kind: errors, definitely lost, indirectly lost (all
+     * penalised), then notes (possibly lost, still reachable). Each distinct
+     * line once, with how many times it came (the same leak from a loop is
+     * one line "(5 times)"); at most TG_MEM_PROBLEMS lines of a kind are kept,
+     * n_found counts them all. */
+    char *line[4][TG_MEM_PROBLEMS];
+    size_t times[4][TG_MEM_PROBLEMS];
+    size_t n_lines[4];
     size_t n_found[4];
 };
 
 enum { F_ERROR, F_DEFINITE, F_INDIRECT, F_NOTE };
 #define PENALISED(sc) ((sc)->n_found[F_ERROR] + (sc)->n_found[F_DEFINITE] + (sc)->n_found[F_INDIRECT])
+
+static void scen_free(struct scen *sc)
+{
+    free(sc->reason);
+    free(sc->crash);
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; i < sc->n_lines[k]; i++)
+            free(sc->line[k][i]);
+}
 
 struct parse {
     struct tg_lab_result *lr;
@@ -230,6 +244,12 @@ struct parse {
     char *open_name;            /* the name of the open scenario */
     int done, finished;
     int oom;
+    /* tg_memcheck_crash_cause: a hidden test's run, not a driver's; no
+     * scenarios, and no place but the student's file may be named (the test
+     * and reference files are hidden) */
+    int crash_mode;
+    char signame[32];           /* its <fatal_signal>, "" if none */
+    char *sigplace;             /* and where it struck in the student's file, or NULL */
 };
 
 /* The sanitised text of n's first child element called `name`, or NULL. */
@@ -285,9 +305,59 @@ static char *frame_place(struct parse *p, xmlNodePtr f, int need_file)
     return out;
 }
 
+/* 1 if frame f is in a file whose name starts with `prefix` ("mem_") or,
+ * with exact, is `prefix`. */
+static int frame_in(struct parse *p, xmlNodePtr f, const char *prefix, int exact)
+{
+    char *file = child_text(p, f, "file", TG_MEM_FIELD_MAX);
+    int in = file != NULL && (exact ? strcmp(file, prefix) == 0 : strncmp(file, prefix, strlen(prefix)) == 0);
+    free(file);
+    return in;
+}
+
+/* The student's frame frames[i] as a place, with the driver's first line
+ * below it as context ("flatten.c:31 in tt_flatten, called from
+ * mem_flatten.c:105 in scenario_x"), and how many times the same frame comes
+ * again right below it, recursion collapsed ("(3 nested calls)"). */
+static char *student_place(struct parse *p, xmlNodePtr *frames, size_t n, size_t i)
+{
+    char *here = frame_place(p, frames[i], 1);
+    if (here == NULL)
+        return NULL;
+    size_t same = 1;
+    while (i + same < n) {
+        char *next = frame_place(p, frames[i + same], 1);
+        int eq = next != NULL && strcmp(next, here) == 0;
+        free(next);
+        if (!eq)
+            break;
+        same++;
+    }
+    char *ctx = NULL;
+    for (size_t k = i + same; !p->crash_mode && k < n && ctx == NULL; k++)
+        if (frame_in(p, frames[k], "mem_", 0))
+            ctx = frame_place(p, frames[k], 1);
+    char *out = NULL;
+    if (same > 1 || ctx != NULL) {
+        char rep[32] = "";
+        if (same > 1)
+            snprintf(rep, sizeof rep, " (%zu nested calls)", same);
+        out = tg_asprintf("%s%s%s%s", here, rep, ctx ? ", called from " : "", ctx ? ctx : "");
+        if (out == NULL)
+            p->oom = 1;
+        free(here);
+    } else {
+        out = here;
+    }
+    free(ctx);
+    return out;
+}
+
 /* Where a stack points, as students should read it: the first frame in their
- * own file; else the first two frames in the (public) driver; else the first
- * frame with a file; else the first function. NULL if nothing at all. */
+ * own file (with the driver's line that led there); else the first two
+ * frames in the (public) driver; else the first frame with a file; else the
+ * first function. NULL if nothing at all, and in crash mode if no frame is
+ * the student's. */
 static char *stack_place(struct parse *p, xmlNodePtr stack)
 {
     xmlNodePtr frames[TG_MEM_FRAMES];
@@ -295,19 +365,14 @@ static char *stack_place(struct parse *p, xmlNodePtr stack)
     for (xmlNodePtr c = stack ? stack->children : NULL; c != NULL && n < TG_MEM_FRAMES; c = c->next)
         if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "frame") == 0)
             frames[n++] = c;
-    for (size_t i = 0; i < n; i++) {
-        char *file = child_text(p, frames[i], "file", TG_MEM_FIELD_MAX);
-        int mine = file != NULL && strcmp(file, p->student_file) == 0;
-        free(file);
-        if (mine)
-            return frame_place(p, frames[i], 1);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (frame_in(p, frames[i], p->student_file, 1))
+            return student_place(p, frames, n, i);
+    if (p->crash_mode)
+        return NULL;
     char *first = NULL;
     for (size_t i = 0; i < n; i++) {
-        char *file = child_text(p, frames[i], "file", TG_MEM_FIELD_MAX);
-        int driver = file != NULL && strncmp(file, "mem_", 4) == 0;
-        free(file);
-        if (!driver)
+        if (!frame_in(p, frames[i], "mem_", 0))
             continue;
         char *here = frame_place(p, frames[i], 1);
         if (first == NULL) {
@@ -433,6 +498,21 @@ static int leak_added(const char *text, const char *total, unsigned long long *b
     return 1;
 }
 
+/* 1 if the error's first <auxwhat> says its address is in a block already
+ * freed ("Address 0x... is 8 bytes inside a block of size 40 free'd", not
+ * "... is not stack'd, malloc'd or (recently) free'd"). */
+static int block_freed(xmlNodePtr node)
+{
+    xmlNodePtr aux = child(node, "auxwhat");
+    xmlChar *raw = aux ? xmlNodeGetContent(aux) : NULL;
+    const char *t = (const char *)raw;
+    size_t len = t ? strlen(t) : 0;
+    int freed = t != NULL && strstr(t, " inside a block of size ") != NULL && len > 7 &&
+                strcmp(t + len - 7, " free'd") == 0;
+    xmlFree(raw);
+    return freed;
+}
+
 /* An <error>: a leak record or a memory error, inside scenario sc. */
 static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
 {
@@ -440,7 +520,9 @@ static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
     if (kind == NULL)
         return;
     char *where = stack_place(p, child(node, "stack"));
-    const char *at = where ? where : "an unknown place";
+    char outside[64];
+    snprintf(outside, sizeof outside, "a line outside %s", p->student_file);
+    const char *at = where ? where : p->crash_mode ? outside : "an unknown place";
     char *line = NULL;
     int bucket = F_ERROR, none = 0;
     if (strncmp(kind, "Leak_", 5) == 0) {
@@ -488,12 +570,20 @@ static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
     } else {
         /* invalid read/write/free, uninitialised value, mismatched free, ... */
         char *what = NULL;
+        int freed = block_freed(node);
         if (strcmp(kind, "InvalidFree") == 0) /* Valgrind says "Invalid free() / delete / delete[] / realloc()" */
-            what = tg_strdup("Invalid (or double) free()");
+            what = tg_strdup(freed ? "Double free()" : "Invalid free() (not a block malloc returned)");
         else if (strcmp(kind, "MismatchedFree") == 0)
             what = tg_strdup("Mismatched free()");
         else if ((what = child_text(p, node, "what", TG_MEM_TEXT_MAX)) == NULL)
             what = child_text(p, child(node, "xwhat"), "text", TG_MEM_TEXT_MAX);
+        if (what != NULL && freed && (strcmp(kind, "InvalidRead") == 0 || strcmp(kind, "InvalidWrite") == 0)) {
+            char *t = tg_asprintf("Use after free: %c%s", what[0] == 'I' ? 'i' : what[0], what + (what[0] != '\0'));
+            free(what);
+            what = t;
+            if (t == NULL)
+                p->oom = 1;
+        }
         struct tg_buf b = TG_BUF_INIT;
         tg_buf_printf(&b, "%s at %s", what ? what : kind, at);
         int shown = 0, first_stack = 1;
@@ -537,11 +627,18 @@ static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
     } else if (line == NULL) {
         p->oom = 1;
     } else {
-        /* keep only as many of each kind as can be shown */
-        if (sc->n_found[bucket] < TG_MEM_PROBLEMS) {
-            if (sc->found[bucket].len > 0)
-                tg_buf_putc(&sc->found[bucket], '\n');
-            tg_buf_puts(&sc->found[bucket], line);
+        /* the same line again counts once more; else keep only as many of
+         * each kind as can be shown */
+        size_t k = 0;
+        while (k < sc->n_lines[bucket] && strcmp(sc->line[bucket][k], line) != 0)
+            k++;
+        if (k < sc->n_lines[bucket]) {
+            sc->times[bucket][k]++;
+        } else if (k < TG_MEM_PROBLEMS) {
+            sc->line[bucket][k] = line;
+            sc->times[bucket][k] = 1;
+            sc->n_lines[bucket]++;
+            line = NULL;
         }
         sc->n_found[bucket]++;
     }
@@ -651,6 +748,13 @@ static void on_clientmsg(struct parse *p, xmlNodePtr node)
 /* A <fatal_signal>: the driver died inside the open scenario. */
 static void on_fatal_signal(struct parse *p, xmlNodePtr node)
 {
+    if (p->crash_mode && p->signame[0] == '\0') {
+        char *sig = child_text(p, node, "signame", sizeof p->signame);
+        snprintf(p->signame, sizeof p->signame, "%s", sig ? sig : "");
+        free(sig);
+        free(p->sigplace);
+        p->sigplace = stack_place(p, child(node, "stack"));
+    }
     if (p->active < 0)
         return;
     struct scen *sc = &p->sc[p->active];
@@ -695,7 +799,9 @@ static int read_events(struct parse *p, const char *text, size_t len)
             on_clientmsg(p, node);
         } else if (strcmp((const char *)name, "error") == 0) {
             /* after "done" or FINISHED: Valgrind's own exit-time leak check */
-            if (!p->done && !p->finished && p->active >= 0)
+            if (p->crash_mode)
+                on_error(p, &p->sc[0], node);
+            else if (!p->done && !p->finished && p->active >= 0)
                 on_error(p, &p->sc[p->active], node);
         } else if (strcmp((const char *)name, "fatal_signal") == 0) {
             on_fatal_signal(p, node);
@@ -752,6 +858,39 @@ static int read_report(struct parse *p, const char *raw, size_t raw_len)
     }
     int rc = read_events(p, text, len);
     free(fixed);
+    return rc;
+}
+
+int tg_memcheck_crash_cause(const char *xml, size_t len, const char *student_file, char **cause, char signame[32])
+{
+    struct parse p;
+    struct scen sc;
+    memset(&p, 0, sizeof p);
+    memset(&sc, 0, sizeof sc);
+    *cause = NULL;
+    signame[0] = '\0';
+    p.crash_mode = 1;
+    p.active = -1;
+    p.sc = &sc;
+    snprintf(p.student_file, sizeof p.student_file, "%s", student_file);
+    int rc = read_report(&p, xml, len) == 0 ? 0 : 1;
+    if (p.oom) {
+        rc = -1;
+    } else if (rc == 0) {
+        snprintf(signame, 32, "%s", p.signame);
+        if (sc.n_lines[F_ERROR] > 0) {
+            const char *first = sc.line[F_ERROR][0];
+            *cause = tg_asprintf("%c%s", first[0] >= 'A' && first[0] <= 'Z' ? first[0] - 'A' + 'a' : first[0],
+                                 first + (first[0] != '\0'));
+            if (*cause == NULL)
+                rc = -1;
+        } else if (p.sigplace != NULL && (*cause = tg_asprintf("at %s", p.sigplace)) == NULL) {
+            rc = -1;
+        }
+    }
+    scen_free(&sc);
+    free(p.open_name);
+    free(p.sigplace);
     return rc;
 }
 
@@ -812,18 +951,18 @@ static int fail_memory_items(struct tg_lab_result *lr, const char *text)
     return 0;
 }
 
-/* Appends up to *room lines of text (newline-separated) to b. */
-static void add_lines(struct tg_buf *b, const struct tg_buf *text, size_t *room)
+/* Appends up to *room of the kept lines of kind k to b, each with its count
+ * when it came more than once; adds the findings shown to *shown. */
+static void add_lines(struct tg_buf *b, const struct scen *sc, int k, size_t *room, size_t *shown)
 {
-    const char *p = text->len > 0 ? text->data : NULL;
-    while (p != NULL && *p && *room > 0) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    for (size_t i = 0; i < sc->n_lines[k] && *room > 0; i++) {
         if (b->len > 0)
             tg_buf_putc(b, '\n');
-        tg_buf_add(b, p, len);
+        tg_buf_puts(b, sc->line[k][i]);
+        if (sc->times[k][i] > 1)
+            tg_buf_printf(b, " (%zu times)", sc->times[k][i]);
         (*room)--;
-        p = nl ? nl + 1 : NULL;
+        *shown += sc->times[k][i];
     }
 }
 
@@ -834,15 +973,16 @@ static char *findings(const struct scen *sc)
 {
     struct tg_buf b = TG_BUF_INIT;
     tg_buf_puts(&b, "");
-    size_t room = TG_MEM_PROBLEMS, total = PENALISED(sc);
+    size_t room = TG_MEM_PROBLEMS, total = PENALISED(sc), shown = 0;
     for (int k = F_ERROR; k <= F_INDIRECT; k++)
-        add_lines(&b, &sc->found[k], &room);
-    if (total > TG_MEM_PROBLEMS)
-        tg_buf_printf(&b, "\n[... and %zu more problems]", total - TG_MEM_PROBLEMS);
+        add_lines(&b, sc, k, &room, &shown);
+    if (total > shown)
+        tg_buf_printf(&b, "\n[... and %zu more problems]", total - shown);
     room = TG_MEM_NOTES;
-    add_lines(&b, &sc->found[F_NOTE], &room);
-    if (sc->n_found[F_NOTE] > TG_MEM_NOTES)
-        tg_buf_printf(&b, "\n[... and %zu more notes]", sc->n_found[F_NOTE] - TG_MEM_NOTES);
+    shown = 0;
+    add_lines(&b, sc, F_NOTE, &room, &shown);
+    if (sc->n_found[F_NOTE] > shown)
+        tg_buf_printf(&b, "\n[... and %zu more notes]", sc->n_found[F_NOTE] - shown);
     return tg_buf_take(&b);
 }
 
@@ -1321,12 +1461,8 @@ static int collect(struct mem_job *j, const struct tg_setup *s, const char *toke
         goto out;
     rc = verdicts(&p, &j->vg_task, readable, log);
 out:
-    for (size_t i = 0; i < j->lr->n_items; i++) {
-        free(p.sc[i].reason);
-        free(p.sc[i].crash);
-        for (int k = 0; k < 4; k++)
-            tg_buf_free(&p.sc[i].found[k]);
-    }
+    for (size_t i = 0; i < j->lr->n_items; i++)
+        scen_free(&p.sc[i]);
     free(p.sc);
     free(p.open_name);
     free(text);

@@ -87,6 +87,18 @@ void tg_memcheck_plan_free(struct tg_mem_plan *p);
  * questions) ungraded, with `why`. Returns 0 or -1. */
 int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, const char *why);
 
+/* The cause of a hidden test's crash in Valgrind's XML report of its rerun
+ * (xml, len bytes and a NUL; --xml=yes). *cause, malloc'd, is its first
+ * memory error as students should read it, lower case first ("invalid write
+ * of size 4 at flatten.c:31 in tt_flatten; address is 0 bytes after a block
+ * of size 16 alloc'd"), naming only places in student_file ("flatten.c"), the
+ * hidden test's own being secret; without a memory error, where the fatal
+ * signal struck in student_file ("at flatten.c:40 in tt_flatten"); else
+ * NULL. signame gets the fatal signal's name ("SIGSEGV"), "" if none.
+ * Returns 0, 1 if the report could not be read (*cause NULL), -1 when
+ * memory ran out. */
+int tg_memcheck_crash_cause(const char *xml, size_t len, const char *student_file, char **cause, char signame[32]);
+
 /* 16 random hex digits, for markers student code cannot forge (also used by
  * perf.c). */
 void tg_valgrind_token(char out[17]);

@@ -187,7 +187,7 @@ mistakes_bad=""
 for pair in "wrong-matmul, wrong-matmul-2" "leak-sequential, leak-sequential-2" "double-free-module, double-free-module-2"; do
     grep -A2 "% of students (2/$graded): " "$sum" | grep -qF "for example: $pair " || mistakes_bad="$mistakes_bad [$pair]"
 done
-if [ -z "$mistakes_bad" ] && grep -qE "^  [0-9]+% of students \(2/$graded\): N bytes definitely lost, allocated at sequential\.c:N in FN$" "$sum" \
+if [ -z "$mistakes_bad" ] && grep -qE "^  [0-9]+% of students \(2/$graded\): N bytes definitely lost, allocated at sequential\.c:N in FN(, called from mem_sequential\.c:N in FN)?( \(N times\))?$" "$sum" \
    && grep -qE "^  [0-9]+% of students \(2/$graded\): tt_matmul\(\(shape\), \(shape\)\): element \[N\]: got N where N was expected$" "$sum" \
    && grep -A1 'definitely lost, allocated at sequential' "$sum" | grep -q 'labs: sequential; in: sequential: memory: ' \
    && grep -q '<h2 id="mistakes">Common mistakes</h2>' "$html" && grep -q 'N bytes definitely lost' "$html" \

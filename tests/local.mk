@@ -30,6 +30,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/clauses.sh \
 	tests/valgrind-public.sh \
 	tests/grade-examples.sh \
+	tests/crash-feedback.sh \
 	tests/grade-reports.sh \
 	tests/handout-code.sh \
 	tests/memcheck.sh \
