@@ -97,6 +97,23 @@ for p in "$tree"/grader/mutants/scale/*.patch; do
     fi
 done
 
+# The rest of the README's `make check` that concerns the new lab: its
+# public tests pass on the reference, and its header's clauses are all
+# tested (tests/clauses.sh, run on the copy).
+if (cd "$tree" && make tests/public/ref_tests) > "$scratch/pub.log" 2>&1 \
+   && "$tree/tests/public/ref_tests" --filter 'scale/*' > "$scratch/pub.out" 2>&1 \
+   && grep -q 'Synthesis: Tested: [1-9][0-9]* | Passing: [1-9][0-9]* | Failing: 0 | Crashing: 0' "$scratch/pub.out"; then
+    ok "the reference passes the new lab's public tests ($(grep -o 'Tested: [0-9]*' "$scratch/pub.out"))"
+else
+    not_ok "the reference passes the new lab's public tests" "$(tail -n 20 "$scratch/pub.log" "$scratch/pub.out" 2> /dev/null)"
+fi
+if top_srcdir=$tree top_builddir=$tree AWK=${AWK:-awk} sh "$tree/tests/clauses.sh" > "$scratch/clauses.out" 2>&1 \
+   && ! grep -q '^not ok' "$scratch/clauses.out" && grep -q 'tt_scale.h' "$scratch/clauses.out"; then
+    ok "tests/clauses.sh passes on the copy: every clause of tt_scale.h has a public test"
+else
+    not_ok "tests/clauses.sh passes on the copy" "$(grep -A3 '^not ok' "$scratch/clauses.out" | head -n 20)"
+fi
+
 if (cd "$tree" && make student-kit) > "$scratch/kit.log" 2>&1; then
     tar -tzf "$tree"/ttlab-student-*.tar.gz | sed 's|^[^/]*/||' > "$scratch/kit.list"
     missing="" leaked=""

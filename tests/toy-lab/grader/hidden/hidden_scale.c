@@ -1,6 +1,7 @@
 /* hidden_scale.c - hidden tests for lab 6, tt_scale (tt_scale.h). */
 #include "oracle.h"
 
+/* clauses: scale.values, scale.new */
 /* Kills: scale/plus_one. */
 HIDDEN_TEST(scale, values_scaled, 3, "2.5 x, element by element")
 {
@@ -17,6 +18,7 @@ HIDDEN_TEST(scale, values_scaled, 3, "2.5 x, element by element")
     HIDDEN_PASS();
 }
 
+/* clauses: scale.null */
 HIDDEN_TEST(scale, null_is_einval, 1, "NULL x: TT_EINVAL")
 {
     tt_clear_error();

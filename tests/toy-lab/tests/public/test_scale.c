@@ -1,6 +1,7 @@
 /* test_scale.c - public tests for lab 6, tt_scale. */
 #include "ptest.h"
 
+/* clauses: scale.values, scale.new */
 Test(scale, doubles)
 {
     static const float xv[] = {1, 2, 3, 4};
@@ -11,3 +12,11 @@ Test(scale, doubles)
     tt_tensor_free(y);
     tt_tensor_free(x);
 }
+
+/* clauses: scale.null */
+Test(scale, null_is_einval)
+{
+    PT_TENSOR_FAILS(tt_scale(NULL, 2.0f), TT_EINVAL, "tt_scale(NULL, 2)");
+}
+
+/* no public test: scale.enomem: only a failing malloc reaches it */
