@@ -16,7 +16,7 @@ CC=${CC:-gcc}
 CRITERION_CFLAGS=${CRITERION_CFLAGS:-}
 CRITERION_LIBS=${CRITERION_LIBS:--lcriterion}
 VALGRIND=${VALGRIND-$(command -v valgrind || true)}
-LABS="matmul module linear sequential flatten"
+LABS=$("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" names) || exit 2  # the labs, from labs/manifest
 # As in grader/grade.c (build_compile) and grader/memcheck.c (prepare_run).
 flags="-std=c11 -O1 -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra"  # DWARF 4: see configure.ac
 vgflags="--tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=definite,indirect
