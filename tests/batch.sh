@@ -326,10 +326,11 @@ o4="$scratch/out4"
 "$ttgrade" batch --student-ids --timeout 2 --out "$o4" "$names" > "$scratch/names.out" 2> "$scratch/names.err"
 status=$?
 if [ "$status" -eq 1 ] && grep -q '^s1001,graded,' "$o4/grades.csv" \
-   && jq -e '[.labs[].questions[]] | length == 22 and all(.[]; .status == "passed")' "$o4/students/s1001/report.json" > /dev/null; then
-    ok "batch --student-ids: the folder \"s1001 \" is student s1001, and s1001's own answers score 22/22"
+   && jq -e --argjson n "$(rubric_items | $AWK '$2 ~ /^question:/ { n++ } END { print n + 0 }')" \
+        '[.labs[].questions[]] | length == $n and all(.[]; .status == "passed")' "$o4/students/s1001/report.json" > /dev/null; then
+    ok "batch --student-ids: the folder \"s1001 \" is student s1001, and s1001's own answers score every question"
 else
-    not_ok "batch --student-ids: the folder \"s1001 \" is student s1001, and s1001's own answers score 22/22" "exit $status" \
+    not_ok "batch --student-ids: the folder \"s1001 \" is student s1001, and s1001's own answers score every question" "exit $status" \
         "$(cat "$o4/grades.csv" "$scratch/names.err")"
 fi
 if grep -q '^élève,failed,.*cannot be a student id (--student-ids): a student id may hold only ASCII' "$o4/grades.csv" \

@@ -130,7 +130,11 @@ else
     not_ok "the new mutant is caught by the new test" "exit $status" "$(cat "$scratch/patch.out")" "$(tail -n 20 "$scratch/mut.out")"
 fi
 
-# The checks that read the rubric pass in the edited copy, unchanged.
+# The checks that read the rubric pass in the edited copy, unchanged (with
+# the programs make check would build for them first: questions.sh runs the
+# kit's check-answers).
+(cd "$tree" && make kit/check-answers) > "$scratch/check-programs.log" 2>&1 ||
+    not_ok "make kit/check-answers in the edited copy" "$(tail -n 20 "$scratch/check-programs.log")"
 for t in grade-examples.sh questions.sh; do
     top_srcdir=$tree top_builddir=$tree sh "$tree/tests/$t" > "$scratch/$t.log" 2>&1
     if ! grep -q '^not ok' "$scratch/$t.log" && grep -q '^1\.\.[1-9]' "$scratch/$t.log"; then

@@ -201,10 +201,10 @@ check_json "an answers.txt over 64 KiB is refused" \
 
 # ------------------------------------------------------------ student ids --
 # One rule (grader/student_id.c): blanks around an id are dropped everywhere,
-# so the sheet drawn for s1001 grades 22/22 under --student-id " s1001<tab>".
+# so the sheet drawn for s1001 grades every question under --student-id " s1001<tab>".
 grade padded "$scratch/right" --student-id " s1001	"
-check_json "--student-id with blanks around it: trimmed, so s1001's own sheet scores 22/22" '
-  .questions.variant == "s1001" and ([.labs[].questions[] | select(.status == "passed")] | length == 22)' \
+check_json "--student-id with blanks around it: trimmed, so s1001's own sheet scores all $n_q" '
+  .questions.variant == "s1001" and ([.labs[].questions[] | select(.status == "passed")] | length == '"$n_q"')' \
     "$scratch/padded.json"
 "$ttq" --student-id " s1001 " "$@" > "$scratch/padded.sheet" 2>&1
 "$ttq" --student-id s1001 "$@" > "$scratch/plain.sheet" 2>&1
@@ -240,8 +240,8 @@ for enc in crlf cr utf16le utf16be; do
     utf16be) printf '\376\377'; iconv -f UTF-8 -t UTF-16BE "$scratch/right/answers.txt" ;;
     esac > "$scratch/$enc/answers.txt"
     grade "$enc" "$scratch/$enc" --student-id s1001
-    check_json "answers.txt saved as $enc: read as it was written, 22/22" '
-      .questions.answers_file == "found" and ([.labs[].questions[] | select(.status == "passed")] | length == 22)' \
+    check_json "answers.txt saved as $enc: read as it was written, all $n_q" '
+      .questions.answers_file == "found" and ([.labs[].questions[] | select(.status == "passed")] | length == '"$n_q"')' \
         "$scratch/$enc.json"
 done
 kit_bad=""
