@@ -550,6 +550,19 @@ static size_t *order(const struct tg_class *t, int groups)
     return v;
 }
 
+/* Both orders a summary lists: the items' and the mistake groups'. 0, or -1
+ * (nothing allocated) when memory ran out. */
+static int orders(const struct tg_class *t, size_t **items, size_t **groups)
+{
+    *items = order(t, 0);
+    *groups = order(t, 1);
+    if (*items != NULL && *groups != NULL)
+        return 0;
+    free(*items);
+    free(*groups);
+    return -1;
+}
+
 /* The number of mistakes worth showing: seen by two students or more (by
  * one, in a class of one), at most CLASS_GROUPS. */
 static size_t groups_shown(const struct tg_class *t, const size_t *ord)
@@ -697,12 +710,9 @@ char *tg_class_text(struct tg_class *t, const struct tg_class_run *b)
 {
     struct tg_buf x = TG_BUF_INIT;
     size_t n_rows = t->graded + t->failed + t->pending;
-    size_t *items = order(t, 0), *groups = order(t, 1);
-    if (items == NULL || groups == NULL) {
-        free(items);
-        free(groups);
+    size_t *items, *groups;
+    if (orders(t, &items, &groups) != 0)
         return NULL;
-    }
     tg_buf_printf(&x, "ttgrade batch: %zu submissions: %zu graded, %zu failed, %zu pending", n_rows, t->graded,
                   t->failed, t->pending);
     tg_buf_printf(&x, " (%zu graded in this run, in %s)\n", b->n_now, b->took);
@@ -841,12 +851,9 @@ char *tg_class_html(struct tg_class *t, const struct tg_class_run *b)
 {
     struct tg_buf x = TG_BUF_INIT;
     size_t n_rows = t->graded + t->failed + t->pending;
-    size_t *items = order(t, 0), *groups = order(t, 1);
-    if (items == NULL || groups == NULL) {
-        free(items);
-        free(groups);
+    size_t *items, *groups;
+    if (orders(t, &items, &groups) != 0)
         return NULL;
-    }
     tg_buf_puts(&x, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
                     "<title>ttgrade batch: class summary</title>\n<style>\n"
                     "body{font-family:sans-serif;margin:2em;max-width:80em;color:#222}\n"

@@ -20,10 +20,7 @@ grade() {
 
 # The reference code, with the answers to the questions that ttquestions
 # computes with the reference library (the course's own numbers).
-mkdir -p "$scratch/reference"
-cp "$top_srcdir"/reference/*.c "$scratch/reference/"
-"$top_builddir/grader/ttquestions" --key -o "$scratch/reference/answers.txt" \
-    "$top_srcdir"/labs/[0-9][0-9]-*/questions.txt 2> "$scratch/key.err"
+reference_submission "$top_srcdir" "$top_builddir" "$scratch/reference"
 grade reference "$scratch/reference"
 if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and .max_score > 0' "$scratch/reference.json")" = true ]; then
     ok "the reference scores full marks (exit 0)"

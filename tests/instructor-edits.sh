@@ -99,13 +99,7 @@ else
 fi
 
 # The reference, with the answers (new question included), scores full marks.
-mkdir -p "$scratch/ref"
-cp "$tree"/reference/*.c "$scratch/ref/"
-set --
-for lab in $("$tree/tools/labs" "$tree/labs/manifest" names); do
-    set -- "$@" "$tree/$("$tree/tools/labs" "$tree/labs/manifest" folder "$lab")/questions.txt"
-done
-"$tree/grader/ttquestions" --key -o "$scratch/ref/answers.txt" "$@" 2> "$scratch/key.err"
+reference_submission "$tree" "$tree" "$scratch/ref"
 "$ttgrade" --quiet --json "$scratch/ref.json" "$scratch/ref" > "$scratch/ref.out" 2>&1
 status=$?
 if [ "$status" -eq 0 ] && [ "$(jq -r --arg n "$name" --arg last "$last" '.score == .max_score

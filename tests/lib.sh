@@ -102,3 +102,18 @@ copy_tree() {
     git -C "$1" init -q && git -C "$1" add -A &&
         git -C "$1" -c user.name=t -c user.email=t@example.org commit -q -m before
 }
+
+# reference_submission SRC BUILD DEST: a submission of the reference's lab
+# files of the source tree SRC, in DEST, with the answer key of SRC's banks
+# (in labs/manifest's order) that BUILD's ttquestions computes with the
+# reference library; ttquestions' errors go to $scratch/key.err. Status:
+# ttquestions', or 1 when the files cannot be copied.
+reference_submission() {
+    rs_src=$1 rs_build=$2 rs_dest=$3
+    mkdir -p "$rs_dest" && cp "$rs_src"/reference/*.c "$rs_dest/" || return 1
+    set --
+    for rs_lab in $("$rs_src/tools/labs" "$rs_src/labs/manifest" names); do
+        set -- "$@" "$rs_src/$("$rs_src/tools/labs" "$rs_src/labs/manifest" folder "$rs_lab")/questions.txt"
+    done
+    "$rs_build/grader/ttquestions" --key -o "$rs_dest/answers.txt" "$@" 2> "$scratch/key.err"
+}

@@ -56,13 +56,7 @@ grade() {
 }
 scale_of() { jq -r '.labs[] | select(.name == "scale") | "\(.score)/\(.max_score)"' "$1"; }
 
-mkdir -p "$scratch/ref"
-cp "$tree"/reference/*.c "$scratch/ref/"
-set --
-for lab in $("$tree/tools/labs" "$tree/labs/manifest" names); do
-    set -- "$@" "$tree/$("$tree/tools/labs" "$tree/labs/manifest" folder "$lab")/questions.txt"
-done
-"$tree/grader/ttquestions" --key -o "$scratch/ref/answers.txt" "$@" 2> "$scratch/key.err"
+reference_submission "$tree" "$tree" "$scratch/ref"
 grade ref "$scratch/ref"
 if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and ([.labs[] | select(.name == "scale")] | length == 1)
       and all(.labs[] | select(.name == "scale"); .max_score > 0 and (.tests | length) > 0 and (.memory | length) > 0
