@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attribute.h"
 #include "batch.h"
 #include "timelimits.h"
 #include "memcheck.h"
@@ -781,6 +782,11 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         t0 = tg_now();
         rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
         res->t_questions = tg_now() - t0;
+    }
+    /* Last, once every message is in: whose fault each one points at. */
+    if (rc == 0 && tg_attribute(res) != 0) {
+        *err = tg_strdup("out of memory");
+        rc = -1;
     }
     free_tmpdir_env(env);
 out:
