@@ -784,7 +784,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         res->t_questions = tg_now() - t0;
     }
     /* Last, once every message is in: whose fault each one points at. */
-    if (rc == 0 && tg_attribute(res) != 0) {
+    if (rc == 0 && tg_attribute(res, jails.src) != 0) {
         *err = tg_strdup("out of memory");
         rc = -1;
     }

@@ -1,9 +1,9 @@
 #!/bin/sh
 # mistakes.sh - the corpus of typical student mistakes (examples/mistakes/,
 # made into submissions by tools/mistakes): each one, graded, gets in the item
-# its README names the exact feedback line the README gives, and the item's
+# its README names the exact feedback lines the README gives, and the item's
 # message names the kind of error. A line of the student's file the README
-# gives ("- line: <lab>.c:N") must be in the feedback line and inside a hunk
+# gives ("- line: <lab>.c:N") must be in a feedback line and inside a hunk
 # of the mistake's patch: the student's own change. A mistake with "- line:
 # none" (a wrong value, a missing free, a stub: nothing has a line) must
 # still be named by the student's file or one of its lab's functions. One
@@ -49,11 +49,16 @@ for dir in "$top_srcdir"/examples/mistakes/*/; do
         not_ok "$name: $lab's $cat $item fails" "$(jq -c '.labs[] | select(.name == "'"$lab"'") | .score' "$json" 2>&1)"
         continue
     fi
-    if printf '%s\n' "$got" | grep -F -x -q -e "$want"; then
-        ok "$name: $lab $item says: $want"
-    else
-        not_ok "$name: $lab $item says the README's line" "want: $want" "got:" "$got"
-    fi
+    # every feedback line the README gives (one or more "- feedback:" lines)
+    sed -n 's/^- feedback: `\(.*\)`$/\1/p' "$readme" > "$scratch/want"
+    while IFS= read -r w; do
+        if printf '%s\n' "$got" | grep -F -x -q -e "$w"; then
+            ok "$name: $lab $item says: $w"
+        else
+            not_ok "$name: $lab $item says the README's line" "want: $w" "got:" "$got"
+        fi
+    done < "$scratch/want"
+    want=$(cat "$scratch/want")
     if printf '%s\n' "$got" | grep -F -q -e "$kind"; then
         ok "$name: the message names the kind of error ($kind)"
     else
