@@ -20,6 +20,7 @@ bin_PROGRAMS += grader/ttgrade
 grader_ttgrade_SOURCES = \
 	grader/ttgrade.h \
 	grader/main.c \
+	grader/canary.c \
 	grader/labs.c \
 	grader/rubric.c \
 	grader/result.c \
