@@ -68,7 +68,7 @@ char *tg_canary_run(const char *datadir, const char *const *harness, int *oom)
 {
     *oom = 0;
     char *dir = tg_path_join(datadir, "canary"), *lab = dir ? canary_lab(dir) : NULL;
-    char *err = NULL, *scratch = NULL, *out = NULL, *why = NULL, *msg = NULL;
+    char *err = NULL, *scratch = NULL, *out = NULL, *why = NULL, *msg = NULL, *self = NULL;
     int passed = 0;
     if (dir == NULL)
         goto nomem;
@@ -82,12 +82,16 @@ char *tg_canary_run(const char *datadir, const char *const *harness, int *oom)
     }
     if ((out = tg_path_join(scratch, "canary.out")) == NULL)
         goto nomem;
+    if ((self = tg_self_path()) == NULL) {
+        msg = tg_strdup("the grader's self-check cannot run: /proc/self/exe cannot be read");
+        goto done;
+    }
 
     /* ttgrade --lab LAB --no-questions --no-perf --no-color --datadir DD
      * HARNESS... -- DIR: the tests and memory checks of that lab only. */
     const char *argv[CANARY_ARGS];
     size_t n = 0;
-    const char *fixed[] = {"/proc/self/exe", "--lab", lab, "--no-questions", "--no-perf", "--no-color",
+    const char *fixed[] = {self, "--lab", lab, "--no-questions", "--no-perf", "--no-color",
                            "--datadir", datadir};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         argv[n++] = fixed[i];
@@ -131,6 +135,7 @@ done:
     free(err);
     free(why);
     free(out);
+    free(self);
     free(scratch);
     free(lab);
     free(dir);

@@ -344,31 +344,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 /* The directory holding the running executable, from /proc/self/exe. */
 static char *exe_dir(void)
 {
-    size_t cap = 256;
-    for (;;) {
-        char *buf = malloc(cap);
-        if (buf == NULL)
-            return NULL;
-        ssize_t n = readlink("/proc/self/exe", buf, cap);
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        if ((size_t)n < cap) {
-            buf[n] = '\0';
-            char *slash = strrchr(buf, '/');
-            if (slash == NULL) {
-                free(buf);
-                return NULL;
-            }
-            *(slash == buf ? slash + 1 : slash) = '\0';
-            return buf;
-        }
+    char *buf = tg_self_path();
+    char *slash = buf ? strrchr(buf, '/') : NULL;
+    if (slash == NULL) {
         free(buf);
-        if (cap > 65536)
-            return NULL;
-        cap *= 2;
+        return NULL;
     }
+    *(slash == buf ? slash + 1 : slash) = '\0';
+    return buf;
 }
 
 static int file_exists(const char *dir, const char *name)
