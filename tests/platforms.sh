@@ -34,7 +34,7 @@ mkdir -p "$cache/apt"
 # once and kept as a tarball.
 roottar=$cache/debian12.tar
 if [ ! -s "$roottar" ]; then
-    if mmdebstrap --variant=apt --quiet bookworm "$roottar.tmp" > "$scratch/mmdebstrap.log" 2>&1; then
+    if mmdebstrap --format=tar --variant=apt --quiet bookworm "$roottar.tmp" > "$scratch/mmdebstrap.log" 2>&1; then
         mv "$roottar.tmp" "$roottar"
     else
         not_ok "mmdebstrap makes a Debian 12 root" "$(tail -n 5 "$scratch/mmdebstrap.log")"
