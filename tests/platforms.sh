@@ -184,7 +184,7 @@ al_grade() {
     cp "$bdir/ttlab-autolab/autograde.tar" "$job/"
     cp "$2" "$job/handin.tar.gz"
     chown -R 1001:1001 "$root/home/autograde"
-    in_root ${3:+--broken} env ${3:+TTGRADE_SANDBOX=rlimits} \
+    in_root ${3:+--broken} env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${3:+TTGRADE_SANDBOX=rlimits} \
         setpriv --reuid=1001 --regid=1001 --clear-groups sh -c 'cd /home/autograde/job && make' > "$scratch/al-$1.out" 2>&1
     tail -n 1 "$scratch/al-$1.out" > "$scratch/al-$1.json"
 }
