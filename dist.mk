@@ -12,7 +12,8 @@ GRADESCOPE_STUDENT_ID =
 GRADESCOPE_FILES = \
 	gradescope/setup.sh \
 	gradescope/run_autograder \
-	gradescope/README.md
+	gradescope/README.md \
+	platforms/lib.sh
 EXTRA_DIST += $(GRADESCOPE_FILES) doc/distribution.md
 
 gradescope: $(GRADESCOPE_ZIP)
@@ -30,9 +31,9 @@ $(GRADESCOPE_ZIP): $(DISTFILES)
 	  $(srcdir)/gradescope/setup.sh > "$$tmp/setup.sh" && \
 	sed -e 's|@TTGRADE_FLAGS@|$(GRADESCOPE_TTGRADE_FLAGS)|' -e 's|@STUDENT_ID_FIELD@|$(GRADESCOPE_STUDENT_ID)|' \
 	  $(srcdir)/gradescope/run_autograder > "$$tmp/run_autograder" && \
-	cp $(srcdir)/gradescope/README.md "$$tmp/" && \
+	cp $(srcdir)/gradescope/README.md $(srcdir)/platforms/lib.sh "$$tmp/" && \
 	chmod 755 "$$tmp/setup.sh" "$$tmp/run_autograder" && \
-	(cd "$$tmp" && zip -q -X zip.zip setup.sh run_autograder README.md $(distdir).tar.gz) && \
+	(cd "$$tmp" && zip -q -X zip.zip setup.sh run_autograder README.md lib.sh $(distdir).tar.gz) && \
 	mv "$$tmp/zip.zip" $@ && rm -rf "$$tmp"
 
 CLEANFILES += $(GRADESCOPE_ZIP)

@@ -47,7 +47,7 @@ int tg_batch_main(int argc, char **argv)
     if (b.o.one != NULL)
         b.o.jobs = 1;
 
-    b.self = batch_self_path();
+    b.self = tg_self_path(); /* proc.h: to run it on each submission */
     if (b.self == NULL) {
         err = tg_asprintf("cannot find this executable (/proc/self/exe): %s", strerror(errno));
         goto fail;

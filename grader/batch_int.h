@@ -112,7 +112,6 @@ void batch_format_secs(char *buf, size_t len, double s);
 int batch_preflight(struct batch *b, char **err);
 void batch_progress(struct batch *b, int final);
 int batch_run_pool(struct batch *b, char **err);
-char *batch_self_path(void);
 
 /* batchsubs.c */
 int batch_list_submissions(struct batch *b, char **err);

@@ -28,30 +28,6 @@
 
 extern char **environ;
 
-/* This executable's path, to run it on each submission. */
-char *batch_self_path(void)
-{
-    size_t cap = 256;
-    for (;;) {
-        char *buf = malloc(cap);
-        if (buf == NULL)
-            return NULL;
-        ssize_t n = readlink("/proc/self/exe", buf, cap);
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        if ((size_t)n < cap) {
-            buf[n] = '\0';
-            return buf;
-        }
-        free(buf);
-        if (cap > 65536)
-            return NULL;
-        cap *= 2;
-    }
-}
-
 static void free_argv(char **v)
 {
     for (size_t i = 0; v != NULL && v[i] != NULL; i++)

@@ -23,6 +23,9 @@
 ##   grader/data/perf/matmul.o      lab 1's performance driver, if built (grader/perf.mk)
 ##   grader/data/lib/libgit2.so.*   the hidden tests' stand-in for libgit2, if built
 ##                                  (grader/shim/shim.mk)
+##   grader/data/canary/<lab>.c     the reference file of one lab (the manifest's
+##                                  last, the smallest today): ttgrade --canary grades it
+##                                  first and wants full marks (grader/canary.c)
 ##   grader/data/limits.txt         the time limits, calibrated from the reference's
 ##                                  CPU time on this machine (grader/calibrate.sh,
 ##                                  once the rest is assembled; grader/timelimits.h)
@@ -94,6 +97,9 @@ grader/data/stamp: $(GRADER_DATA_INPUTS)
 	cp memcheck/libttmem.a grader/data.tmp/memcheck/libttmem.a && \
 	cp memcheck/ttmemhost$(EXEEXT) grader/data.tmp/memcheck/ttmemhost && \
 	cp grader/ttunpack$(EXEEXT) grader/data.tmp/ttunpack && \
+	mkdir grader/data.tmp/canary && \
+	for lab in $(LABS); do canary=$$lab; done && \
+	cp $(srcdir)/reference/$$canary.c grader/data.tmp/canary/ && \
 	for lab in $(LABS); do \
 	  cp reference/$$lab.$(OBJEXT) grader/data.tmp/ref/$$lab.o && \
 	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o && \
@@ -137,6 +143,8 @@ install-data-local: grader/data/stamp grader/data/limits.txt
 	$(INSTALL_DATA) grader/data/memcheck/*.o grader/data/memcheck/libttmem.a $(DESTDIR)$(pkglibdir)/memcheck/
 	$(INSTALL_PROGRAM) grader/data/memcheck/ttmemhost $(DESTDIR)$(pkglibdir)/memcheck/
 	$(INSTALL_PROGRAM) grader/data/ttunpack $(DESTDIR)$(pkglibdir)/
+	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/canary
+	$(INSTALL_DATA) grader/data/canary/*.c $(DESTDIR)$(pkglibdir)/canary/
 	$(MKDIR_P) $(DESTDIR)$(pkglibdir)/questions
 	$(INSTALL_DATA) grader/data/questions/*.txt $(DESTDIR)$(pkglibdir)/questions/
 	if test -f grader/data/perf/matmul.o; then \

@@ -21,6 +21,7 @@ grader_ttgrade_SOURCES = \
 	grader/ttgrade.h \
 	grader/main.c \
 	grader/attribute.c grader/attribute.h \
+	grader/canary.c \
 	grader/labs.c \
 	grader/rubric.c \
 	grader/result.c \

@@ -59,6 +59,8 @@ struct options {
     int no_perf;              /* --no-perf: lab 1's performance tier is not run */
     int reveal_answers;
     int no_questions;         /* --no-questions: the student kit's make grade */
+    int canary;               /* --canary: the reference of one lab must pass first (canary.c) */
+    const char *sandbox_arg, *timeout_arg, *build_timeout_arg, *jobs_arg; /* as given, for the canary */
     int sandbox;              /* enum tg_sandbox_mode */
     unsigned jobs;
     double timeout;           /* --timeout: 0 for the calibrated limits (timelimits.h) */
@@ -110,6 +112,9 @@ static void usage_long(void)
            "  --json FILE          write the full JSON report to FILE\n"
            "  --prairielearn FILE  write PrairieLearn's external grader results.json\n"
            "  --autolab            print Autolab's scores line ({\"scores\": ...}) last\n"
+           "  --canary             first grade the reference of one lab (the data dir's\n"
+           "                       canary/) the same way: unless it scores full marks,\n"
+           "                       the grader is broken here and this is a grader error\n"
            "  --student-id ID      the student: their questions' numbers, and the ID in\n"
            "                       the JSON report (default: the course's own numbers);\n"
            "                       1 to %d ASCII letters, digits, spaces and . _ @ + -,\n"
@@ -207,7 +212,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
            OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY, OPT_ALL_FINDINGS,
-           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF, OPT_PL, OPT_AUTOLAB };
+           OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF, OPT_PL, OPT_AUTOLAB,
+           OPT_CANARY };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
         {"gradescope", required_argument, NULL, OPT_GS},
@@ -215,6 +221,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"json", required_argument, NULL, OPT_JSON},
         {"prairielearn", required_argument, NULL, OPT_PL},
         {"autolab", no_argument, NULL, OPT_AUTOLAB},
+        {"canary", no_argument, NULL, OPT_CANARY},
         {"student-id", required_argument, NULL, OPT_SID},
         {"visibility", required_argument, NULL, OPT_VIS},
         {"jobs", required_argument, NULL, OPT_JOBS},
@@ -255,6 +262,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_JSON: o->json = optarg; break;
         case OPT_PL: o->prairielearn = optarg; break;
         case OPT_AUTOLAB: o->autolab = 1; break;
+        case OPT_CANARY: o->canary = 1; break;
         case OPT_SID: {
             /* One rule for ids (student_id.h), the one ttquestions applies
              * when it draws the numbers: trimmed, then checked. */
@@ -285,7 +293,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                 set_usage_error(o, tg_asprintf("bad --jobs '%s' (expected a whole number from 1 to %d)", optarg,
                                                TG_MAX_JOBS));
             else
-                o->jobs = (unsigned)v;
+                o->jobs = (unsigned)v, o->jobs_arg = optarg;
             break;
         }
         case OPT_TIMEOUT:
@@ -297,6 +305,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                                                c == OPT_TIMEOUT ? "timeout" : "build-timeout", optarg));
             else
                 *(c == OPT_TIMEOUT ? &o->timeout : &o->build_timeout) = v;
+            *(c == OPT_TIMEOUT ? &o->timeout_arg : &o->build_timeout_arg) = optarg;
             break;
         }
         case OPT_KEEP: o->keep = 1; break;
@@ -309,6 +318,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_SANDBOX:
             if (set_sandbox(o, optarg) != 0)
                 set_usage_error(o, tg_asprintf("bad --sandbox '%s' (expected auto, bwrap or rlimits)", optarg));
+            o->sandbox_arg = optarg;
             break;
         case OPT_NOCOLOR: o->no_color = 1; break;
         case 'q': o->quiet = 1; break;
@@ -339,31 +349,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 /* The directory holding the running executable, from /proc/self/exe. */
 static char *exe_dir(void)
 {
-    size_t cap = 256;
-    for (;;) {
-        char *buf = malloc(cap);
-        if (buf == NULL)
-            return NULL;
-        ssize_t n = readlink("/proc/self/exe", buf, cap);
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        if ((size_t)n < cap) {
-            buf[n] = '\0';
-            char *slash = strrchr(buf, '/');
-            if (slash == NULL) {
-                free(buf);
-                return NULL;
-            }
-            *(slash == buf ? slash + 1 : slash) = '\0';
-            return buf;
-        }
+    char *buf = tg_self_path();
+    char *slash = buf ? strrchr(buf, '/') : NULL;
+    if (slash == NULL) {
         free(buf);
-        if (cap > 65536)
-            return NULL;
-        cap *= 2;
+        return NULL;
     }
+    *(slash == buf ? slash + 1 : slash) = '\0';
+    return buf;
 }
 
 static int file_exists(const char *dir, const char *name)
@@ -799,6 +792,24 @@ out:
     return rc;
 }
 
+/* --canary: the harness options as they were given, then canary.c. */
+static char *run_canary(const struct grader *g, const struct options *o, int *oom)
+{
+    const char *h[16];
+    size_t n = 0;
+    const struct { const char *opt, *val; } given[] = {
+        {"--sandbox", o->sandbox_arg}, {"--timeout", o->timeout_arg},
+        {"--build-timeout", o->build_timeout_arg}, {"--jobs", o->jobs_arg},
+    };
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
+        if (given[i].val != NULL)
+            h[n++] = given[i].opt, h[n++] = given[i].val;
+    if (o->no_memcheck)
+        h[n++] = "--no-memcheck";
+    h[n] = NULL;
+    return tg_canary_run(g->datadir, h, oom);
+}
+
 int main(int argc, char **argv)
 {
     tg_proc_init();
@@ -856,6 +867,10 @@ int main(int argc, char **argv)
     if (!o.memcheck_only && tg_perf_open(&g.perf, &res, g.datadir, o.no_perf) != 0)
         goto oom;
     res.perf = &g.perf;
+    if (o.canary && (err = run_canary(&g, &o, &oom)) != NULL)
+        goto fail;
+    if (oom)
+        goto oom;
     if (grade_submission(&g, &o, o.submission, &res, &scratch, &err) != 0)
         goto fail;
     status = 0;

@@ -795,3 +795,26 @@ int tg_task_ok(const struct tg_task *t)
 {
     return t->started && !t->timed_out && WIFEXITED(t->status) && WEXITSTATUS(t->status) == 0;
 }
+
+char *tg_self_path(void)
+{
+    size_t cap = 256;
+    for (;;) {
+        char *buf = malloc(cap);
+        if (buf == NULL)
+            return NULL;
+        ssize_t n = readlink("/proc/self/exe", buf, cap);
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if ((size_t)n < cap) {
+            buf[n] = '\0';
+            return buf;
+        }
+        free(buf);
+        if (cap > 65536)
+            return NULL;
+        cap *= 2;
+    }
+}

@@ -106,6 +106,10 @@ int tg_sandbox_give(const char *path);
 /* Frees what tg_sandbox_init took. */
 void tg_sandbox_close(void);
 
+/* This executable's absolute path, from /proc/self/exe (malloc'd), or NULL.
+ * Under Valgrind it is the client's path, not the tool's. */
+char *tg_self_path(void);
+
 /* 1 once the grader has received SIGINT, SIGTERM or SIGHUP. */
 int tg_interrupted(void);
 

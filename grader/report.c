@@ -229,12 +229,6 @@ static cJSON *add_str(cJSON *o, const char *k, const char *v, int *bad)
     return r;
 }
 
-/* add_str without its result, to share add_plain's signature. */
-static void add_str_void(cJSON *o, const char *k, const char *v, int *bad)
-{
-    add_str(o, k, v, bad);
-}
-
 static void add_num(cJSON *o, const char *k, double v, int *bad)
 {
     if (cJSON_AddNumberToObject(o, k, v) == NULL)
@@ -347,32 +341,9 @@ static char *summary_text(const struct tg_result *res, const char *visibility)
 
 /* ---------------------------------------------------------- Gradescope -- */
 
-/* add_str for text a student's files can reach (names of archive members,
- * compiler and test messages): each '<' becomes U+2039 '‹', so that no tag
- * can form even where Gradescope were to render the text as HTML or
- * Markdown despite output_format "text". Only '<': without it no tag opens,
- * and "a->b" stays as written. */
-static void add_plain(cJSON *o, const char *k, const char *v, int *bad)
-{
-    struct tg_buf b = TG_BUF_INIT;
-    tg_buf_puts(&b, "");
-    for (const char *p = v ? v : ""; *p; p++) {
-        if (*p == '<')
-            tg_buf_puts(&b, "\xE2\x80\xB9");
-        else
-            tg_buf_putc(&b, *p);
-    }
-    char *text = tg_buf_take(&b);
-    if (text == NULL)
-        *bad = 1;
-    else
-        add_str(o, k, text, bad);
-    free(text);
-}
-
-/* Appends to tests an object named "<lab>: <item title>" (through add_plain
- * when plain) for the item it; returns it, or NULL with *bad set. */
-static cJSON *add_item_object(cJSON *tests, const char *lab, const struct tg_item *it, int plain, int *bad)
+/* Appends to tests an object named "<lab>: <item title>" for the item it;
+ * returns it, or NULL with *bad set. */
+static cJSON *add_item_object(cJSON *tests, const char *lab, const struct tg_item *it, int *bad)
 {
     cJSON *t = add_obj(tests, NULL, bad);
     if (t == NULL)
@@ -381,7 +352,7 @@ static cJSON *add_item_object(cJSON *tests, const char *lab, const struct tg_ite
     char *name = tg_asprintf("%s: %s", lab, item_title(it, title, sizeof title));
     if (name == NULL)
         *bad = 1;
-    (plain ? add_plain : add_str_void)(t, "name", name, bad);
+    add_str(t, "name", name, bad);
     free(name);
     return t;
 }
@@ -403,10 +374,11 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
         double bonus = extra_points(res);
         add_num(root, "score", SCORE(res->score + bonus), &bad);
         add_num(root, "execution_time", SECS(res->t_total), &bad);
-        add_plain(root, "output", summary, &bad);
-        /* Plain text everywhere: nothing from a submission (a file or
-         * archive member name, a compiler message) is ever read as HTML or
-         * Markdown. */
+        add_str(root, "output", summary ? summary : "", &bad);
+        /* Plain text everywhere: Gradescope shows "text" as it is, escaped,
+         * so nothing from a submission (a file or archive member name, a
+         * compiler message) is ever read as HTML or Markdown, and
+         * "#include <stdio.h>" reads as written. */
         add_str(root, "output_format", "text", &bad);
         add_str(root, "test_output_format", "text", &bad);
         add_str(root, "test_name_format", "text", &bad);
@@ -425,14 +397,14 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
                  * 0 without a status shows as passed; the output says why. */
                 if (it->ungraded && !res->error)
                     continue;
-                cJSON *t = add_item_object(tests, lab, it, 1, &bad);
+                cJSON *t = add_item_object(tests, lab, it, &bad);
                 if (t == NULL)
                     break;
                 add_num(t, "score", SCORE(it->score), &bad);
                 add_num(t, "max_score", SCORE(it->points), &bad);
                 add_str(t, "status", it->passed && !res->error ? "passed" : "failed", &bad);
                 int show = !it->passed || it->category == TG_ITEM_MEMORY;
-                add_plain(t, "output", show ? it->output : NULL, &bad);
+                add_str(t, "output", show && it->output ? it->output : "", &bad);
                 add_str(t, "visibility", o->visibility, &bad);
                 cJSON *tags = add_arr(t, "tags", &bad);
                 if (tags != NULL)
@@ -451,7 +423,7 @@ int tg_report_gradescope(const char *path, const struct tg_result *res, const st
             add_num(t, "score", SCORE(bonus), &bad);
             add_num(t, "max_score", 0, &bad);
             add_str(t, "status", "passed", &bad);
-            add_plain(t, "output", line, &bad);
+            add_str(t, "output", line ? line : "", &bad);
             add_str(t, "visibility", o->visibility, &bad);
             cJSON *tags = add_arr(t, "tags", &bad);
             if (tags != NULL)
@@ -664,7 +636,7 @@ int tg_report_prairielearn(const char *path, const struct tg_result *res, char *
             const struct tg_item *it = &lr->items[j];
             if (it->ungraded) /* named in the output; worth nothing here */
                 continue;
-            cJSON *t = add_item_object(tests, lab, it, 0, &bad);
+            cJSON *t = add_item_object(tests, lab, it, &bad);
             if (t == NULL)
                 break;
             add_str(t, "description", it->description ? it->description : "", &bad);

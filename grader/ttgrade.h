@@ -267,6 +267,13 @@ int tg_intake_run(const char *submission, const char *scratch, const struct tg_j
                   char **err);
 void tg_intake_free(struct tg_intake *in);
 
+/* ttgrade --canary (canary.c): grades the data dir's canary/<lab>.c, the
+ * reference of one lab, with this same ttgrade, the data dir and the harness
+ * options `harness` (NULL-terminated: --sandbox, --timeout, ... as given),
+ * and wants full marks. Returns NULL if it passed, else why the grader is
+ * broken here (malloc'd); NULL with *oom set if memory ran out. */
+char *tg_canary_run(const char *datadir, const char *const *harness, int *oom);
+
 /* Makes a private scratch dir (mkdtemp under $TMPDIR or /tmp) with its
  * subdirectories src, obj, bin, out, in, tmp. Returns the malloc'd path or NULL
  * with *err set. */
