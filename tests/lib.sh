@@ -139,3 +139,38 @@ valgrind_fast() {
     fi
     "$@"
 }
+
+# graded NAME DIR: DIR graded in full by ttgrade (--json, --junit, no other
+# option) once per `make check` for every test script that asks (both
+# grade-examples.sh and grade-reports.sh read every example's grading): the
+# first script to ask grades, under a lock, the others copy its result.
+# Leaves $scratch/NAME.json, $scratch/NAME.xml (JUnit) and $scratch/NAME.out
+# (the terminal report), and sets $status to ttgrade's exit status. The
+# shared gradings are in the build tree's tests/graded/, which every make
+# check empties first (tests/local.mk), one per path and content of DIR.
+# Without flock(1) each script grades for itself.
+graded() {
+    gd_name=$1 gd_dir=${2%/}
+    gd_cache=$top_builddir/tests/graded/$( { printf '%s\n' "$gd_dir"
+        (cd "$gd_dir" && find . -type f -exec cksum {} + | LC_ALL=C sort -k 3); } | cksum | tr ' ' -)
+    if command -v flock > /dev/null 2>&1 && mkdir -p "$top_builddir/tests/graded"; then
+        (
+            flock 8 || exit 1
+            [ -f "$gd_cache/status" ] && exit 0
+            gd_new=$gd_cache.new.$$
+            mkdir "$gd_new" || exit 1
+            "$top_builddir/grader/ttgrade" --json "$gd_new/json" --junit "$gd_new/xml" "$gd_dir" > "$gd_new/out" 2>&1 8>&-
+            echo $? > "$gd_new/status" && mv -T "$gd_new" "$gd_cache" 2> /dev/null || rm -rf "$gd_new"
+        ) 8> "$gd_cache.lock"
+    fi
+    if [ -f "$gd_cache/status" ]; then
+        cp "$gd_cache/json" "$scratch/$gd_name.json" 2> /dev/null
+        cp "$gd_cache/xml" "$scratch/$gd_name.xml" 2> /dev/null
+        cp "$gd_cache/out" "$scratch/$gd_name.out"
+        status=$(cat "$gd_cache/status")
+    else
+        "$top_builddir/grader/ttgrade" --json "$scratch/$gd_name.json" --junit "$scratch/$gd_name.xml" "$gd_dir" \
+            > "$scratch/$gd_name.out" 2>&1
+        status=$?
+    fi
+}
