@@ -36,6 +36,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/skeleton-fails.sh \
 	tests/clauses.sh \
 	tests/crash-feedback.sh \
+	tests/mistakes.sh \
 	tests/grade-reports.sh \
 	tests/handout-code.sh \
 	tests/memcheck.sh \
