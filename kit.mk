@@ -68,6 +68,7 @@ kit_check_answers_LDADD = reference/libttref.a -lm
 
 # tests/student-kit.sh leaves the kit it unpacked, built and solved in
 # kit.tree/, where tests/handouts.sh checks the handouts against it.
-TESTS += tests/student-kit.sh tests/handouts.sh
+LONG_TESTS += tests/student-kit.sh
+TESTS += tests/handouts.sh
 EXTRA_DIST += tests/student-kit.sh tests/handouts.sh
 tests/handouts.log: tests/student-kit.log

@@ -51,7 +51,7 @@ for dir in "$top_srcdir"/examples/submissions/*/; do
             "$(cat "$scratch/$ex.spec-err" "$scratch/$ex.want")"
         continue
     fi
-    grade "$ex" "$dir"
+    graded "$ex" "$dir" # (shared with grade-reports.sh: tests/lib.sh)
     jq -r '.labs[] | "\(.name): \(.score)/\(.max_score)"' "$scratch/$ex.json" 2> /dev/null | LC_ALL=C sort > "$scratch/$ex.got"
     jq -r '.labs[] | .name as $l | (.tests[]?, .memory[]?, .questions[]?) | select(.score < .points)
            | "\($l) \(.category | sub("questions"; "question")):\(.name)"' "$scratch/$ex.json" 2> /dev/null \

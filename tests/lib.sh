@@ -117,3 +117,60 @@ reference_submission() {
     done
     "$rs_build/grader/ttquestions" --key -o "$rs_dest/answers.txt" "$@" 2> "$scratch/key.err"
 }
+
+# valgrind_fast ARGS...: "$VALGRIND" ARGS, started at about half the cost of
+# a plain start, as ttgrade starts its own: a program that loads Criterion
+# gets the libgit2 stand-in of the data dir's lib/ (grader/shim/git2shim.c
+# says why) instead of libgit2 and its 15 libraries; and where bubblewrap can
+# start, the system's separate debug info (Debian's libc6-dbg) is hidden but
+# for the dynamic loader's, which Valgrind needs to start (grader/proc.c:
+# reading libc's is half of each start). Frames inside libc then name their
+# function without its line; what Valgrind finds is the same.
+valgrind_fast() {
+    vf_lib=$top_builddir/grader/data/lib
+    set -- env LD_LIBRARY_PATH="$vf_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$VALGRIND" "$@"
+    vf_dbg=/usr/lib/debug
+    if [ -d "$vf_dbg/.build-id" ] && command -v bwrap > /dev/null 2>&1 && command -v readelf > /dev/null 2>&1 \
+       && bwrap --dev-bind / / true > /dev/null 2>&1; then
+        vf_ld=$(readelf -l /bin/sh 2> /dev/null | sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
+        vf_id=$(readelf -n "$vf_ld" 2> /dev/null | sed -n 's/.*Build ID: *\([0-9a-f]*\)$/\1/p')
+        vf_keep=$vf_dbg/.build-id/$(echo "$vf_id" | cut -c 1-2)/$(echo "$vf_id" | cut -c 3-).debug
+        [ -n "$vf_id" ] && [ -f "$vf_keep" ] && set -- bwrap --dev-bind / / --tmpfs "$vf_dbg" --ro-bind "$vf_keep" "$vf_keep" "$@"
+    fi
+    "$@"
+}
+
+# graded NAME DIR: DIR graded in full by ttgrade (--json, --junit, no other
+# option) once per `make check` for every test script that asks (both
+# grade-examples.sh and grade-reports.sh read every example's grading): the
+# first script to ask grades, under a lock, the others copy its result.
+# Leaves $scratch/NAME.json, $scratch/NAME.xml (JUnit) and $scratch/NAME.out
+# (the terminal report), and sets $status to ttgrade's exit status. The
+# shared gradings are in the build tree's tests/graded/, which every make
+# check empties first (tests/local.mk), one per path and content of DIR.
+# Without flock(1) each script grades for itself.
+graded() {
+    gd_name=$1 gd_dir=${2%/}
+    gd_cache=$top_builddir/tests/graded/$( { printf '%s\n' "$gd_dir"
+        (cd "$gd_dir" && find . -type f -exec cksum {} + | LC_ALL=C sort -k 3); } | cksum | tr ' ' -)
+    if command -v flock > /dev/null 2>&1 && mkdir -p "$top_builddir/tests/graded"; then
+        (
+            flock 8 || exit 1
+            [ -f "$gd_cache/status" ] && exit 0
+            gd_new=$gd_cache.new.$$
+            mkdir "$gd_new" || exit 1
+            "$top_builddir/grader/ttgrade" --json "$gd_new/json" --junit "$gd_new/xml" "$gd_dir" > "$gd_new/out" 2>&1 8>&-
+            echo $? > "$gd_new/status" && mv -T "$gd_new" "$gd_cache" 2> /dev/null || rm -rf "$gd_new"
+        ) 8> "$gd_cache.lock"
+    fi
+    if [ -f "$gd_cache/status" ]; then
+        cp "$gd_cache/json" "$scratch/$gd_name.json" 2> /dev/null
+        cp "$gd_cache/xml" "$scratch/$gd_name.xml" 2> /dev/null
+        cp "$gd_cache/out" "$scratch/$gd_name.out"
+        status=$(cat "$gd_cache/status")
+    else
+        "$top_builddir/grader/ttgrade" --json "$scratch/$gd_name.json" --junit "$scratch/$gd_name.xml" "$gd_dir" \
+            > "$scratch/$gd_name.out" 2>&1
+        status=$?
+    fi
+}

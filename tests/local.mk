@@ -23,13 +23,18 @@ tests_public_support_tests_SOURCES = tests/public/ptest.h tests/public/test_supp
 tests_public_support_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_public_support_tests_LDADD = reference/libttref.a $(CRITERION_LIBS)
 
+# (LONG_TESTS: Makefile.am runs them first.)
+CHECK_SCRIPTS_LONG = \
+	tests/valgrind-public.sh \
+	tests/hostile.sh \
+	tests/grade-examples.sh \
+	tests/intake.sh
+
 CHECK_SCRIPTS_TAP = \
 	tests/student-tree.sh \
 	tests/gen-student-errors.sh \
 	tests/skeleton-fails.sh \
 	tests/clauses.sh \
-	tests/valgrind-public.sh \
-	tests/grade-examples.sh \
 	tests/crash-feedback.sh \
 	tests/mistakes.sh \
 	tests/grade-reports.sh \
@@ -37,16 +42,23 @@ CHECK_SCRIPTS_TAP = \
 	tests/memcheck.sh \
 	tests/memcheck-leaks.sh \
 	tests/questions.sh \
-	tests/hostile.sh \
-	tests/intake.sh \
 	tests/determinism.sh \
 	tests/grade-input.sh \
 	tests/perf.sh \
 	tests/new-lab.sh \
 	tests/instructor-edits.sh
 
+# The gradings the test scripts share (tests/lib.sh: graded) are made afresh
+# by every make check: emptied before the tests run.
+check_DATA += tests-graded-reset
+tests-graded-reset:
+	$(AM_V_at)rm -rf tests/graded
+clean-local: tests-graded-reset
+.PHONY: tests-graded-reset
+
+LONG_TESTS += $(CHECK_SCRIPTS_LONG)
 TESTS += tests/public/support_tests tests/public/ref_tests $(CHECK_SCRIPTS_TAP)
-EXTRA_DIST += $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/junit-10.xsd tests/toy-lab
+EXTRA_DIST += $(CHECK_SCRIPTS_LONG) $(CHECK_SCRIPTS_TAP) tests/lib.sh tests/criterion-tap tests/junit-10.xsd tests/toy-lab
 
 # Every test speaks TAP, so each public test gets its own PASS/FAIL line.
 TEST_EXTENSIONS = .sh
