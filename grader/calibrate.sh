@@ -26,9 +26,17 @@
 # machines then write the very same limits, and the same submission gets the
 # same score on each. Why these numbers: README.md, "How grading works".
 # Fails (status 1, nothing written) unless every run gives full marks.
+# The runs are at fixed limits (--timeout, whatever limits.txt DATADIR has),
+# which are wall-clock limits: WALL s a test, 2 x WALL + 6 s without
+# progress for a memory driver, 4 x WALL + 20 s for the performance tier.
+# WALL is generous (60 s) so that a loaded machine (a load average of 25 on
+# 2 cores stretched the memory checks past 16 s at --timeout 5) does not
+# fail the reference; only CPU time is recorded, which load does not move.
+# TTCALIBRATE_WALL overrides it (tests/calibrate-load.sh).
 set -u
 [ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]" >&2; exit 2; }
 ttgrade=$1 datadir=$2 refdir=$3 out=$4 runs=${5:-3}
+WALL=${TTCALIBRATE_WALL:-60}
 TEST_FLOOR=0.1 TEST_FACTOR=100 MEM_FLOOR=1 MEM_FACTOR=5 PERF_FLOOR=1 PERF_FACTOR=3
 AWK=${AWK:-awk}
 
@@ -50,8 +58,8 @@ chmod 644 "$work"/sub/*.c
 i=0
 while [ "$i" -lt "$runs" ]; do
     i=$((i + 1))
-    # --timeout: the fixed limits, whatever limits.txt DATADIR has already
-    TMPDIR="$work/tmp" "$ttgrade" --datadir "$datadir" --timeout 5 --sandbox rlimits --keep --quiet --no-questions \
+    # --timeout: the fixed limits (generous: above), whatever limits.txt DATADIR has already
+    TMPDIR="$work/tmp" "$ttgrade" --datadir "$datadir" --timeout "$WALL" --sandbox rlimits --keep --quiet --no-questions \
         "$work/sub" > "$work/run$i.out" 2> "$work/run$i.err"
     status=$?
     scratch=$(sed -n 's/^ttgrade: kept the scratch directory //p' "$work/run$i.err")

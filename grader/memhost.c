@@ -91,10 +91,17 @@ static double cpu_limit(const struct mem_job *j, const struct tg_setup *s)
  * nothing new (no marker, no finding) for a test's fixed timeout and then
  * some is taken to hang; a lab's whole run gets that per scenario. With
  * calibrated limits, this wall-clock limit is only the backstop, for a
- * driver that sleeps or blocks: the CPU-time limit comes first. */
+ * driver that sleeps or blocks: the CPU-time limit comes first, and the
+ * backstop is tg_limit_wall of the largest lab's, far enough behind that a
+ * loaded machine does not meet it (the host's own start under Valgrind
+ * counts against it too, before any lab's code has run). */
 static double idle_limit(const struct tg_setup *s)
 {
-    return 2 * s->timeout + 6;
+    double cpu = 0;
+    for (int lab = 0; s->limits->calibrated && lab < tg_n_labs; lab++)
+        if (tg_limit_memory(s->limits, lab) > cpu)
+            cpu = tg_limit_memory(s->limits, lab);
+    return cpu > 0 ? tg_limit_wall(cpu) : 2 * s->timeout + 6;
 }
 
 static double lab_limit(const struct mem_job *j, const struct tg_setup *s)
@@ -245,6 +252,23 @@ int mem_read_status(struct host_run *h, struct mem_job *jobs, const struct tg_se
     if (begun && !tg_task_ok(&h->task)) {
         free(text);
         return lose_run(h, jobs);
+    }
+    if (!begun && h->task.timed_out) {
+        /* stopped by our wall-clock backstop before any lab's code ran:
+         * that is the machine (Valgrind's own start, overloaded), never the
+         * student's; each lab is run again on its own (memcheck.c) */
+        free(text);
+        for (size_t k = 0; k < h->n; k++) {
+            struct mem_job *j = &jobs[h->sel[k]];
+            j->vg_task = h->task;
+            free(j->lost);
+            j->lost = tg_asprintf("no result: Valgrind was stopped at the wall-clock backstop (%g s) before any "
+                                  "lab's code ran: the grading machine is overloaded, report this to the staff",
+                                  h->task.idle_killed ? h->task.idle_limit : h->task.limit);
+            if (j->lost == NULL)
+                return -1;
+        }
+        return 0;
     }
     int rc = 0;
     for (size_t k = 0; rc == 0 && k < h->n; k++) {

@@ -328,10 +328,12 @@ int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         tg_argv_add(&pl->vg, pl->bin);
         if (pl->vg.failed || pl->envp == NULL)
             return -1;
-        task_init(t, pl->vg.v, pl->envp, s->scratch, pl->run_log, 4 * s->timeout + PERF_RUN_SLACK_SECONDS,
-                  &s->jails->run);
-        /* a calibrated CPU-time limit (timelimits.h) comes before the wall clock's */
-        t->cpu_rlimit = tg_limit_perf(s->limits, tg_lab_index("matmul"));
+        /* a calibrated CPU-time limit (timelimits.h) comes before the wall
+         * clock's, which is then only its backstop (tg_limit_wall) */
+        double cpu = tg_limit_perf(s->limits, tg_lab_index("matmul"));
+        task_init(t, pl->vg.v, pl->envp, s->scratch, pl->run_log,
+                  (cpu > 0 ? tg_limit_wall(cpu) : 4 * s->timeout) + PERF_RUN_SLACK_SECONDS, &s->jails->run);
+        t->cpu_rlimit = cpu;
     }
     return 0;
 }

@@ -58,10 +58,11 @@ double tg_limit_memory(const struct tg_limits *l, int lab);
  * limit). */
 double tg_limit_perf(const struct tg_limits *l, int lab);
 
-/* The wall-clock backstop of a calibrated CPU-time limit of `cpu` seconds:
- * for code that sleeps or blocks, which uses no CPU. Honest code (well under
- * its CPU limit) stays far below it even when the machine is loaded several
- * times over. (A fixed limit is a wall-clock limit as well.) */
+/* The wall-clock backstop of a calibrated CPU-time limit of `cpu` seconds
+ * (20 s + 10 x cpu): for code that sleeps or blocks, which uses no CPU.
+ * Honest code (well under its CPU limit) stays far below it even at a load
+ * average of ten per core. (A fixed limit is a wall-clock limit as well:
+ * grader/calibrate.sh grades at a generous one for that reason.) */
 double tg_limit_wall(double cpu);
 
 /* Frees what *l owns; *l may be zeroed or loaded. */
