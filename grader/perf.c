@@ -234,7 +234,7 @@ static int score(struct tg_perf *p)
     if (next < p->n_tiers)
         snprintf(more, sizeof more, "; %g%% (%.2fx) earns %g", p->tiers[next].share,
                  p->tiers[next].share * ref / 100.0, p->tiers[next].points);
-    int rc = no_credit(p, tg_asprintf("%s, %.0f%% of the reference's %.2fx with this compiler%s", counted,
+    int rc = no_credit(p, tg_asprintf("%s, %.1f%% of the reference's %.2fx%s", counted,
                                       p->share, ref, more));
     free(counted);
     if (rc != 0)
