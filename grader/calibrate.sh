@@ -25,6 +25,10 @@
 # rounded up to the next step of 1, 2, 5, 10, 20, 50 ... (x 10^k): nearby
 # machines then write the very same limits, and the same submission gets the
 # same score on each. Why these numbers: README.md, "How grading works".
+# The same runs count the reference tt_matmul_fast's instructions for lab 1's
+# performance tier, whose scale is a share of the reference's speedup with
+# this compiler (grader/perf.h): written to DATADIR/perf/matmul.ref when the
+# tier ran (Valgrind and the driver there).
 # Fails (status 1, nothing written) unless every run gives full marks.
 set -u
 [ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]" >&2; exit 2; }
@@ -52,7 +56,7 @@ while [ "$i" -lt "$runs" ]; do
     i=$((i + 1))
     # --timeout: the fixed limits, whatever limits.txt DATADIR has already
     TMPDIR="$work/tmp" "$ttgrade" --datadir "$datadir" --timeout 5 --sandbox rlimits --keep --quiet --no-questions \
-        "$work/sub" > "$work/run$i.out" 2> "$work/run$i.err"
+        --json "$work/run$i.json" "$work/sub" > "$work/run$i.out" 2> "$work/run$i.err"
     status=$?
     scratch=$(sed -n 's/^ttgrade: kept the scratch directory //p' "$work/run$i.err")
     kept="$kept $scratch"
@@ -110,4 +114,20 @@ done
 } > "$work/limits.txt" || exit 1
 [ -s "$work/status" ] || echo "$0: no memory driver ran (no Valgrind?): the memory checks keep their fixed limits" >&2
 grep -q '^test ' "$work/limits.txt" || { echo "$0: no PASS records were found" >&2; exit 1; }
-cp "$work/limits.txt" "$out.tmp" && mv "$out.tmp" "$out"
+cp "$work/limits.txt" "$out.tmp" && mv "$out.tmp" "$out" || exit 1
+
+# The reference's counts (the same in every run: callgrind counts
+# instructions), from the last run's JSON report.
+count() { sed -n "s/^[[:space:]]*\"$1_instructions\":[[:space:]]*\([0-9][0-9]*\),*\$/\1/p" "$work/run$runs.json"; }
+naive=$(count naive) fast=$(count fast)
+if [ -n "$naive" ] && [ -n "$fast" ] && [ "$fast" -gt 0 ] && [ -d "$datadir/perf" ]; then
+    {
+        echo "# matmul.ref - the reference tt_matmul_fast's instruction counts (callgrind, 128 x 128),"
+        echo "# written by grader/calibrate.sh on $(uname -n): the performance tier's scale is a share of"
+        echo "# the reference's speedup, naive / fast, with the compiler ttgrade uses (grader/perf.h)."
+        echo "naive $naive"
+        echo "fast $fast"
+    } > "$datadir/perf/matmul.ref.tmp" && mv "$datadir/perf/matmul.ref.tmp" "$datadir/perf/matmul.ref"
+elif [ -d "$datadir/perf" ]; then
+    echo "$0: the performance tier did not count the reference: it stays ungraded" >&2
+fi

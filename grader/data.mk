@@ -5,7 +5,8 @@
 ##   grader/data/include/*.h        the public headers
 ##   grader/data/rubric.txt         every hidden test and memory scenario with its
 ##                                  points, made by tools/gen-rubric from where
-##                                  they are declared (grader/hidden, memcheck)
+##                                  they are declared (grader/hidden, memcheck,
+##                                  grader/perf: the performance tier's scale)
 ##   grader/data/sources.txt        the course files it was made from: ttgrade
 ##                                  refuses to grade when one is newer (not
 ##                                  installed: an installed data dir stands alone)
@@ -21,6 +22,9 @@
 ##                                  sandbox (grader/ttunpack.c)
 ##   grader/data/questions/<lab>.txt the question bank of each lab (grader/questions.mk)
 ##   grader/data/perf/matmul.o      lab 1's performance driver, if built (grader/perf.mk)
+##   grader/data/perf/matmul.ref    the reference tt_matmul_fast's instruction counts,
+##                                  which the tier's scale is a share of (written
+##                                  by grader/calibrate.sh with limits.txt)
 ##   grader/data/lib/libgit2.so.*   the hidden tests' stand-in for libgit2, if built
 ##                                  (grader/shim/shim.mk)
 ##   grader/data/canary/<lab>.c     the reference file of one lab (the manifest's
@@ -65,14 +69,15 @@ GRADER_DATA_INPUTS = \
 
 # The rubric, from the points next to each test and scenario.
 grader/rubric.txt: $(srcdir)/labs/manifest $(srcdir)/tools/gen-rubric $(srcdir)/tools/labs \
-		$(LAB_HIDDEN_SOURCES:%=$(srcdir)/%) $(LAB_MEMCHECK_SOURCES:%=$(srcdir)/%)
+		$(LAB_HIDDEN_SOURCES:%=$(srcdir)/%) $(LAB_MEMCHECK_SOURCES:%=$(srcdir)/%) \
+		$(srcdir)/grader/perf/perf_matmul.c
 	$(AM_V_GEN)$(MKDIR_P) grader && AWK='$(AWK)' $(SHELL) $(srcdir)/tools/gen-rubric $(srcdir) > $@.tmp && mv $@.tmp $@
 CLEANFILES += grader/rubric.txt
 EXTRA_DIST += tools/gen-rubric
 
 # What the data dir is made from, for ttgrade's check that none changed since.
 GRADER_DATA_ORIGINS = labs/manifest $(noinst_HEADERS) $(LAB_REFERENCE_SOURCES) $(LAB_HIDDEN_SOURCES) \
-	$(LAB_MEMCHECK_SOURCES) $(QUESTION_BANKS)
+	$(LAB_MEMCHECK_SOURCES) $(QUESTION_BANKS) grader/perf/perf_matmul.c
 EXTRA_DIST += grader/calibrate.sh
 
 # Assembled in a temporary folder and renamed, so a failed or interrupted
@@ -150,6 +155,9 @@ install-data-local: grader/data/stamp grader/data/limits.txt
 	if test -f grader/data/perf/matmul.o; then \
 	  $(MKDIR_P) $(DESTDIR)$(pkglibdir)/perf && \
 	  $(INSTALL_DATA) grader/data/perf/matmul.o $(DESTDIR)$(pkglibdir)/perf/; \
+	fi
+	if test -f grader/data/perf/matmul.ref; then \
+	  $(INSTALL_DATA) grader/data/perf/matmul.ref $(DESTDIR)$(pkglibdir)/perf/; \
 	fi
 	if test -d grader/data/lib; then \
 	  $(MKDIR_P) $(DESTDIR)$(pkglibdir)/lib && \

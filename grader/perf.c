@@ -28,8 +28,6 @@
 #endif
 
 
-const double tg_perf_tiers[TG_PERF_TIERS] = {2.0, 3.0, 4.5};
-
 #define PERF_BUILD_SECONDS 60.0
 /* The driver's limit: 4 test timeouts plus this (callgrind on the driver
  * takes 1 to 4 s). */
@@ -68,15 +66,47 @@ static int ungraded(struct tg_perf *p, char *why)
     return 0;
 }
 
-int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *datadir, int off)
+/* Reads the reference's counts, <datadir>/perf/<lab>.ref ("naive N" and
+ * "fast N" lines, '#' comments): 0, or -1 if the file is missing or bad
+ * (the counts stay 0). */
+static int read_reference(struct tg_perf *p, const char *datadir)
+{
+    char *path = tg_asprintf("%s/perf/%s.ref", datadir, TG_PERF_LAB);
+    size_t len = 0;
+    char *text = path ? tg_read_file(path, PERF_LOG_MAX, &len, NULL) : NULL;
+    free(path);
+    unsigned long long naive = 0, fast = 0;
+    for (char *line = text, *next; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        char what[8];
+        unsigned long long v;
+        if (line[0] != '#' && sscanf(line, "%7s %llu", what, &v) == 2)
+            *(strcmp(what, "naive") == 0 ? &naive : strcmp(what, "fast") == 0 ? &fast : &v) = v;
+    }
+    free(text);
+    if (naive == 0 || fast == 0)
+        return -1;
+    p->ref_naive_ir = naive;
+    p->ref_fast_ir = fast;
+    return 0;
+}
+
+int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const struct tg_rubric *rubric,
+                 const char *datadir, int off)
 {
     memset(p, 0, sizeof *p);
-    p->max_points = TG_PERF_TIERS;
-    int wanted = 0;
+    int lab = tg_lab_index(TG_PERF_LAB), wanted = 0;
     for (size_t i = 0; i < res->n_labs; i++)
-        wanted |= res->labs[i].lab == tg_lab_index(TG_PERF_LAB);
-    if (!wanted)
+        wanted |= lab >= 0 && res->labs[i].lab == lab;
+    /* the scale: the rubric's tiers (perf:<share>% lines) */
+    for (size_t t = 0; wanted && t < rubric->n_tiers; t++)
+        if (rubric->tiers[t].lab == lab)
+            p->tiers[p->n_tiers++] = rubric->tiers[t];
+    if (!wanted || p->n_tiers == 0)
         return 0;
+    p->max_points = p->tiers[p->n_tiers - 1].points;
     if (off)
         return ungraded(p, tg_strdup("turned off with --no-perf"));
     const char *env = getenv("TTGRADE_VALGRIND");
@@ -90,6 +120,9 @@ int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *dat
                                                                "package valgrind)"));
     if (!tg_regular_file(datadir, "perf/matmul.o"))
         return ungraded(p, tg_strdup(TTGRADE_PERF_ABSENT_WHY));
+    /* without the reference's counts the tier still runs (grader/calibrate.sh
+     * measures them so), but it cannot be scored (score()) */
+    (void)read_reference(p, datadir);
     p->state = TG_PERF_GRADED;
     p->why = tg_strdup("not run: matmul.c was not graded");
     return p->why == NULL ? -1 : 0;
@@ -173,20 +206,38 @@ static unsigned long long find_count(const char *base, const char *token, const 
     return count;
 }
 
-/* The verdict from the counts. */
+/* The verdict from the counts: the speedup as a share of the reference's,
+ * against the rubric's tiers. */
 static int score(struct tg_perf *p)
 {
     p->speedup = (double)p->naive_ir / (double)p->fast_ir;
+    char *counted = tg_asprintf("tt_matmul_fast ran %.2fx fewer instructions than the naive loop "
+                                "(%llu instructions vs %llu, 128 x 128)",
+                                p->speedup, p->fast_ir, p->naive_ir);
+    if (counted == NULL)
+        return -1;
+    if (p->ref_fast_ir == 0) {
+        p->state = TG_PERF_UNGRADED;
+        free(p->why);
+        p->why = tg_asprintf("the data dir has no perf/%s.ref, the reference's own count that the scale is "
+                             "a share of (run make calibrate); %s", TG_PERF_LAB, counted);
+        free(counted);
+        return p->why == NULL ? -1 : 0;
+    }
+    double ref = (double)p->ref_naive_ir / (double)p->ref_fast_ir;
+    p->share = 100.0 * p->speedup / ref;
     double points = 0;
-    for (int t = 0; t < TG_PERF_TIERS; t++)
-        if (p->speedup >= tg_perf_tiers[t])
-            points = t + 1;
-    char next[80] = "";
-    if (points < TG_PERF_TIERS)
-        snprintf(next, sizeof next, "; %.1fx earns %g", tg_perf_tiers[(int)points], points + 1);
-    if (no_credit(p, tg_asprintf("tt_matmul_fast ran %.2fx fewer instructions than the naive loop "
-                                 "(%llu instructions vs %llu, 128 x 128)%s",
-                                 p->speedup, p->fast_ir, p->naive_ir, next)) != 0)
+    size_t next = 0;
+    while (next < p->n_tiers && p->share >= p->tiers[next].share)
+        points = p->tiers[next++].points;
+    char more[96] = "";
+    if (next < p->n_tiers)
+        snprintf(more, sizeof more, "; %g%% (%.2fx) earns %g", p->tiers[next].share,
+                 p->tiers[next].share * ref / 100.0, p->tiers[next].points);
+    int rc = no_credit(p, tg_asprintf("%s, %.1f%% of the reference's %.2fx%s", counted,
+                                      p->share, ref, more));
+    free(counted);
+    if (rc != 0)
         return -1;
     p->points = points;
     return 0;

@@ -486,9 +486,13 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         add_str(ec, "name", "performance tier", &bad);
         add_num(ec, "points", graded ? SCORE(pf->points) : 0, &bad);
         add_num(ec, "max_points", pf ? SCORE(pf->max_points) : 0, &bad);
-        add_num(ec, "speedup", graded ? round_to(pf->speedup, 1e-4) : 0, &bad);
-        add_num(ec, "naive_instructions", graded ? (double)pf->naive_ir : 0, &bad);
-        add_num(ec, "fast_instructions", graded ? (double)pf->fast_ir : 0, &bad);
+        /* the counts whenever they were taken (grader/calibrate.sh reads the
+         * reference's while the tier has no scale yet) */
+        int counted = !res->error && pf != NULL && pf->fast_ir > 0;
+        add_num(ec, "speedup", counted ? round_to(pf->speedup, 1e-4) : 0, &bad);
+        add_num(ec, "share", graded ? round_to(pf->share, 1e-2) : 0, &bad);
+        add_num(ec, "naive_instructions", counted ? (double)pf->naive_ir : 0, &bad);
+        add_num(ec, "fast_instructions", counted ? (double)pf->fast_ir : 0, &bad);
         add_str(ec, "message", pf && pf->state != TG_PERF_NONE ? pf->why : NULL, &bad);
     }
     const struct tg_memcheck *mc = res->memcheck;

@@ -86,7 +86,8 @@ char *tg_datadir_labs(const char *datadir);
 /* -------------------------------------------------------------- rubric -- */
 
 /* One rubric line: `<lab> <test_name> <points> [description...]`, or a
- * memory check `<lab> memory:<scenario> <points> [description...]`. */
+ * memory check `<lab> memory:<scenario> <points> [description...]`. (A
+ * performance tier's line is a struct tg_rubric_tier instead.) */
 struct tg_rubric_entry {
     int lab;              /* index into tg_lab_names */
     int category;         /* an enum tg_item_category: TG_ITEM_TEST, TG_ITEM_MEMORY */
@@ -96,8 +97,22 @@ struct tg_rubric_entry {
     unsigned line;        /* where it was in rubric.txt */
 };
 
+/* The most tiers a lab's performance tier may have. */
+#define TG_RUBRIC_TIERS_MAX 8
+
+/* One step of a performance tier's scale, `<lab> perf:<share>% <points>
+ * [description...]`: a speedup of at least `share` percent of the
+ * reference's earns `points` extra points in all (perf.h). */
+struct tg_rubric_tier {
+    int lab;              /* index into tg_lab_names */
+    double share;         /* percent of the reference's speedup, > 0 */
+    double points;        /* > 0; more than the tier below's */
+};
+
 struct tg_rubric {
-    struct tg_rubric_entry *entries;  /* in file order */
+    struct tg_rubric_entry *entries;  /* in file order; not the tiers */
+    struct tg_rubric_tier tiers[TG_RUBRIC_TIERS_MAX];  /* by share, lowest first */
+    size_t n_tiers;
     size_t n;
     double lab_total[TG_MAX_LABS];      /* the sum of the points of each lab */
     size_t lab_tests[TG_MAX_LABS];      /* how many tests each lab has */

@@ -33,9 +33,11 @@ lab_folder() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" folder "$1";
 
 # rubric_items: every graded item, "<lab> <kind>:<name> <points>" (kind:
 # test, memory or question), from the rubric the build made (the points next
-# to each hidden test and memory scenario) and each lab's question bank.
+# to each hidden test and memory scenario; its perf: lines are extra credit,
+# no item) and each lab's question bank.
 rubric_items() {
-    $AWK '!/^[ \t]*#/ && NF >= 3 { print $1, ($2 ~ /^memory:/ ? $2 : "test:" $2), $3 }' "$top_builddir/grader/rubric.txt"
+    $AWK '!/^[ \t]*#/ && NF >= 3 && $2 !~ /^perf:/ { print $1, ($2 ~ /^memory:/ ? $2 : "test:" $2), $3 }' \
+        "$top_builddir/grader/rubric.txt"
     for lab in $(lab_names); do
         $AWK -v lab="$lab" '$1 == "question" { q = $2 } $1 == "points" && q != "" { print lab, "question:" q, $2; q = "" }' \
             "$top_srcdir/$(lab_folder "$lab")/questions.txt"

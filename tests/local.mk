@@ -45,6 +45,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/determinism.sh \
 	tests/grade-input.sh \
 	tests/perf.sh \
+	tests/bench.sh \
 	tests/new-lab.sh \
 	tests/instructor-edits.sh
 

@@ -47,7 +47,7 @@ rubric="$top_builddir/grader/rubric.txt"
 n_scen=$($AWK '$2 ~ /^memory:/ { n++ } END { print n + 0 }' "$rubric")
 mem_total=$($AWK '$2 ~ /^memory:/ { t += $3 } END { printf "%g", t }' "$rubric")
 mem_of() { $AWK -v lab="$1" '$1 == lab && $2 ~ /^memory:/ { t += $3 } END { printf "%g", t }' "$rubric"; }
-tests_of() { $AWK -v lab="$1" '$1 == lab && $2 !~ /^memory:/ && !/^#/ { t += $3 } END { printf "%g", t }' "$rubric"; }
+tests_of() { $AWK -v lab="$1" '$1 == lab && $2 !~ /^(memory|perf):/ && !/^#/ { t += $3 } END { printf "%g", t }' "$rubric"; }
 
 # 2. A full grading of the reference, with ttgrade itself under Valgrind
 #    (its children run natively): every memory point, no error, no leak.

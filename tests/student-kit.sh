@@ -88,7 +88,7 @@ fi
 
 # Hidden tests' names: every test line of the rubric, less the names that are
 # public anyway (a public test or a memory scenario of the same name).
-$AWK '!/^[ \t]*#/ && NF >= 3 && $2 !~ /^memory:/ { print $2 }' "$top_builddir/grader/rubric.txt" | LC_ALL=C sort -u > "$scratch/hidden.names"
+$AWK '!/^[ \t]*#/ && NF >= 3 && $2 !~ /^(memory|perf):/ { print $2 }' "$top_builddir/grader/rubric.txt" | LC_ALL=C sort -u > "$scratch/hidden.names"
 hidden=""
 while read -r name; do
     grep -rqw -- "$name" "$top_srcdir/tests/public" "$top_srcdir/memcheck" 2> /dev/null && continue
