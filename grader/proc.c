@@ -697,34 +697,42 @@ static pid_t proc_ppid(const char *pid)
 }
 #endif
 
+int tg_kill_children(int (*keep)(pid_t pid, void *ctx), void *ctx)
+{
+    int found = 0;
+#ifdef __linux__
+    pid_t me = getpid();
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9' || proc_ppid(e->d_name) != me)
+            continue;
+        pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+        if (keep != NULL && keep(pid, ctx))
+            continue;
+        kill(pid, SIGKILL);
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        found = 1;
+    }
+    closedir(d);
+#else
+    (void)keep;
+    (void)ctx;
+#endif
+    return found;
+}
+
 void tg_reap_orphans(void)
 {
-    pid_t me = getpid();
     for (int round = 0; round < 100; round++) {
         int found = 0, st;
-        pid_t pid;
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+        while (waitpid(-1, &st, WNOHANG) > 0)
             found = 1;
-#ifdef __linux__
-        DIR *d = opendir("/proc");
-        if (d != NULL) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (e->d_name[0] < '1' || e->d_name[0] > '9')
-                    continue;
-                if (proc_ppid(e->d_name) != me)
-                    continue;
-                pid = (pid_t)strtol(e->d_name, NULL, 10);
-                kill(pid, SIGKILL);
-                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                    ;
-                found = 1;
-            }
-            closedir(d);
-        }
-#else
-        (void)me;
-#endif
+        found |= tg_kill_children(NULL, NULL);
         if (!found)
             break;
     }
