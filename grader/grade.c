@@ -28,12 +28,11 @@
 #include "memcheck.h"
 #include "perf.h"
 #include "ttgrade.h"
+#include "valgrind.h"
 
 #ifndef TTGRADE_DEBUG_CFLAGS
 #define TTGRADE_DEBUG_CFLAGS ""
 #endif
-
-extern char **environ;
 
 /* Wall-clock limits set from outside: compile and link one lab, and the slack
  * of a test program around its tests' own time. */
@@ -1271,28 +1270,4 @@ out:
 char *tg_cc_version(const char *cc, const char *scratch)
 {
     return tg_tool_version(cc, scratch, "out/cc-version.log");
-}
-
-char *tg_tool_version(const char *prog, const char *scratch, const char *log_name)
-{
-    char *log = tg_path_join(scratch, log_name);
-    if (log == NULL)
-        return NULL;
-    char *argv[] = {(char *)prog, "--version", NULL};
-    struct tg_task t;
-    memset(&t, 0, sizeof t);
-    t.argv = argv;
-    t.envp = environ;
-    t.out_path = log;
-    t.limit = 10;
-    char *line = NULL;
-    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
-        char *text = tg_read_file(log, 4096, NULL, NULL);
-        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
-        line = clean ? tg_first_line(clean) : NULL;
-        free(text);
-        free(clean);
-    }
-    free(log);
-    return line;
 }

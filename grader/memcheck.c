@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "memcheck_int.h"
+#include "valgrind.h"
 
 /* The Valgrind configure found ("" if none); $TTGRADE_VALGRIND overrides it. */
 #ifndef TTGRADE_VALGRIND

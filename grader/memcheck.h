@@ -99,14 +99,4 @@ int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, con
  * memory ran out. */
 int tg_memcheck_crash_cause(const char *xml, size_t len, const char *student_file, char **cause, char signame[32]);
 
-/* 16 random hex digits, for markers student code cannot forge (also used by
- * perf.c). */
-void tg_valgrind_token(char out[17]);
-
-/* The environment of a program run under Valgrind: base (the test programs'
- * one) without $VALGRIND_OPTS (our options must be the only ones) and without
- * the variable token_var sets ("NAME=value"), plus token_var. The strings are
- * borrowed; free the array only. NULL when memory ran out. */
-char **tg_valgrind_env(char *const *base, const char *token_var);
-
 #endif /* TG_MEMCHECK_H */

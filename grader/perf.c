@@ -12,7 +12,7 @@
 
 #include "inspect.h"
 #include "timelimits.h"
-#include "memcheck.h"
+#include "valgrind.h"
 #include "perf.h"
 #include "proc.h"
 #include "text.h"

@@ -28,6 +28,8 @@
 #include "inspect.h"
 #include "text.h"
 
+extern char **environ;
+
 /* Where the system keeps separate debug info (by build-id). */
 #define TG_DEBUG_DIR "/usr/lib/debug"
 
@@ -802,4 +804,28 @@ char *tg_task_outcome(const struct tg_task *t)
 int tg_task_ok(const struct tg_task *t)
 {
     return t->started && !t->timed_out && WIFEXITED(t->status) && WEXITSTATUS(t->status) == 0;
+}
+
+char *tg_tool_version(const char *prog, const char *scratch, const char *log_name)
+{
+    char *log = tg_path_join(scratch, log_name);
+    if (log == NULL)
+        return NULL;
+    char *argv[] = {(char *)prog, "--version", NULL};
+    struct tg_task t;
+    memset(&t, 0, sizeof t);
+    t.argv = argv;
+    t.envp = environ;
+    t.out_path = log;
+    t.limit = 10;
+    char *line = NULL;
+    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
+        char *text = tg_read_file(log, 4096, NULL, NULL);
+        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
+        line = clean ? tg_first_line(clean) : NULL;
+        free(text);
+        free(clean);
+    }
+    free(log);
+    return line;
 }

@@ -145,6 +145,10 @@ int tg_task_ok(const struct tg_task *t);
  * grader/calibrate.sh and for whoever measures. Borrows path. */
 void tg_proc_log(const char *path);
 
+/* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
+ * output goes to <scratch>/<log_name>. */
+char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);
+
 /* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
 double tg_now(void);
 

@@ -327,10 +327,6 @@ int tg_grade(const struct tg_setup *setup, const struct tg_rubric *rubric,
  * <scratch>/out for its output. */
 char *tg_cc_version(const char *cc, const char *scratch);
 
-/* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
- * output goes to <scratch>/<log_name>. */
-char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);
-
 /* -------------------------------------------------------------- report -- */
 
 struct tg_report_opts {
