@@ -1,6 +1,6 @@
 /* memcheck.c - the memory checks (see memcheck.h): whether they can run
- * (Valgrind found, drivers in the data dir), and their stages, which
- * tg_grade hands to its pool with its own tasks, or tg_memcheck_run runs
+ * (Valgrind found, drivers in the data dir), and their phase (phase.h),
+ * which tg_grade's scheduler runs beside the tests, or tg_memcheck_run runs
  * alone (memcheck_int.h lists the files that do the work). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -87,7 +87,7 @@ int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, con
     return tg_result_ungrade(res, TG_ITEM_MEMORY, 1, why);
 }
 
-/* One submission's memory checks, stage by stage (memcheck.h). */
+/* One submission's memory checks, round by round (the phase below). */
 struct tg_mem_plan {
     struct tg_memcheck *mc;
     const struct tg_setup *s;
