@@ -36,6 +36,7 @@ support_libttsupport_a_SOURCES = $(SUPPORT_SOURCES)
 grader_hidden_libhidden_a_SOURCES = \
 	grader/hidden/hidden.h \
 	grader/hidden/oracle.h \
+	grader/hidden/setup_mark.h \
 	grader/hidden/hidden_util.c \
 	grader/hidden/hidden_limit.c
 grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)

@@ -26,8 +26,6 @@
 #include "text.h"
 #include "ttgrade.h"
 
-/* The largest lab file accepted. */
-#define TG_LAB_FILE_MAX (1024L * 1024)
 /* How long ttunpack may take, and the most it may say (bytes). */
 #define TG_ARCHIVE_SECONDS 60.0
 #define TG_UNPACK_LOG_MAX (64L * 1024)

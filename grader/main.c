@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attribute.h"
 #include "batch.h"
 #include "timelimits.h"
 #include "memcheck.h"
@@ -54,7 +55,7 @@ struct options {
     const char *visibility;
     const char *submission;
     int quiet, keep, no_color;
-    int no_memcheck, memcheck_only;
+    int no_memcheck, memcheck_only, all_findings;
     int no_perf;              /* --no-perf: lab 1's performance tier is not run */
     int reveal_answers;
     int no_questions;         /* --no-questions: the student kit's make grade */
@@ -122,6 +123,8 @@ static void usage_long(void)
            "                       reported as ungraded and left out of the score\n"
            "  --memcheck-only      run only the memory checks (what `make memcheck`\n"
            "                       does): the other points are left out of the score\n"
+           "  --all-findings       list every problem Valgrind saw in a memory check (by\n"
+           "                       default a scenario shows its first few)\n"
            "  --no-perf            skip lab 1's performance tier (extra credit: callgrind\n"
            "                       counts tt_matmul_fast's instructions): it is ungraded\n"
            "  --jobs N             programs run at once: compiles, links, test\n"
@@ -203,7 +206,7 @@ static int set_sandbox(struct options *o, const char *mode)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_LAB = 256, OPT_GS, OPT_JUNIT, OPT_JSON, OPT_SID, OPT_VIS, OPT_JOBS, OPT_TIMEOUT,
-           OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY,
+           OPT_DATADIR, OPT_KEEP, OPT_NOCOLOR, OPT_VERSION, OPT_NO_MEMCHECK, OPT_MEMCHECK_ONLY, OPT_ALL_FINDINGS,
            OPT_REVEAL, OPT_NO_QUESTIONS, OPT_SANDBOX, OPT_BUILD_TIMEOUT, OPT_NO_PERF, OPT_PL, OPT_AUTOLAB };
     static const struct option longopts[] = {
         {"lab", required_argument, NULL, OPT_LAB},
@@ -221,6 +224,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"keep", no_argument, NULL, OPT_KEEP},
         {"no-memcheck", no_argument, NULL, OPT_NO_MEMCHECK},
         {"memcheck-only", no_argument, NULL, OPT_MEMCHECK_ONLY},
+        {"all-findings", no_argument, NULL, OPT_ALL_FINDINGS},
         {"no-perf", no_argument, NULL, OPT_NO_PERF},
         {"reveal-answers", no_argument, NULL, OPT_REVEAL},
         {"no-questions", no_argument, NULL, OPT_NO_QUESTIONS},
@@ -298,6 +302,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_KEEP: o->keep = 1; break;
         case OPT_NO_MEMCHECK: o->no_memcheck = 1; break;
         case OPT_MEMCHECK_ONLY: o->memcheck_only = 1; break;
+        case OPT_ALL_FINDINGS: o->all_findings = 1; break;
         case OPT_NO_PERF: o->no_perf = 1; break;
         case OPT_REVEAL: o->reveal_answers = 1; break;
         case OPT_NO_QUESTIONS: o->no_questions = 1; break;
@@ -782,6 +787,11 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
         rc = tg_questions_grade(g->questions, o->student_id, o->reveal_answers, &intake, res, err);
         res->t_questions = tg_now() - t0;
     }
+    /* Last, once every message is in: whose fault each one points at. */
+    if (rc == 0 && tg_attribute(res, jails.src) != 0) {
+        *err = tg_strdup("out of memory");
+        rc = -1;
+    }
     free_tmpdir_env(env);
 out:
     tg_intake_free(&intake);
@@ -842,6 +852,7 @@ int main(int argc, char **argv)
     if (tg_memcheck_open(&g.mc, &g.rubric, &res, g.datadir, o.no_memcheck) != 0)
         goto oom;
     res.memcheck = &g.mc;
+    g.mc.all_findings = o.all_findings;
     if (!o.memcheck_only && tg_perf_open(&g.perf, &res, g.datadir, o.no_perf) != 0)
         goto oom;
     res.perf = &g.perf;

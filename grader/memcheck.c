@@ -262,7 +262,7 @@ static int plan_finish(struct tg_mem_plan *p, const struct tg_task *done)
     }
     struct host_run *h = &p->runs[0];
     for (size_t i = 0; p->n_host > 0 && i < h->n; i++)
-        if (mem_collect(&p->jobs[h->sel[i]], p->s, p->token) != 0)
+        if (mem_collect(&p->jobs[h->sel[i]], p->s, p->token, p->mc->all_findings) != 0)
             return -1;
     p->mc->done = 1;
     return 0;

@@ -35,6 +35,7 @@ struct tg_memcheck {
                                    * --track-origins if its errors needed it); < 0: not run */
     double t_total;               /* wall seconds of the whole phase (link and run) */
     int done;                     /* this submission's checks have run (in tg_grade's pools) */
+    int all_findings;             /* --all-findings: list every finding of a scenario, none left out */
 };
 
 /* Decides whether the memory checks can run: not with `off` (--no-memcheck),

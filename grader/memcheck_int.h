@@ -35,7 +35,9 @@
 #define TG_MEM_FRAMES 24           /* frames looked at per stack */
 #define TG_MEM_PROBLEMS 5          /* problems listed per scenario, then "[... N more]" */
 #define TG_MEM_NOTES 3             /* notes (not penalised) listed */
+#define TG_MEM_KEPT 32             /* distinct lines kept of each kind: what --all-findings lists */
 #define TG_MEM_OUTPUT_MAX 2048
+#define TG_MEM_OUTPUT_ALL_MAX (3 * TG_MEM_KEPT * 512) /* with --all-findings: every kept line */
 
 /* One scenario's findings while the report is read. */
 struct scen {
@@ -46,10 +48,10 @@ struct scen {
     /* The findings, by kind: errors, definitely lost, indirectly lost (all
      * penalised), then notes (possibly lost, still reachable). Each distinct
      * line once, with how many times it came (the same leak from a loop is
-     * one line "(5 times)"); at most TG_MEM_PROBLEMS lines of a kind are kept,
+     * one line "(5 times)"); at most TG_MEM_KEPT lines of a kind are kept,
      * n_found counts them all. */
-    char *line[4][TG_MEM_PROBLEMS];
-    size_t times[4][TG_MEM_PROBLEMS];
+    char *line[4][TG_MEM_KEPT];
+    size_t times[4][TG_MEM_KEPT];
     size_t n_lines[4];
     size_t n_found[4];
 };
@@ -117,7 +119,7 @@ int mem_read_status(struct host_run *h, struct mem_job *jobs, const struct tg_se
 char *mem_valgrind_version(const char *valgrind, const char *scratch);
 
 /* memverdict.c */
-int mem_collect(struct mem_job *j, const struct tg_setup *s, const char *token);
+int mem_collect(struct mem_job *j, const struct tg_setup *s, const char *token, int all);
 int mem_fail_memory_items(struct tg_lab_result *lr, const char *text);
 char *mem_log_head(const char *path, const struct tg_setup *s);
 

@@ -2,6 +2,7 @@
  * (memxml.c) and how its driver's run ended (memhost.c) become one pass or
  * fail, with the findings, per scenario (memcheck.h says how it scores). */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,12 @@ char *mem_log_head(const char *path, const struct tg_setup *s)
     return head;
 }
 
-static int set_output(struct tg_item *it, int passed, char *text)
+/* Gives it its verdict and output (text, taken), cut to max bytes. */
+static int set_output(struct tg_item *it, int passed, char *text, size_t max)
 {
     if (text == NULL)
         return -1;
-    char *clean = tg_sanitize(text, strlen(text), TG_MEM_OUTPUT_MAX);
+    char *clean = tg_sanitize(text, strlen(text), max);
     free(text);
     if (clean == NULL)
         return -1;
@@ -59,18 +61,22 @@ static int set_output(struct tg_item *it, int passed, char *text)
 int mem_fail_memory_items(struct tg_lab_result *lr, const char *text)
 {
     for (size_t i = 0; i < lr->n_items; i++)
-        if (lr->items[i].category == TG_ITEM_MEMORY && set_output(&lr->items[i], 0, tg_strdup(text)) != 0)
+        if (lr->items[i].category == TG_ITEM_MEMORY &&
+            set_output(&lr->items[i], 0, tg_strdup(text), TG_MEM_OUTPUT_MAX) != 0)
             return -1;
     return 0;
 }
 
-/* Appends up to *room of the kept lines of kind k to b, each with its count
- * when it came more than once; adds the findings shown to *shown. */
-static void add_lines(struct tg_buf *b, const struct scen *sc, int k, size_t *room, size_t *shown)
+/* Appends up to *room of the kept lines of kind k to b, each after indent
+ * and with its count when it came more than once; adds the findings shown to
+ * *shown. */
+static void add_lines(struct tg_buf *b, const struct scen *sc, int k, const char *indent, size_t *room,
+                      size_t *shown)
 {
     for (size_t i = 0; i < sc->n_lines[k] && *room > 0; i++) {
         if (b->len > 0)
             tg_buf_putc(b, '\n');
+        tg_buf_puts(b, indent);
         tg_buf_puts(b, sc->line[k][i]);
         if (sc->times[k][i] > 1)
             tg_buf_printf(b, " (%zu times)", sc->times[k][i]);
@@ -81,26 +87,38 @@ static void add_lines(struct tg_buf *b, const struct scen *sc, int k, size_t *ro
 
 /* The findings of a scenario, most telling first: memory errors, then
  * definitely lost, then indirectly lost blocks (at most TG_MEM_PROBLEMS
- * lines), then the notes (at most TG_MEM_NOTES). "" if none. */
-static char *findings(const struct scen *sc)
+ * lines; with all, every one kept, TG_MEM_KEPT of each kind), then the
+ * notes (at most TG_MEM_NOTES; with all, every one kept). Blocks
+ * indirectly lost beside definitely lost ones are listed under them: they
+ * were lost because those were (Valgrind does not say which owned which).
+ * "" if none. */
+static char *findings(const struct scen *sc, int all)
 {
     struct tg_buf b = TG_BUF_INIT;
     tg_buf_puts(&b, "");
-    size_t room = TG_MEM_PROBLEMS, total = PENALISED(sc), shown = 0;
-    for (int k = F_ERROR; k <= F_INDIRECT; k++)
-        add_lines(&b, sc, k, &room, &shown);
+    size_t room = all ? SIZE_MAX : TG_MEM_PROBLEMS, total = PENALISED(sc), shown = 0;
+    add_lines(&b, sc, F_ERROR, "", &room, &shown);
+    add_lines(&b, sc, F_DEFINITE, "", &room, &shown);
+    const char *under = "";
+    if (sc->n_lines[F_DEFINITE] > 0 && sc->n_lines[F_INDIRECT] > 0 && room > 0) {
+        tg_buf_puts(&b, "\n  and the blocks only those pointed to (free the blocks above, and these go with them):");
+        under = "    ";
+    }
+    add_lines(&b, sc, F_INDIRECT, under, &room, &shown);
     if (total > shown)
-        tg_buf_printf(&b, "\n[... and %zu more problems]", total - shown);
-    room = TG_MEM_NOTES;
+        tg_buf_printf(&b, "\n[... and %zu more problems%s]", total - shown,
+                      all ? "" : ": ttgrade --all-findings lists them");
+    room = all ? SIZE_MAX : TG_MEM_NOTES;
     shown = 0;
-    add_lines(&b, sc, F_NOTE, &room, &shown);
+    add_lines(&b, sc, F_NOTE, "", &room, &shown);
     if (sc->n_found[F_NOTE] > shown)
-        tg_buf_printf(&b, "\n[... and %zu more notes]", sc->n_found[F_NOTE] - shown);
+        tg_buf_printf(&b, "\n[... and %zu more notes%s]", sc->n_found[F_NOTE] - shown,
+                      all ? "" : ": ttgrade --all-findings lists them");
     return tg_buf_take(&b);
 }
 
 /* Turns a lab's parsed report and its run into verdicts. */
-static int verdicts(struct parse *p, const struct tg_task *t, int readable, const char *log)
+static int verdicts(struct parse *p, const struct tg_task *t, int readable, const char *log, int all)
 {
     struct tg_lab_result *lr = p->lr;
     char stop_title[160] = "";
@@ -112,7 +130,7 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
         if (it->category != TG_ITEM_MEMORY)
             continue;
         struct scen *sc = &p->sc[i];
-        char *found = findings(sc);
+        char *found = findings(sc, all);
         if (found == NULL)
             return -1;
         const char *sep = found[0] ? "\n" : "";
@@ -123,11 +141,17 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
                                "missing, repeated or out of order)%s%s", sep, found);
         } else if (sc->begun && sc->ended) {
             if (!sc->ran) {
-                /* what it leaked on the way is the driver's unfinished business, mostly: counted, not listed */
+                /* what it leaked on the way is the driver's unfinished business, mostly: counted, and
+                 * listed only when asked for */
                 size_t n = PENALISED(sc);
-                text = n > 0 ? tg_asprintf("not run: %s\n(Valgrind also saw %zu problem%s in it, not listed)",
-                                           sc->reason ? sc->reason : "?", n, n == 1 ? "" : "s")
-                             : tg_asprintf("not run: %s", sc->reason ? sc->reason : "?");
+                const char *s = n == 1 ? "" : "s";
+                text = n == 0 ? tg_asprintf("not run: %s", sc->reason ? sc->reason : "?")
+                     : all    ? tg_asprintf("not run: %s\n(Valgrind also saw %zu problem%s in it, mostly left by "
+                                            "the unfinished scenario:)\n%s",
+                                            sc->reason ? sc->reason : "?", n, s, found)
+                              : tg_asprintf("not run: %s\n(Valgrind also saw %zu problem%s in it, mostly left by "
+                                            "the unfinished scenario: ttgrade --all-findings lists them)",
+                                            sc->reason ? sc->reason : "?", n, s);
             } else if (PENALISED(sc) > 0) {
                 text = tg_asprintf("%s", found);
             } else {
@@ -175,14 +199,14 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
             free(how);
         }
         free(found);
-        if (set_output(it, passed, text) != 0)
+        if (set_output(it, passed, text, all ? TG_MEM_OUTPUT_ALL_MAX : TG_MEM_OUTPUT_MAX) != 0)
             return -1;
     }
     return 0;
 }
 
 /* Reads lab j's report and gives its memory items their verdicts. */
-int mem_collect(struct mem_job *j, const struct tg_setup *s, const char *token)
+int mem_collect(struct mem_job *j, const struct tg_setup *s, const char *token, int all)
 {
     struct parse p;
     memset(&p, 0, sizeof p);
@@ -208,7 +232,7 @@ int mem_collect(struct mem_job *j, const struct tg_setup *s, const char *token)
         goto out;
     if (!readable && j->vg_task.started && (log = mem_log_head(j->log, s)) == NULL)
         goto out;
-    rc = verdicts(&p, &j->vg_task, readable, log);
+    rc = verdicts(&p, &j->vg_task, readable, log, all);
 out:
     for (size_t i = 0; i < j->lr->n_items; i++)
         mem_scen_free(&p.sc[i]);

@@ -403,7 +403,7 @@ static void on_error(struct parse *p, struct scen *sc, xmlNodePtr node)
             k++;
         if (k < sc->n_lines[bucket]) {
             sc->times[bucket][k]++;
-        } else if (k < TG_MEM_PROBLEMS) {
+        } else if (k < TG_MEM_KEPT) {
             sc->line[bucket][k] = line;
             sc->times[bucket][k] = 1;
             sc->n_lines[bucket]++;

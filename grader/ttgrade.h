@@ -44,6 +44,8 @@
 
 /* The longest lab name: lowercase letters, digits and '_'. */
 #define TG_LAB_NAME_MAX 32
+/* The largest lab file accepted (intake.c). */
+#define TG_LAB_FILE_MAX (1024L * 1024)
 
 extern int tg_n_labs;                           /* how many labs, <= TG_MAX_LABS */
 extern const char *tg_lab_names[TG_MAX_LABS];   /* their names, in grading order */

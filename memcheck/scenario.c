@@ -40,6 +40,13 @@ int mem_not_run(mem_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(c->reason, sizeof c->reason, fmt, ap);
     va_end(ap);
+    /* A function left as its stub is the real cause, whatever the symptom
+     * the scenario saw ("tt_sequential_len is 0 ..."): name it. */
+    const char *e = tt_last_error();
+    if (tt_last_status() == TT_ENOTIMPL && e != NULL && strstr(c->reason, e) == NULL) {
+        size_t used = strlen(c->reason);
+        snprintf(c->reason + used, sizeof c->reason - used, "; the cause: %s", e);
+    }
     /* The reason may quote a student's error message: keep it one line of
      * printable ASCII, so that it travels safely through the XML report. */
     for (char *p = c->reason; *p; p++)

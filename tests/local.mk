@@ -31,6 +31,7 @@ CHECK_SCRIPTS_TAP = \
 	tests/valgrind-public.sh \
 	tests/grade-examples.sh \
 	tests/crash-feedback.sh \
+	tests/mistakes.sh \
 	tests/grade-reports.sh \
 	tests/handout-code.sh \
 	tests/memcheck.sh \

@@ -40,14 +40,19 @@ static void expected_free(expected_layer *e)
 }
 
 /* A Linear that must be created. */
-static tt_module *linear_ok(size_t in, size_t out, bool use_bias, tt_rng *rng)
+static tt_module *linear_made(const char *mark, size_t in, size_t out, bool use_bias, tt_rng *rng)
 {
     tt_clear_error();
     tt_module *m = tt_linear_new(in, out, use_bias, rng);
-    cr_assert(m != NULL, "tt_linear_new(%zu, %zu, %s, rng) returned NULL\nexpected: a Linear layer\ngot: NULL (%s)", in,
-              out, use_bias ? "true" : "false", or_err());
+    cr_assert(m != NULL, "%stt_linear_new(%zu, %zu, %s, rng) returned NULL\nexpected: a Linear layer\ngot: NULL (%s)",
+              mark, in, out, use_bias ? "true" : "false", or_err());
     return m;
 }
+/* linear_ok: the layer is what the test checks; linear_setup: it only
+ * prepares the check (a forward's), so a failure says the check was never
+ * reached (setup_mark.h). */
+#define linear_ok(...) linear_made("", __VA_ARGS__)
+#define linear_setup(...) linear_made(TT_SETUP_MARK, __VA_ARGS__)
 
 /* 1 if two generators are in the same state (the same draws come next). */
 static int rng_same(const tt_rng *a, const tt_rng *b)
@@ -252,7 +257,7 @@ HIDDEN_TEST(linear, forward_random_vs_oracle, 3, "x @ W + b vs double oracle")
         }
         tt_rng check = rng;
         expected_layer e = expect_draws(&check, in, out, true);
-        tt_module *layer = linear_ok(in, out, true, &rng);
+        tt_module *layer = linear_setup(in, out, true, &rng);
         tt_tensor *x = OR_RANDN(&data, batch, in);
         expect_forward(layer, &e, x);
         tt_tensor_free(x);
@@ -274,7 +279,7 @@ HIDDEN_TEST(linear, forward_nd_input, 2, "(..., in) -> (..., out)")
     tt_rng_seed(&data, 321);
     tt_rng check = rng;
     expected_layer e = expect_draws(&check, 4, 3, true);
-    tt_module *layer = linear_ok(4, 3, true, &rng);
+    tt_module *layer = linear_setup(4, 3, true, &rng);
     tt_tensor *x3 = OR_RANDN(&data, 2, 3, 4);
     tt_tensor *x4 = OR_RANDN(&data, 2, 1, 3, 4);
     tt_tensor *x1 = OR_RANDN(&data, 4);
@@ -300,7 +305,7 @@ HIDDEN_TEST(linear, forward_leaves_input_untouched, 1, "x intact, new result")
 {
     tt_rng rng;
     tt_rng_seed(&rng, 9);
-    tt_module *layer = linear_ok(4, 2, true, &rng);
+    tt_module *layer = linear_setup(4, 2, true, &rng);
     tt_tensor *x = OR_RANDN(&rng, 2, 3, 4);
     tt_tensor *snap = or_snapshot(x);
     tt_tensor *y1 = tt_module_forward(layer, x);
@@ -330,7 +335,7 @@ HIDDEN_TEST(linear, wrong_last_dim_is_eshape, 2, "TT_ESHAPE naming shape and in_
 {
     tt_rng rng;
     tt_rng_seed(&rng, 10);
-    tt_module *layer = linear_ok(4, 3, true, &rng);
+    tt_module *layer = linear_setup(4, 3, true, &rng);
     tt_tensor *bad[] = {OR_ZEROS(2, 5),    OR_ZEROS(4, 3),    OR_ZEROS(3),
                         OR_ZEROS(2, 2, 5), OR_ZEROS(3, 2, 8), OR_ZEROS(2, 1),
                         or_tensor_of(0, NULL, NULL)};
@@ -410,7 +415,7 @@ HIDDEN_TEST(linear, accessors_refuse_non_linear, 1, "weights/bias: a Linear's, e
 {
     tt_rng rng;
     tt_rng_seed(&rng, 5);
-    tt_module *layer = linear_ok(3, 2, true, &rng);
+    tt_module *layer = linear_setup(3, 2, true, &rng);
     OR_EXPECT_SHAPE(tt_linear_weights(layer), "tt_linear_weights(Linear(3, 2))", 3, 2);
     OR_EXPECT_SHAPE(tt_linear_bias(layer), "tt_linear_bias(Linear(3, 2))", 2);
     tt_module_free(layer);
