@@ -27,6 +27,10 @@ grader_ttgrade_SOURCES = \
 	grader/result.c \
 	grader/intake.c \
 	grader/grade.c \
+	grader/phase.h \
+	grader/sched.c \
+	grader/valgrind.c \
+	grader/valgrind.h \
 	grader/timelimits.c \
 	grader/timelimits.h \
 	grader/report.c \

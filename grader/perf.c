@@ -12,7 +12,7 @@
 
 #include "inspect.h"
 #include "timelimits.h"
-#include "memcheck.h"
+#include "valgrind.h"
 #include "perf.h"
 #include "proc.h"
 #include "text.h"
@@ -256,7 +256,7 @@ struct tg_perf_plan {
     char *inc, *src, *obj, *bin, *cc_log, *ld_log, *run_log, *cg;
 };
 
-void tg_perf_plan_free(struct tg_perf_plan *pl)
+static void plan_free(struct tg_perf_plan *pl)
 {
     if (pl == NULL)
         return;
@@ -276,8 +276,8 @@ void tg_perf_plan_free(struct tg_perf_plan *pl)
     free(pl);
 }
 
-int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
-                  struct tg_perf_plan **plan)
+static int plan_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
+                      struct tg_perf_plan **plan)
 {
     *plan = NULL;
     if (p == NULL || p->state != TG_PERF_GRADED)
@@ -321,12 +321,12 @@ static int stop(struct tg_perf_plan *pl, char *why)
     return no_credit(pl->p, why);
 }
 
-int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
+static int plan_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
 {
     if (pl == NULL || pl->step > 2)
         return 0;
     /* matmul.c missing, or its own build failed (the stage before): no
-     * extra credit whatever the tier's build makes of it (tg_perf_finish),
+     * extra credit whatever the tier's build makes of it (plan_finish),
      * so nothing more to run. */
     if (pl->lr->status != TG_LAB_GRADED) {
         pl->step = 3;
@@ -429,7 +429,7 @@ static int run_verdict(struct tg_perf_plan *pl, const struct tg_task *t)
     return rc;
 }
 
-int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
+static int plan_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
 {
     *err = NULL;
     if (pl == NULL || pl->step > 2)
@@ -471,7 +471,7 @@ int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
     return rc;
 }
 
-int tg_perf_finish(struct tg_perf_plan *pl)
+static int plan_finish(struct tg_perf_plan *pl)
 {
     if (pl == NULL)
         return 0;
@@ -496,4 +496,67 @@ char *tg_perf_line(const struct tg_perf *p)
         return tg_asprintf("matmul: extra credit (performance tier): ungraded (%s)", p->why ? p->why : "?");
     return tg_asprintf("matmul: extra credit (performance tier): %g/%g: %s", p->points, p->max_points,
                        p->why ? p->why : "?");
+}
+
+/* ----------------------------------------------------------- the phase -- */
+
+/* The tier as a phase of the scheduler (phase.h): one step a round. */
+struct perf_phase {
+    struct tg_phase base;
+    struct tg_perf *p;
+    const struct tg_setup *s;
+    const struct tg_result *res;
+    struct tg_perf_plan *pl;   /* NULL when the tier does not run */
+};
+
+static int phase_tasks(struct tg_phase *ph, enum tg_round round, struct tg_task_list *l, char **err)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    size_t k = 0;
+    (void)err;
+    if (round == TG_R_BUILD && plan_begin(f->p, f->s, f->res, &f->pl) != 0)
+        return -1;
+    if (round > TG_R_RUN)
+        return 0;
+    if (tg_task_list_reserve(l, 1) != 0 || plan_task(f->pl, l->v + l->n, &k) != 0)
+        return -1;
+    l->n += k;
+    return 0;
+}
+
+static int phase_done(struct tg_phase *ph, enum tg_round round, const struct tg_task *t, size_t k, char **err)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    (void)round;
+    return k > 0 ? plan_done(f->pl, &t[0], err) : 0;
+}
+
+static int phase_finish(struct tg_phase *ph, char **err)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    (void)err;
+    return plan_finish(f->pl);
+}
+
+static void phase_free(struct tg_phase *ph)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    plan_free(f->pl);
+    free(f);
+}
+
+static const struct tg_phase_ops perf_phase_ops = {
+    "performance tier", phase_tasks, phase_done, phase_finish, phase_free,
+};
+
+struct tg_phase *tg_perf_phase(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res)
+{
+    struct perf_phase *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->base.ops = &perf_phase_ops;
+    f->p = p;
+    f->s = s;
+    f->res = res;
+    return &f->base;
 }

@@ -19,6 +19,7 @@
 #ifndef TG_PERF_H
 #define TG_PERF_H
 
+#include "phase.h"
 #include "ttgrade.h"
 
 /* The lab the tier scores: by nature a matmul one (its driver times
@@ -64,25 +65,14 @@ int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const struct tg
                  const char *datadir, int off);
 void tg_perf_close(struct tg_perf *p);
 
-/* The tier runs in grade.c's pools, beside the labs' own steps, so that it
- * adds no phase of its own (tg_setup.perf):
- *   tg_perf_begin     a plan, if the tier is to run (else *plan = NULL)
- *   tg_perf_task      appends its next task to out[*k] (compile, then link,
- *                     then callgrind), if it has one left
- *   tg_perf_done      that task's outcome: a failed step gives the verdict
- *                     and ends the tier
- *   tg_perf_finish    the verdict, once the labs are graded: none unless
- *                     matmul.c's own grading passed its build
- *   tg_perf_plan_free always; sets p->t_total
- * Each returns 0, or -1 with *err set when it takes one (interrupted, a
- * program that cannot start), else out of memory. */
-struct tg_perf_plan;
-int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
-                  struct tg_perf_plan **plan);
-int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k);
-int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err);
-int tg_perf_finish(struct tg_perf_plan *pl);
-void tg_perf_plan_free(struct tg_perf_plan *pl);
+/* The tier as a phase of the scheduler (phase.h), beside the labs' own
+ * steps, so that it adds no round of its own: one step a round, compile
+ * (TG_R_BUILD), link (TG_R_LINK), callgrind (TG_R_RUN), if the tier is to run
+ * and the step before did not fail (a failed step gives the verdict); at
+ * finish, the verdict, none unless matmul.c's own grading passed its build.
+ * p->t_total sums its steps' wall seconds. The phase borrows its arguments.
+ * NULL when memory ran out. */
+struct tg_phase *tg_perf_phase(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res);
 
 /* For the reports: one line, "matmul: extra credit (performance tier):
  * 3/3: ..." or "... ungraded (...)"; NULL when not wanted or out of memory. */

@@ -7,11 +7,12 @@
  *                 timelimits.c the calibrated time limits (timelimits.h)
  *   intake.c      submission (dir, .tar.gz, .zip: ttunpack, unpack.h) ->
  *                 scratch/src/<lab>.c and answers.txt
- *   grade.c       compile each lab, inspect its object (inspect.h), link and
- *                 run the hidden tests, turn their reports into verdicts; its
- *                 pool (proc.h) runs the two stages below with the tests
- *   memcheck.c    the memory checks under Valgrind (memcheck.h; mem*.c)
- *   perf.c        lab 1's performance tier under callgrind (perf.h)
+ *   grade.c       tg_grade: the phases below, run by one scheduler in one
+ *                 pool (sched.c, phase.h; proc.h), round by round
+ *     grade.c     the hidden tests: compile each lab, inspect its object
+ *                 (inspect.h), link, run, turn the reports into verdicts
+ *     memcheck.c  the memory checks under Valgrind (memcheck.h; mem*.c)
+ *     perf.c      lab 1's performance tier under callgrind (perf.h)
  *   questions.h   the systems questions: answers.txt graded against the
  *                 student's variant (q*.c, qbank.h)
  *   result.c      scores, and what every report says of an item
@@ -350,10 +351,6 @@ int tg_grade(const struct tg_setup *setup, const struct tg_rubric *rubric,
 /* The first line of `cc --version` (malloc'd, sanitised), or NULL. Uses
  * <scratch>/out for its output. */
 char *tg_cc_version(const char *cc, const char *scratch);
-
-/* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
- * output goes to <scratch>/<log_name>. */
-char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);
 
 /* -------------------------------------------------------------- report -- */
 
