@@ -34,6 +34,7 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.c \
 	grader/inspect.h \
 	grader/text.h \
+	grader/points.h \
 	grader/batch.c \
 	grader/classreport.c grader/classreport.h grader/mistake.c grader/mistake.h \
 	grader/batch.h

@@ -22,6 +22,7 @@ grader_ttquestions_SOURCES = \
 	grader/ttquestions.c \
 	grader/questions.c \
 	grader/questions.h \
+	grader/points.h \
 	grader/student_id.c \
 	grader/student_id.h \
 	grader/ttgrade.h \

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -79,6 +80,8 @@ static const char *parse_line(char *line, struct tg_rubric_entry *e, char **test
     double v = strtod(pts, &end);
     if (end == pts || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0)
         return "the points must be a positive number";
+    if (!tg_points_exact(v))
+        return "the points must have at most two decimals (every report prints them so)";
     e->points = v;
     while (*p == ' ' || *p == '\t')
         p++;

@@ -22,6 +22,7 @@
  * verdict (blank, unreadable, another unit, two answers) is reported in the
  * grader's words. */
 #include "../grader/questions.c"
+#include "../grader/points.h"
 
 /* The file, NUL-terminated, in *len bytes; NULL with errno set (EFBIG: more
  * than TG_ANSWERS_MAX bytes). */
@@ -98,7 +99,7 @@ static int check_all(const struct tg_questions *qs, const struct answers *a)
                 strstr(it.output, "whole number") == NULL)
                 readable++;
             else
-                tg_buf_printf(&lines, "%s (%g point%s): %s\n", q->full_id, q->points, q->points == 1 ? "" : "s",
+                tg_buf_printf(&lines, "%s (%.*f point%s): %s\n", q->full_id, TG_POINTS(q->points), q->points == 1 ? "" : "s",
                               it.output ? it.output : "?");
             free(it.output);
         }
@@ -191,8 +192,8 @@ int main(int argc, char **argv)
         free(text);
     }
     if (rc == 0)
-        printf("Questions are not in this kit's Score: in the course's grade they carry %g points more "
-               "(the banks in labs/*/questions.txt).\n", question_points(qs));
+        printf("Questions are not in this kit's Score: in the course's grade they carry %.*f points more "
+               "(the banks in labs/*/questions.txt).\n", TG_POINTS(question_points(qs)));
     tg_questions_free(qs);
     tg_labs_free();
     return rc;
