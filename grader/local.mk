@@ -25,6 +25,8 @@ grader_ttgrade_SOURCES = \
 	grader/result.c \
 	grader/intake.c \
 	grader/grade.c \
+	grader/crash.c \
+	grader/crash.h \
 	grader/timelimits.c \
 	grader/timelimits.h \
 	grader/report.c \
