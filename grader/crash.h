@@ -13,6 +13,13 @@
 
 #include "text.h"
 
+/* A crashed test is rerun alone under Valgrind to name its cause (step 5 of
+ * tg_grade; the kit's make check): at most this many per lab, in order (a
+ * submission whose every test crashes must not cost minutes), each within
+ * this wall-clock limit, Valgrind's start included. */
+#define TG_CRASH_RERUNS 3
+#define TG_CRASH_VG_SECONDS 60.0
+
 /* "killed by SIGSEGV (Segmentation fault)" for signal sig (> 0); malloc'd,
  * NULL when memory ran out. */
 char *tg_killed_by(int sig);

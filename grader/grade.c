@@ -55,12 +55,6 @@ extern char **environ;
 
 #define TG_NO_RESULT "no result: the test program crashed, hung or exited early"
 
-/* A crashed test is rerun alone under Valgrind to name its cause (step 5 of
- * tg_grade): at most this many per lab, in rubric order (a submission whose
- * every test crashes must not cost minutes), each within this wall-clock
- * limit, Valgrind's start included. */
-#define TG_CRASH_RERUNS 3
-#define TG_CRASH_VG_SECONDS 60.0
 
 /* ------------------------------------------------------------- argv -- */
 
