@@ -968,7 +968,10 @@ char *tg_class_html(struct tg_class *t, const struct tg_class_run *b)
             html_item(&x, t, &t->items[items[i]], 1);
         tg_buf_puts(&x, "</table>\n");
         tg_buf_printf(&x, "<h2 id=\"items\">Items by lab</h2>\n<p>In the rubric's order, over the %zu graded "
-                          "submissions and among those who attempted the lab.</p>\n",
+                          "submissions and among those who attempted the lab. <button type=\"button\" "
+                          "id=\"sort-rate\">Sort each lab by pass rate</button> <button type=\"button\" "
+                          "id=\"sort-rubric\">Rubric order</button> (or open this page as "
+                          "<code>summary.html#sort-rate</code>)</p>\n",
                       t->graded);
         for (size_t l = 0; l < t->n_labs; l++) {
             tg_buf_printf(&x, "<h3 id=\"lab-%zu\">", l);
@@ -994,8 +997,28 @@ char *tg_class_html(struct tg_class *t, const struct tg_class_run *b)
         }
         tg_buf_puts(&x, "</table>\n");
     }
-    tg_buf_puts(&x, "<p>Gradebook: <code>grades.csv</code>; each student's reports: <code>students/</code>.</p>\n"
-                    "</body>\n</html>\n");
+    tg_buf_puts(&x, "<p>Gradebook: <code>grades.csv</code>; each student's reports: <code>students/</code>.</p>\n");
+    /* Sorting each lab's items by pass rate (the lowest first, the rubric's
+     * order among equals) and back: a few lines inline, offline; without
+     * them, "Items by pass rate" above is the same order. No '<' or '&' in
+     * it: the page stays well-formed XML. */
+    tg_buf_puts(&x, "<script>\n(function () {\n"
+                    "  var tables = Array.prototype.slice.call(document.querySelectorAll('h2#items ~ table.items'));\n"
+                    "  var rubric = tables.map(function (t) {\n"
+                    "    return Array.prototype.slice.call(t.querySelectorAll('tr[data-rate]'));\n"
+                    "  });\n"
+                    "  function order(byRate) {\n"
+                    "    tables.forEach(function (t, i) {\n"
+                    "      var rows = rubric[i].slice();\n"
+                    "      if (byRate) rows.sort(function (a, b) { return a.dataset.rate - b.dataset.rate; });\n"
+                    "      rows.forEach(function (r) { r.parentNode.appendChild(r); });\n"
+                    "    });\n"
+                    "  }\n"
+                    "  var r = document.getElementById('sort-rate'), u = document.getElementById('sort-rubric');\n"
+                    "  if (r) r.onclick = function () { order(true); };\n"
+                    "  if (u) u.onclick = function () { order(false); };\n"
+                    "  if (location.hash === '#sort-rate') order(true);\n"
+                    "})();\n</script>\n</body>\n</html>\n");
     free(items);
     free(groups);
     return tg_buf_take(&x);
