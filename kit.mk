@@ -27,6 +27,7 @@ KIT_TEMPLATES = \
 	kit/kit_optional.h \
 	kit/kit_optional.c \
 	kit/check_answers.c \
+	kit/crash_cause.c \
 	kit/handout-filter \
 	kit/annotate \
 	kit/make-rubric \

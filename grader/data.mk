@@ -46,6 +46,8 @@ grader_hidden_libhidden_a_SOURCES = \
 	grader/hidden/setup_mark.h \
 	grader/hidden/hidden_util.c \
 	grader/hidden/hidden_limit.c
+# the crash record (included by hidden_limit.c; the student kit's tests link it too)
+EXTRA_DIST += grader/crash_record.c
 grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
 
 # Only built to get the objects: an archive would drop Criterion's test

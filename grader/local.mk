@@ -31,6 +31,8 @@ grader_ttgrade_SOURCES = \
 	grader/sched.c \
 	grader/valgrind.c \
 	grader/valgrind.h \
+	grader/crash.c \
+	grader/crash.h \
 	grader/timelimits.c \
 	grader/timelimits.h \
 	grader/report.c \
@@ -40,6 +42,7 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.c \
 	grader/inspect.h \
 	grader/text.h \
+	grader/points.h \
 	grader/batch.h \
 	grader/batch_int.h \
 	grader/batch.c \

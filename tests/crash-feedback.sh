@@ -64,7 +64,7 @@ if plant doublefree flatten.c 's|^    return tt_tensor_from(keep + 1, shape, x->
     grade doublefree flatten
     got=$(out doublefree start_dim_1_merges_the_rest)
     check "double free: the crash names its signal" "$got" '^the test crashed: killed by SIGABRT'
-    reruns=$(sed -n 's/^#define TG_CRASH_RERUNS \([0-9][0-9]*\).*/\1/p' "$top_srcdir/grader/grade.c")
+    reruns=$(sed -n 's/^#define TG_CRASH_RERUNS \([0-9][0-9]*\).*/\1/p' "$top_srcdir/grader/crash.h")
     crashed=$(jq '[.labs[].tests[] | select(.output | startswith("the test crashed"))] | length' "$scratch/doublefree.json")
     if [ -n "${VALGRIND:-}" ]; then
         check "double free: the crash names the kind and flatten.c:$line" "$got" \

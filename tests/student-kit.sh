@@ -4,14 +4,17 @@
 #    grader/hidden/ or grader/mutants/; no line of a solution region of
 #    reference/*.c (see below); no name of a hidden test of grader/rubric.txt;
 #  - its CI workflow parses (with yq, when installed) and passes actionlint
-#    (when installed), and kit/annotate turns failing tests into annotations;
+#    (when installed), and kit/annotate turns failing tests into annotations
+#    at the student's file and line;
 #  - unpacked in kit.tree/ of the build folder, ./configure && make check
 #    builds the skeleton and fails only with "not implemented", each failure's
 #    reason on the console, matmul first; make check LAB=flatten runs only
 #    flatten's tests; make grade grades it (Score: 0/N);
 #  - check-answers reads answers.txt as the course's grader does;
 #  - with the reference files copied in: make check passes, make grade gives
-#    full marks, make perf counts the performance tier as the course's
+#    full marks; a crash planted in flatten.c is named (signal, and with
+#    Valgrind the kind and the student's line) by make check, kit/annotate
+#    and make grade; make perf counts the performance tier as the course's
 #    ttgrade does, make memcheck and make coverage run, make submit packs just
 #    the graded files (which the course's ttgrade then grades in full), and
 #    make distcheck passes, leaving a tarball not named like the kit;
@@ -170,11 +173,14 @@ else
         "$n_fail FAIL lines, $n_bare without a reason, matmul first: $matmul_first" "$(grep -m 5 '^FAIL\|^ERROR' "$scratch/check0.out")"
 fi
 sh "$src/kit/annotate" "$scratch/check0.out" > "$scratch/annotations"
-n_ann=$(grep -c '^::error file=tests/public/test_[a-z]*\.c,line=[0-9][0-9]*,title=[a-z_]*%3A%3A[a-z0-9_]*::.*not implemented' "$scratch/annotations")
-if [ "$n_ann" -eq "$n_fail" ]; then
-    ok "kit/annotate: one ::error file=...,line=... annotation per failing test ($n_ann)"
+n_ann=$(grep -c '^::error file=student/[a-z]*\.c,line=[0-9][0-9]*,title=[a-z_]*%3A%3A[a-z0-9_]*::.*not implemented.* (test: tests/public/test_[a-z]*\.c:[0-9]*)$' "$scratch/annotations")
+# the matmul tests' annotations: at the line of student/matmul.c that defines tt_matmul
+mm_line=$(grep -n '^[a-z].*[^a-z_]tt_matmul(' "$src/student/matmul.c" | head -n 1 | cut -d: -f1)
+if [ "$n_ann" -eq "$n_fail" ] && [ -n "$mm_line" ] \
+   && grep -q "^::error file=student/matmul.c,line=$mm_line,title=matmul%3A%3Atwo_by_two::" "$scratch/annotations"; then
+    ok "kit/annotate: one ::error annotation per failing test ($n_ann), at the student's file (tt_matmul: student/matmul.c:$mm_line), the test's line in the message"
 else
-    not_ok "kit/annotate: one ::error file=...,line=... annotation per failing test" "$n_ann for $n_fail" "$(head -n 3 "$scratch/annotations")"
+    not_ok "kit/annotate: one ::error annotation per failing test, at the student's file" "$n_ann for $n_fail" "$(head -n 3 "$scratch/annotations")"
 fi
 kmake -C "$b" check LAB=flatten > "$scratch/check-lab.out" 2>&1
 suites=$($AWK '/^(PASS|FAIL|SKIP): tests\/public\/tests / { s = $0; sub(/.* - /, "", s); sub(/::.*/, "", s); print s }' "$scratch/check-lab.out" | sort -u | tr '\n' ' ')
@@ -239,6 +245,33 @@ if [ "$s" -eq 0 ] && echo "$last" | $AWK '{ split($2, x, "/"); exit !(x[1] == x[
 else
     not_ok "make grade with the reference: full marks" "exit $s" "$(tail -n 20 "$scratch/grade1.out")"
 fi
+# A crash: a missing NULL check in flatten.c (tt_flatten(NULL, 0) reads
+# through NULL). make check names the signal and, with Valgrind, the kind
+# and the student's line, as the course's grader does; kit/annotate puts it
+# at that line; make grade names the signal too.
+cp "$b/student/flatten.c" "$scratch/flatten.c"
+sed 's/if (x == NULL || x->ndim == 0) {/if (x->ndim == 0) {/' "$scratch/flatten.c" > "$b/student/flatten.c"
+crash_line=$(grep -n 'if (x->ndim == 0) {' "$b/student/flatten.c" | head -n 1 | cut -d: -f1)
+kmake -C "$b" check LAB=flatten > "$scratch/crash-check.out" 2>&1
+kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS='--lab flatten --no-memcheck' > "$scratch/crash-grade.out" 2>&1
+sh "$src/kit/annotate" "$scratch/crash-check.out" > "$scratch/crash-annotations"
+reason=$(grep -A1 '^FAIL: .*flatten::null_and_scalar_are_einval' "$scratch/crash-check.out" | sed -n 2p)
+if [ -n "${VALGRIND:-}" ]; then
+    want="^# [^ ]*: student/flatten\\.c:$crash_line: the test crashed: killed by SIGSEGV \\([^)]*\\): invalid read of size [0-9]+ at flatten\\.c:$crash_line in tt_flatten"
+    want_ann="^::error file=student/flatten.c,line=$crash_line,title=flatten%3A%3Anull_and_scalar_are_einval::the test crashed: killed by SIGSEGV"
+else
+    want="^# [^ ]*: tests/public/test_flatten\\.c:[0-9]+: the test crashed: killed by SIGSEGV"
+    want_ann="^::error file=student/flatten.c,line=[0-9]+,title=flatten%3A%3Anull_and_scalar_are_einval::the test crashed: killed by SIGSEGV"
+fi
+if [ -n "$crash_line" ] && [ "$(grep -c '^FAIL: ' "$scratch/crash-check.out")" -ge 1 ] && printf '%s\n' "$reason" | grep -Eq "$want" \
+   && grep -Eq "$want_ann" "$scratch/crash-annotations" \
+   && grep -A1 '^flatten: null_and_scalar_are_einval: FAIL' "$scratch/crash-grade.out" | grep -q 'the test crashed: killed by SIGSEGV'; then
+    ok "a crash in make check names the signal${VALGRIND:+, the invalid read and student/flatten.c:$crash_line}; its annotation is at student/flatten.c; make grade names the signal"
+else
+    not_ok "a crash in make check names the signal (and with Valgrind the kind and the student's line)" "want: $want" "got: $reason" \
+        "$(grep 'null_and_scalar' "$scratch/crash-annotations")" "$(grep -A1 '^flatten: null_and_scalar_are_einval' "$scratch/crash-grade.out")"
+fi
+cp "$scratch/flatten.c" "$b/student/flatten.c"
 if [ -n "${VALGRIND:-}" ]; then
     kmake --no-print-directory -C "$b" memcheck TTGRADE_FLAGS='--lab matmul' > "$scratch/memcheck.out" 2>&1
     s=$?
