@@ -184,9 +184,13 @@ rpath=
 $CC $CRITERION_CFLAGS -o "$scratch/empty" "$scratch/empty.c" $rpath $CRITERION_LIBS > "$scratch/empty.log" 2>&1 ||
     die "cannot build the control's Criterion program: $(tail -n 5 "$scratch/empty.log")"
 work_cpu() { awk 'BEGIN { for (i = 0; i < 20000000; i++) s += i }'; }
+# The control's compile: the reference's sequential.c, with every header.
+control_src=$top_srcdir/$("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" reference sequential)
+control_inc="-I$top_srcdir/include"
+for d in $("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" all folder); do control_inc="$control_inc -I$top_srcdir/$d"; done
 work_compile() {
     for n in 1 2 3; do
-        $CC -std=c11 -O1 -g -I "$top_srcdir/include" -c "$top_srcdir/reference/sequential.c" -o "$scratch/c$1.$n.o" ||
+        $CC -std=c11 -O1 -g $control_inc -c "$control_src" -o "$scratch/c$1.$n.o" ||
             die "the control's compile failed"
     done
 }

@@ -1,5 +1,5 @@
-## grader/memcheck.mk - the memory checks: the public memory drivers
-## (memcheck/), their objects in the grader's data dir, ttgrade's part
+## grader/memcheck.mk - the memory checks: the public memory drivers (each
+## lab's mem_<lab>.c, and their runner in memcheck/), their objects in the grader's data dir, ttgrade's part
 ## (grader/memcheck.c, which reads Valgrind's XML with libxml2), and
 ## `make memcheck`.
 ##

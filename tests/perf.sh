@@ -29,12 +29,12 @@ expect() {
 
 # A submission folder: the reference's files, with matmul.c from $2.
 submission() {
-    mkdir -p "$scratch/$1"
-    cp "$top_srcdir"/reference/*.c "$scratch/$1/"
+    copy_reference "$scratch/$1"
     cp "$2" "$scratch/$1/matmul.c"
 }
 
-grade reference "$top_srcdir/reference"
+copy_reference "$scratch/reference-files"
+grade reference "$scratch/reference-files"
 # The count depends on the compiler (perf.h). The scale was set with gcc,
 # whose vectoriser takes the reference to 5.2x at the fixed flags (3 points);
 # clang 14 takes it to 3.7x (2 points), which is all a clang build requires.
@@ -62,9 +62,10 @@ fi
 grade complete "$top_srcdir/examples/submissions/complete"
 expect complete graded 0 "a matmul.c without tt_matmul_fast"
 
+ref_matmul=$top_srcdir/$(lab_file reference matmul)
 # The skeleton's stub over the reference's naive tt_matmul: correct, no
 # faster (the reference up to tt_matmul_fast, whose body is the stub's).
-sed '/^tt_tensor \*tt_matmul_fast(/,$d' "$top_srcdir/reference/matmul.c" > "$scratch/stub.c"
+sed '/^tt_tensor \*tt_matmul_fast(/,$d' "$ref_matmul" > "$scratch/stub.c"
 printf 'tt_tensor *tt_matmul_fast(const tt_tensor *a, const tt_tensor *b)\n{\n    return tt_matmul(a, b);\n}\n' \
     >> "$scratch/stub.c"
 submission stub "$scratch/stub.c"
@@ -74,9 +75,9 @@ expect stub graded 0 "the skeleton's stub (tt_matmul_fast returns tt_matmul)"
 # Fast but wrong: the reference, whose micro-kernel drops the last column
 # of every partial tile.
 sed 's/for (size_t j = 0; j < nr; j++)/for (size_t j = 0; j + 1 < nr; j++)/' \
-    "$top_srcdir/reference/matmul.c" > "$scratch/wrong.c"
-if cmp -s "$top_srcdir/reference/matmul.c" "$scratch/wrong.c"; then
-    not_ok "a fast but wrong tt_matmul_fast" "the edit of reference/matmul.c no longer applies: update tests/perf.sh"
+    "$ref_matmul" > "$scratch/wrong.c"
+if cmp -s "$ref_matmul" "$scratch/wrong.c"; then
+    not_ok "a fast but wrong tt_matmul_fast" "the edit of $(lab_file reference matmul) no longer applies: update tests/perf.sh"
 else
     submission wrong "$scratch/wrong.c"
     grade wrong "$scratch/wrong"
@@ -88,6 +89,6 @@ else
     fi
 fi
 
-grade off "$top_srcdir/reference" --no-perf
+grade off "$scratch/reference-files" --no-perf
 expect off ungraded 0 "--no-perf"
 done_testing
