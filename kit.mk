@@ -62,7 +62,7 @@ check_DATA += $(KIT_TARBALL)
 # kit/check-answers, the kit's reading of answers.txt (the grader's own
 # parser), built here too for tests/questions.sh.
 check_PROGRAMS += kit/check-answers
-kit_check_answers_SOURCES = kit/check_answers.c grader/student_id.c grader/rubric.c grader/labs.c grader/text.c
+kit_check_answers_SOURCES = kit/check_answers.c $(QUESTIONS_SOURCES) grader/rubric.c grader/labs.c grader/text.c
 kit_check_answers_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader
 kit_check_answers_LDADD = reference/libttref.a -lm
 

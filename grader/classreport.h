@@ -1,9 +1,10 @@
 /* classreport.h - the class summaries of `ttgrade batch` (summary.txt and
  * summary.html): what the class scored, and what to re-teach.
  *
- * batch.c owns discovery, the pool and the gradebook; it hands each student's
- * row here (tg_class_add: the id, its status, and for a graded one its parsed
- * report.json), then asks for the two summaries. Everything shown is computed
+ * The batch files own discovery, the pool and the gradebook (batch_int.h);
+ * the gradebook (batchbook.c) hands each student's row here (tg_class_add:
+ * the id, its status, and for a graded one its parsed report.json), then
+ * asks for the two summaries. Everything shown is computed
  * from those reports: the labs and their items are the ones the reports hold,
  * in the order they first appear, so no lab list is typed here. */
 #ifndef TG_CLASSREPORT_H

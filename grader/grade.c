@@ -722,7 +722,7 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     /* TTGRADE_DEBUG_CFLAGS: -gdwarf-4 where the compiler takes it, which
      * Valgrind reads whatever the compiler's default (configure.ac). */
     /* -fPIC: the object goes into the test program and into the memory
-     * driver's shared object (memcheck.c) */
+     * driver's shared object (memhost.c) */
     const char *words[] = {"-std=c11", "-O1", "-g", TTGRADE_DEBUG_CFLAGS, "-fno-omit-frame-pointer", "-fPIC",
                            "-Wall", "-Wextra", "-I", inc, "-c", src, "-o", obj};
     int bad = inc == NULL || src == NULL || obj == NULL || j->cc_log == NULL;

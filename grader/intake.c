@@ -116,7 +116,7 @@ int tg_jails_init(struct tg_jails *j, const char *scratch, const char *datadir, 
         return -1;
     }
     /* The stand-in for libgit2 the test programs load (grader/shim/), and
-     * the program Valgrind runs for the memory checks (memcheck.c), if the
+     * the program Valgrind runs for the memory checks (memhost.c), if the
      * data dir has them. */
     if (datadir != NULL && (data_entry(datadir, "lib", S_IFDIR, &j->lib) != 0 ||
                             data_entry(datadir, "memcheck/ttmemhost", S_IFREG, &j->host) != 0 ||

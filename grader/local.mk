@@ -34,9 +34,15 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.c \
 	grader/inspect.h \
 	grader/text.h \
+	grader/batch.h \
+	grader/batch_int.h \
 	grader/batch.c \
-	grader/classreport.c grader/classreport.h grader/mistake.c grader/mistake.h \
-	grader/batch.h
+	grader/batchopts.c \
+	grader/batchsubs.c \
+	grader/batchout.c \
+	grader/batchpool.c \
+	grader/batchbook.c \
+	grader/classreport.c grader/classreport.h grader/mistake.c grader/mistake.h
 grader_ttgrade_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(LIBELF_CFLAGS) \
 	-DTTGRADE_DATADIR='"$(pkglibdir)"' \
 	-DTTGRADE_CC='"$(CC)"' \

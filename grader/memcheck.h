@@ -2,7 +2,7 @@
  * precompiled in the data dir) is linked with the student's object for that lab
  * and the reference objects of the others into a shared object, and run once
  * under Valgrind, in a child of its own of memcheck/ttmemhost (one Valgrind
- * for all the labs of a submission; memcheck.c). The
+ * for all the labs of a submission; memcheck_int.h). The
  * driver brackets every scenario with client messages and a leak check of its
  * own, so each error and leak in Valgrind's XML report (read with libxml2)
  * belongs to one scenario, and each scenario is one graded item
@@ -108,20 +108,5 @@ void tg_valgrind_token(char out[17]);
  * the variable token_var sets ("NAME=value"), plus token_var. The strings are
  * borrowed; free the array only. NULL when memory ran out. */
 char **tg_valgrind_env(char *const *base, const char *token_var);
-
-/* For the reports. An item's title: "memory: forward with bias" for a memory
- * check, the test name for a test. Returns buf. */
-const char *tg_item_title(const struct tg_item *it, char *buf, size_t len);
-
-/* "passed", "failed" or "ungraded". */
-const char *tg_item_status(const struct tg_item *it);
-
-/* What a category's points are called in notes: "tests", "memory", "questions". */
-const char *tg_category_label(int category);
-
-/* One line per category of items left ungraded, for the end of every report
- * ("memory: 50 points ungraded (valgrind was not found): left out of the
- * score\n"); "" when none. malloc'd, or NULL when memory ran out. */
-char *tg_ungraded_note(const struct tg_result *res);
 
 #endif /* TG_MEMCHECK_H */

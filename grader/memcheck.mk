@@ -1,7 +1,8 @@
 ## grader/memcheck.mk - the memory checks: the public memory drivers (each
-## lab's mem_<lab>.c, and their runner in memcheck/), their objects in the grader's data dir, ttgrade's part
-## (grader/memcheck.c, which reads Valgrind's XML with libxml2), and
-## `make memcheck`.
+## lab's mem_<lab>.c, and their runner in memcheck/), their objects in the
+## grader's data dir, ttgrade's part (grader/memcheck.h and the grader/mem*.c
+## files of grader/memcheck_int.h, which read Valgrind's XML with libxml2),
+## and `make memcheck`.
 ##
 ## It needs, in configure.ac, libxml2 (PKG_CHECK_MODULES([LIBXML2], ...)),
 ## the check for <valgrind/memcheck.h> and the substitution TTGRADE_VALGRIND
@@ -24,7 +25,13 @@ memcheck_ttmemhost_SOURCES = memcheck/ttmemhost.c
 # <lab>.o, the driver of each lab, and ttmemhost.
 MEMCHECK_DATA_INPUTS = memcheck/libttmem.a memcheck/libttmemdrivers.a memcheck/ttmemhost$(EXEEXT)
 
-grader_ttgrade_SOURCES += grader/memcheck.c grader/memcheck.h
+grader_ttgrade_SOURCES += \
+	grader/memcheck.h \
+	grader/memcheck_int.h \
+	grader/memcheck.c \
+	grader/memhost.c \
+	grader/memxml.c \
+	grader/memverdict.c
 grader_ttgrade_CPPFLAGS += $(LIBXML2_CFLAGS) -DTTGRADE_VALGRIND='"$(TTGRADE_VALGRIND)"'
 grader_ttgrade_LDADD += $(LIBXML2_LIBS)
 

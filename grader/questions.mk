@@ -1,8 +1,9 @@
 ## grader/questions.mk - the systems questions: the question banks
 ## (labs/NN-<lab>/questions.txt), their copies in the grader's data dir,
-## ttgrade's part (grader/questions.c, which computes every expected value by
-## building the networks with the reference library), the ttquestions tool,
-## and `make questions`.
+## ttgrade's part (grader/questions.h and the grader/q*.c files of
+## grader/qbank.h, which compute every expected value by building the
+## networks with the reference library), the ttquestions tool, and
+## `make questions`.
 ##
 ## It needs, in Makefile.am, `include grader/questions.mk` after
 ## grader/local.mk; grader/data.mk copies $(QUESTION_BANKS) into
@@ -12,18 +13,30 @@
 QUESTIONS_DATA_INPUTS = $(QUESTION_BANKS:%=$(srcdir)/%)
 EXTRA_DIST += $(QUESTION_BANKS)
 
+# The questions' part of ttgrade and ttquestions (one idea a file: qbank.h).
+QUESTIONS_SOURCES = \
+	grader/questions.h \
+	grader/qbank.h \
+	grader/qunits.c \
+	grader/qexpr.c \
+	grader/qnet.c \
+	grader/qvariant.c \
+	grader/qbank.c \
+	grader/qanswers.c \
+	grader/qgrade.c \
+	grader/qsheet.c \
+	grader/student_id.c \
+	grader/student_id.h
+
 # ttgrade grades answers.txt; the reference library builds the networks.
-grader_ttgrade_SOURCES += grader/questions.c grader/questions.h grader/student_id.c grader/student_id.h
+grader_ttgrade_SOURCES += $(QUESTIONS_SOURCES)
 grader_ttgrade_LDADD += reference/libttref.a -lm
 
 # ttquestions writes a student's answers.txt and checks the banks.
 bin_PROGRAMS += grader/ttquestions
 grader_ttquestions_SOURCES = \
 	grader/ttquestions.c \
-	grader/questions.c \
-	grader/questions.h \
-	grader/student_id.c \
-	grader/student_id.h \
+	$(QUESTIONS_SOURCES) \
 	grader/ttgrade.h \
 	grader/labs.c \
 	grader/rubric.c \

@@ -44,7 +44,7 @@ static void print_indented(const char *text)
 }
 
 /* An item's name in the reports: "question: mlp_params" for a question,
- * else what tg_item_title (memcheck.c) says. Returns buf. */
+ * else what tg_item_title (result.c) says. Returns buf. */
 static const char *item_title(const struct tg_item *it, char *buf, size_t len)
 {
     if (it->category != TG_ITEM_QUESTION)
@@ -732,8 +732,9 @@ int tg_report_autolab(const struct tg_result *res)
  * entities, characters XML 1.0 does not allow (most C0 controls, U+FFFE,
  * U+FFFF) are dropped, bytes that are not UTF-8 become '?', and in attributes
  * newlines and tabs become character references so they survive attribute
- * normalisation. libxml2 could do this, but linking it only to escape a few
- * strings is not worth the dependency: hence by hand. */
+ * normalisation. By hand: libxml2, which ttgrade links for the memory
+ * checks, has escapers, but none that also drops what XML 1.0 forbids and
+ * repairs bad UTF-8 as the reports need. */
 static void xml_escape(struct tg_buf *b, const char *s, int attr)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -1,7 +1,11 @@
-/* result.c - building, scoring and freeing the graded results (ttgrade.h). */
+/* result.c - building, scoring and freeing the graded results, and what
+ * every report says of an item: its title, its status, its category's
+ * label, the note on ungraded points (ttgrade.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "memcheck.h"
 #include "questions.h"
 #include "text.h"
 #include "ttgrade.h"
@@ -104,4 +108,78 @@ void tg_result_tally(struct tg_result *res)
         res->score += lr->score;
         res->max_score += lr->max_score;
     }
+}
+
+void tg_scenario_title(const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", name);
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+}
+
+const char *tg_item_title(const struct tg_item *it, char *buf, size_t len)
+{
+    if (it->category != TG_ITEM_MEMORY) {
+        snprintf(buf, len, "%s", it->name ? it->name : "?");
+        return buf;
+    }
+    char t[160];
+    tg_scenario_title(it->name ? it->name : "?", t, sizeof t);
+    snprintf(buf, len, "memory: %s", t);
+    return buf;
+}
+
+const char *tg_item_status(const struct tg_item *it)
+{
+    return it->ungraded ? "ungraded" : it->passed ? "passed" : "failed";
+}
+
+const char *tg_category_label(int category)
+{
+    return category == TG_ITEM_TEST ? "tests" : category == TG_ITEM_MEMORY ? "memory"
+         : category == TG_ITEM_QUESTION ? "questions" : "other";
+}
+
+char *tg_ungraded_note(const struct tg_result *res)
+{
+    enum { N = 8 };
+    double points[N] = {0};
+    for (size_t i = 0; !res->error && i < res->n_labs; i++) {
+        for (size_t j = 0; j < res->labs[i].n_items; j++) {
+            const struct tg_item *it = &res->labs[i].items[j];
+            if (it->ungraded)
+                points[(unsigned)it->category < N ? (unsigned)it->category : N - 1] += it->points;
+        }
+    }
+    const struct tg_memcheck *mc = res->memcheck;
+    struct tg_buf b = TG_BUF_INIT;
+    tg_buf_puts(&b, "");
+    for (int c = 0; c < N; c++) {
+        if (points[c] <= 0)
+            continue;
+        const char *why = c == TG_ITEM_MEMORY ? (mc ? mc->skipped : NULL) : (mc ? mc->tests_skipped : NULL);
+        tg_buf_printf(&b, "%s: %g points ungraded (%s): left out of the score\n", tg_category_label(c), points[c],
+                      why ? why : "not graded");
+    }
+    return tg_buf_take(&b);
+}
+
+int tg_result_ungrade(struct tg_result *res, enum tg_item_category category, int others, const char *why)
+{
+    for (size_t i = 0; i < res->n_labs; i++) {
+        for (size_t j = 0; j < res->labs[i].n_items; j++) {
+            struct tg_item *it = &res->labs[i].items[j];
+            if ((it->category == category) == others)
+                continue;
+            char *o = tg_asprintf("ungraded: %s", why);
+            if (o == NULL)
+                return -1;
+            free(it->output);
+            it->output = o;
+            it->passed = 0;
+            it->ungraded = 1;
+        }
+    }
+    return 0;
 }

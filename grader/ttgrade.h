@@ -1,13 +1,27 @@
 /* ttgrade.h - the autograder's shared types: the labs, the rubric, the graded
- * results every report is written from, and the entry points of its stages:
+ * results every report is written from, and the entry points of its stages,
+ * in the order main.c runs them:
  *
- *   intake.c  submission (dir, .tar.gz, .zip) -> scratch/src/<lab>.c
- *   grade.c   compile, link, run the hidden tests, turn their reports into verdicts
- *   report.c  terminal, Gradescope JSON, JUnit XML, our JSON
- *   main.c    options, data dir, the pipeline, the exit status
+ *   main.c        options, data dir, the pipeline below, the exit status
+ *   labs.c        the lab table (labs.txt); rubric.c the rubric (rubric.txt);
+ *                 timelimits.c the calibrated time limits (timelimits.h)
+ *   intake.c      submission (dir, .tar.gz, .zip: ttunpack, unpack.h) ->
+ *                 scratch/src/<lab>.c and answers.txt
+ *   grade.c       compile each lab, inspect its object (inspect.h), link and
+ *                 run the hidden tests, turn their reports into verdicts; its
+ *                 pool (proc.h) runs the two stages below with the tests
+ *   memcheck.c    the memory checks under Valgrind (memcheck.h; mem*.c)
+ *   perf.c        lab 1's performance tier under callgrind (perf.h)
+ *   questions.h   the systems questions: answers.txt graded against the
+ *                 student's variant (q*.c, qbank.h)
+ *   result.c      scores, and what every report says of an item
+ *   report.c      terminal, Gradescope JSON, JUnit XML, PrairieLearn,
+ *                 Autolab, our JSON
+ *   batch.c       `ttgrade batch`: many submissions, the gradebook and the
+ *                 class summary (batch.h, classreport.h, mistake.h)
  *
- * A lab's result is a list of graded items, each with a category, so that
- * memory checks and questions can later sit next to the hidden tests. */
+ * A lab's result is a list of graded items, each with a category (a hidden
+ * test, a memory check, a question) and its own points. */
 #ifndef TG_TTGRADE_H
 #define TG_TTGRADE_H
 
@@ -100,8 +114,8 @@ void tg_rubric_free(struct tg_rubric *r);
 
 /* ------------------------------------------------------------- results -- */
 
-/* What a graded item is: a hidden test or a memory check (later issues add
- * questions), each with its own points. */
+/* What a graded item is: a hidden test, a memory check or a question, each
+ * with its own points. */
 enum tg_item_category {
     TG_ITEM_TEST,
     TG_ITEM_MEMORY,       /* a scenario of the lab's memory driver, run under Valgrind (memcheck.h) */
@@ -197,6 +211,29 @@ int tg_lab_fail_all(struct tg_lab_result *lr, const struct tg_rubric *rubric, in
 
 /* Recomputes lab and total scores from the items. */
 void tg_result_tally(struct tg_result *res);
+
+/* For the reports (result.c). An item's title: "memory: forward with bias"
+ * for a memory check, the test name for a test. Returns buf. */
+const char *tg_item_title(const struct tg_item *it, char *buf, size_t len);
+
+/* "passed", "failed" or "ungraded". */
+const char *tg_item_status(const struct tg_item *it);
+
+/* What a category's points are called in notes: "tests", "memory", "questions". */
+const char *tg_category_label(int category);
+
+/* One line per category of items left ungraded, for the end of every report
+ * ("memory: 50 points ungraded (valgrind was not found): left out of the
+ * score\n"); "" when none. malloc'd, or NULL when memory ran out. */
+char *tg_ungraded_note(const struct tg_result *res);
+
+/* A scenario's title: its name with spaces for underscores, into buf. */
+void tg_scenario_title(const char *name, char *buf, size_t len);
+
+/* Marks the items of `category` (or, with `others`, every item of another
+ * category) ungraded, with output "ungraded: <why>". Returns 0, or -1 when
+ * memory ran out. */
+int tg_result_ungrade(struct tg_result *res, enum tg_item_category category, int others, const char *why);
 
 /* -------------------------------------------------------------- intake -- */
 

@@ -14,14 +14,21 @@
  * unreadable (it never fails make grade); 2 on a usage error or a bank that
  * cannot be loaded.
  *
- * The reading is the grader's own: this file includes grader/questions.c
- * whole and calls its static parser (parse_answers) and its per-question
- * verdict (grade_one), so that the kit and the grader cannot drift apart.
- * grade_one is given an expected value that no answer can equal (NaN): an
- * answer it reads comes back "wrong", which here means "read"; every other
- * verdict (blank, unreadable, another unit, two answers) is reported in the
+ * The reading is the grader's own: this file links the grader's question
+ * files and calls their parser (q_parse_answers) and their per-question
+ * verdict (q_grade_one; both in qbank.h), so that the kit and the grader
+ * cannot drift apart. q_grade_one is given an expected value that no answer
+ * can equal (NaN): an answer it reads comes back "wrong", which here means
+ * "read"; every other verdict (blank, unreadable, another unit, two answers) is reported in the
  * grader's words. */
-#include "../grader/questions.c"
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qbank.h"
 
 /* The file, NUL-terminated, in *len bytes; NULL with errno set (EFBIG: more
  * than TG_ANSWERS_MAX bytes). */
@@ -88,11 +95,11 @@ static int check_all(const struct tg_questions *qs, const struct answers *a)
             const struct question *q = &b->qs[i];
             struct tg_item it;
             memset(&it, 0, sizeof it);
-            if (grade_one(qs, q, &never, a, NULL, 0, &it) != 0) {
+            if (q_grade_one(qs, q, &never, a, NULL, 0, &it) != 0) {
                 tg_buf_free(&lines);
                 return -1;
             }
-            /* "is wrong" is the only verdict grade_one gives an answer it read;
+            /* "is wrong" is the only verdict q_grade_one gives an answer it read;
              * "(the answer is a whole number)" is one that cannot be right. */
             if (it.output != NULL && strstr(it.output, "\" is wrong") != NULL &&
                 strstr(it.output, "whole number") == NULL)
@@ -143,7 +150,7 @@ int main(int argc, char **argv)
         char *utf8 = NULL; /* text decoded, when it was UTF-16 */
         size_t utf8_len = 0;
         const char *why = NULL;
-        int dec = answers_utf8(text, len, &utf8, &utf8_len, &why, &err);
+        int dec = q_answers_utf8(text, len, &utf8, &utf8_len, &why, &err);
         if (dec < 0) {
             fprintf(stderr, "check-answers: %s\n", err ? err : "out of memory");
             free(err);
@@ -160,20 +167,10 @@ int main(int argc, char **argv)
             tg_labs_free();
             return 0;
         }
-        parse_answers(&a, utf8 ? utf8 : text, utf8 ? utf8_len : len);
-        /* The note tg_questions_grade makes for a line that names no question
-         * (inside that function, which needs the expected values, so not
-         * callable here). */
-        for (size_t i = 0; !a.oom && i < a.n; i++)
-            if (!key_known(qs, a.v[i].key)) {
-                char *k = shown(a.v[i].key);
-                add_note(&a, a.v[i].line, k ? tg_asprintf("%s:%u: there is no question %s (the ids look like "
-                                                          "linear.mlp_params)", TG_ANSWERS_NAME, a.v[i].line, k)
-                                            : NULL);
-                free(k);
-            }
+        q_parse_answers(&a, utf8 ? utf8 : text, utf8 ? utf8_len : len);
+        q_note_unknown_keys(qs, &a); /* as tg_questions_grade does */
         if (!a.oom) {
-            qsort(a.notes, a.n_notes, sizeof *a.notes, cmp_note);
+            qsort(a.notes, a.n_notes, sizeof *a.notes, q_cmp_note);
             printf("answers.txt (student-id: %s): whether the course's grader can read each answer; "
                    "the values are checked only by your instructor\n",
                    !a.has_id ? "missing!" : a.id ? a.id : "- (the course's own numbers)");
@@ -186,7 +183,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "check-answers: out of memory\n");
             rc = 2;
         }
-        answers_free(&a);
+        q_answers_free(&a);
         free(utf8);
         free(text);
     }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # memcheck-leaks.sh - a leak is charged to the scenario that made it, and its
-# feedback gives the bytes that scenario added (grader/memcheck.c reads them
+# feedback gives the bytes that scenario added (grader/memxml.c reads them
 # from Valgrind's added-leak check, memcheck/scenario.c), in every lab's
 # memory driver. The leaky variants of the reference are made here, with sed,
 # by calling an injected ttleak() first thing in one function of each lab:
