@@ -77,7 +77,7 @@ grade: grader/ttgrade grader/data/stamp
 	if test $$status -gt 1; then echo "make grade: ttgrade could not grade '$(SUBMISSION)' (exit $$status)" >&2; exit $$status; fi
 .PHONY: grade
 
-EXTRA_DIST += examples/submissions examples/mistakes tools/mistakes grader/mutants grader/hostile grader/packaging grader/SECURITY.md
+EXTRA_DIST += examples/submissions examples/mistakes tools/mistakes grader/hostile grader/packaging grader/SECURITY.md
 
 include grader/fuzz/fuzz.mk
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # student-kit.sh - the student kit (make student-kit) from its tarball:
-#  - it holds no solution and no hidden test: no reference/, examples/,
-#    grader/hidden/ or grader/mutants/; no line of a solution region of
-#    reference/*.c (see below); no name of a hidden test of grader/rubric.txt;
+#  - it holds no solution and no hidden test: no lab's reference file,
+#    hidden tests or mutants/, no examples/ or grader/hidden/; no line of a
+#    solution region of a reference file (see below); no name of a hidden
+#    test of grader/rubric.txt;
 #  - its CI workflow parses (with yq, when installed) and passes actionlint
 #    (when installed), and kit/annotate turns failing tests into annotations
 #    at the student's file and line;
@@ -43,12 +44,14 @@ fi
 
 # --- nothing of the solutions or the hidden tests
 found=""
-for d in reference examples grader/hidden grader/mutants; do [ -e "$src/$d" ] && found="$found $d"; done
+for d in examples grader/hidden $(lab_files reference) $(lab_files hidden) $(lab_files mutants); do
+    [ -e "$src/$d" ] && found="$found $d"
+done
 found="$found$(find "$src" -type f | while read -r f; do cmp -s "$f" "$top_builddir/grader/rubric.txt" && printf ' %s' "${f#"$src"/}"; done)"
 if [ -z "$found" ]; then
-    ok "no reference/, examples/, grader/hidden/, grader/mutants/, nor the course's rubric"
+    ok "no reference file, hidden tests or mutants of a lab, no examples/ or grader/hidden/, nor the course's rubric"
 else
-    not_ok "no reference/, examples/, grader/hidden/, grader/mutants/, nor the course's rubric" "found:$found"
+    not_ok "no reference file, hidden tests or mutants of a lab, no examples/ or grader/hidden/, nor the course's rubric" "found:$found"
 fi
 
 # Solution lines. A line of a reference file inside BEGIN/END SOLUTION counts
@@ -61,9 +64,10 @@ fi
 norm() { $AWK '{ gsub(/[ \t\r]/, ""); print }' "$@"; }
 $AWK '/^[ \t]*\/\* END SOLUTION \*\/[ \t]*$/ { inside = 0 }
       inside { print }
-      /^[ \t]*\/\* BEGIN SOLUTION \*\/[ \t]*$/ { inside = 1 }' "$top_srcdir"/reference/*.c |
+      /^[ \t]*\/\* BEGIN SOLUTION \*\/[ \t]*$/ { inside = 1 }' $(lab_files reference | sed "s|^|$top_srcdir/|") |
     norm | $AWK 'length($0) >= 20' | LC_ALL=C sort -u > "$scratch/solution.lines"
-(cd "$top_srcdir" && norm student/*.c include/*.h support/*.c tests/public/*.[ch] memcheck/*.[ch] grader/*.[ch]) |
+(cd "$top_srcdir" && norm student/*.c include/*.h support/*.c tests/public/*.[ch] memcheck/*.[ch] grader/*.[ch] \
+    $(lab_files header) $(lab_files test) $(lab_files mem)) |
     LC_ALL=C sort -u > "$scratch/public.lines"
 LC_ALL=C comm -23 "$scratch/solution.lines" "$scratch/public.lines" > "$scratch/secret.lines"
 # leaks DIR: "file:line" of every line of a file under DIR that is a secret line.
@@ -76,13 +80,13 @@ leaks() {
 n_secret=$(wc -l < "$scratch/secret.lines")
 leaks "$src" > "$scratch/leaks"
 if [ "$n_secret" -ge 50 ] && [ ! -s "$scratch/leaks" ]; then
-    ok "no line of the $n_secret solution lines of reference/*.c is in the kit"
+    ok "no line of the $n_secret solution lines of the reference files is in the kit"
 else
-    not_ok "no line of the $n_secret solution lines of reference/*.c is in the kit (at least 50)" "$(head -n 20 "$scratch/leaks")"
+    not_ok "no line of the $n_secret solution lines of the reference files is in the kit (at least 50)" "$(head -n 20 "$scratch/leaks")"
 fi
 # The check would see a leak: a copy of one reference file among the kit's files.
 mkdir -p "$scratch/planted"
-cp "$top_srcdir/reference/linear.c" "$scratch/planted/notes.c"
+cp "$top_srcdir/$(lab_file reference linear)" "$scratch/planted/notes.c"
 if [ "$(leaks "$scratch/planted" | wc -l)" -ge 5 ]; then
     ok "the solution-line check finds a reference file planted in a copy of the kit"
 else
@@ -227,7 +231,7 @@ else
 fi
 
 # --- solved: the reference files (and the complete example's answers) copied in
-cp "$top_srcdir"/reference/*.c "$src/student/"
+copy_reference "$src/student"
 cp "$top_srcdir/examples/submissions/complete/answers.txt" "$src/student/answers.txt"
 start=$(date +%s)
 if kmake -C "$b" -j2 check > "$scratch/check1.out" 2>&1; then
@@ -338,7 +342,7 @@ rm -f "$b"/ttlab-your-work-*.tar.gz
 # tests are skipped, and it gets the course's full marks (grader/hidden has
 # no test of tt_matmul_fast).
 cp "$b/student/matmul.c" "$scratch/matmul.c"
-$AWK '/^\/\* The same product, fast/ { exit } { print }' "$top_srcdir/reference/matmul.c" > "$b/student/matmul.c"
+$AWK '/^\/\* The same product, fast/ { exit } { print }' "$top_srcdir/$(lab_file reference matmul)" > "$b/student/matmul.c"
 kmake -C "$b" check LAB=matmul > "$scratch/nofast-check.out" 2>&1
 s=$?
 kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS='--no-memcheck --lab matmul' > "$scratch/nofast-grade.out" 2>&1
