@@ -99,6 +99,8 @@ grader/data/stamp: $(GRADER_DATA_INPUTS) $(srcdir)/grader/mkdatadir
 	done && \
 	set -- sources.txt=grader/data.sources ttunpack=grader/ttunpack$(EXEEXT) && \
 	for p in $(PERF_DATA_INPUTS); do set -- "$$@" perf/matmul.o=$$p; done && \
+	for src in $(LAB_REFERENCE_SOURCES); do canary=$$src; done && \
+	set -- "$$@" canary/$${canary##*/}=$(srcdir)/$$canary && \
 	for l in $(GIT2_SHIM_LIB); do set -- "$$@" lib/$${l##*/}=$$l; done && \
 	$(SHELL) $(srcdir)/grader/mkdatadir grader/data --labs '$(LABS)' \
 	  --manifest $(srcdir)/labs/manifest --rubric grader/rubric.txt --headers "$$headers" --banks "$$banks" \
