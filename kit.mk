@@ -27,6 +27,7 @@ KIT_TEMPLATES = \
 	kit/kit_optional.h \
 	kit/kit_optional.c \
 	kit/check_answers.c \
+	kit/crash_cause.c \
 	kit/handout-filter \
 	kit/annotate \
 	kit/make-rubric \
@@ -36,8 +37,8 @@ EXTRA_DIST += $(KIT_TEMPLATES)
 student-kit: $(KIT_TARBALL)
 .PHONY: student-kit
 
-$(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS) grader/rubric.txt
-	$(AM_V_GEN)KIT_HEADERS='$(noinst_HEADERS)' \
+$(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS) grader/rubric.txt grader/data/limits.txt
+	$(AM_V_GEN)KIT_HEADERS='$(API_HEADER_FILES)' \
 	KIT_RUBRIC=grader/rubric.txt \
 	KIT_SUPPORT='$(SUPPORT_SOURCES)' \
 	KIT_PUBLIC_TESTS='$(PUBLIC_TEST_SOURCES)' \
@@ -48,7 +49,7 @@ $(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS) grader/rubric.txt
 	KIT_MEMCHECK_LIB='$(memcheck_libttmem_a_SOURCES)' \
 	KIT_MEMCHECK_DRIVERS='$(memcheck_libttmemdrivers_a_SOURCES)' \
 	KIT_MEMCHECK_HOST='$(memcheck_ttmemhost_SOURCES)' \
-	KIT_PERF_OBJ='$(PERF_DATA_INPUTS)' KIT_PERF_CFLAGS='$(TTGRADE_PERF_CFLAGS)' AWK='$(AWK)' \
+	KIT_PERF_OBJ='$(PERF_DATA_INPUTS)' KIT_PERF_REF=grader/data/perf/matmul.ref KIT_PERF_CFLAGS='$(TTGRADE_PERF_CFLAGS)' AWK='$(AWK)' \
 	$(SHELL) $(srcdir)/kit/mkkit $(srcdir) $(PACKAGE_VERSION) $@
 
 CLEANFILES += $(KIT_TARBALL)

@@ -1,44 +1,51 @@
 #!/bin/sh
-# bench/grade.sh - how long grading takes (`make bench-grade`). Prints, all
-# measured in this one run, side by side:
+# bench/grade.sh - what grading costs, as ratios to the work that cannot be
+# avoided (`make bench-grade`, part of `make bench`). Absolute times move
+# from machine to machine and with the load; ratios of figures measured side
+# by side in one run move far less. Prints:
 #
-#   1. the machine: online cores (nproc) and load average;
-#   2. one full submission (examples/submissions/complete: five labs, hidden
-#      tests, Valgrind, questions) graded by ttgrade, with Valgrind and
-#      without it (--no-memcheck --no-perf: no memory checks, and no
-#      callgrind for lab 1's performance tier): the median of N runs of
-#      each phase, wall seconds, and the median CPU seconds (user + system,
-#      children included);
-#   3. each lab's run under Valgrind (median): its child of memcheck/ttmemhost,
-#      which runs every lab's memory driver in one Valgrind;
-#   4. a sequential baseline for the same submission: every file compiled
-#      from source with ttgrade's flags, each lab's hidden tests linked and
-#      run, then each memory driver linked and run under Valgrind with
-#      ttgrade's options, one step after another; and the ratio ttgrade /
-#      baseline;
-#   5. `ttgrade batch` over BATCH copies and variants of the example
-#      submissions at --jobs 1 and --jobs 2, and the scaling ratio;
-#   6. a control: how far this machine itself scales from one stream of work
-#      to two, for a CPU loop, compiles, process starts, and a Criterion
-#      program of empty tests (a process per test, as in the hidden tests),
-#      so that the batch's scaling can be read against what the machine
-#      allows.
+#   1. the machine: CPU model, online cores, load, compiler, Valgrind;
+#   2. the compile floor: the five lab files of examples/submissions/complete
+#      compiled with ttgrade's own flags (read from grader/grade.c), all at
+#      once, which any grader that compiles C pays; and, as ratios to it, a
+#      full grading of that submission (hidden tests, Valgrind, the
+#      performance tier, questions), one without Valgrind (--no-memcheck
+#      --no-perf), and a full grading of examples/submissions/all-hang (every
+#      function of every lab loops forever), each next to its goal. Each
+#      round runs the floor and each grading once, one after the other; the
+#      figures are the medians over the rounds, wall seconds (and CPU seconds,
+#      user + system, children included);
+#   3. where a grading goes: ttgrade's own per-phase `timings` (JSON report),
+#      medians, each as a ratio to the floor;
+#   4. batch throughput: `ttgrade batch --jobs 1` and `--jobs 2` over BATCH
+#      copies and variants of the examples, the ratio of their walls, next to
+#      the same ratio for the machine's own control work (a CPU loop, compiles,
+#      process starts, a Criterion program of empty tests: the same work twice
+#      in a row, then twice at once), which says what two streams can give here.
 #
 # Figures only: nothing here passes or fails on a timing (make check never
-# runs it). Environment: RUNS (default 5), BATCH (default 50), BATCH_FLAGS
-# (extra ttgrade options for the batch, e.g. --no-memcheck), and from make:
-# top_srcdir, top_builddir, CC, CRITERION_CFLAGS, CRITERION_LIBS, VALGRIND.
+# runs the whole bench; tests/bench.sh runs it with QUICK=1 and checks that
+# README.md's table has the layout printed here). Environment: RUNS (rounds,
+# default 5), HANG_RUNS (rounds with the all-hang grading, default 1: it is
+# the slow one), BATCH (default 20; 0 skips the batch and the control),
+# BATCH_FLAGS (extra ttgrade options for the batch, e.g. --no-memcheck),
+# QUICK=1 (one round, no all-hang, no batch: the smoke test's), and from
+# make: top_srcdir, top_builddir, CC, CRITERION_CFLAGS, CRITERION_LIBS,
+# DEBUG_CFLAGS.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 RUNS=${RUNS:-5}
-BATCH=${BATCH:-50}
+HANG_RUNS=${HANG_RUNS:-1}
+BATCH=${BATCH:-20}
 BATCH_FLAGS=${BATCH_FLAGS:-}
+if [ "${QUICK:-0}" = 1 ]; then RUNS=1 HANG_RUNS=0 BATCH=0; fi
 CC=${CC:-gcc}
 CRITERION_CFLAGS=${CRITERION_CFLAGS:-}
 CRITERION_LIBS=${CRITERION_LIBS:--lcriterion}
-VALGRIND=${VALGRIND:-$(command -v valgrind || true)}
+DEBUG_CFLAGS=${DEBUG_CFLAGS:-}
 ttgrade=$top_builddir/grader/ttgrade
+ex=$top_srcdir/examples/submissions
 LABS=$("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" names) || exit 2  # the labs, from labs/manifest
 
 die() { echo "bench-grade: $*" >&2; exit 2; }
@@ -46,19 +53,25 @@ command -v jq > /dev/null 2>&1 || die "jq not found (apt-get install jq)"
 [ -x "$ttgrade" ] || die "$ttgrade not built (run make first)"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
 
+# ttgrade's compile flags, from the one place they are written: the words
+# of build_compile() in grader/grade.c, plus the configured debug flags.
+flags=$(sed -n '/const char \*words\[\] = {"-std=c11"/,/};/p' "$top_srcdir/grader/grade.c" |
+        grep -o '"-[^"]*"' | tr -d '"' | grep -v '^-[Ico]$' | tr '\n' ' ')
+case $flags in *-std=c11*-Wextra*) ;; *) die "cannot read ttgrade's compile flags from grader/grade.c" ;; esac
+flags="$flags $DEBUG_CFLAGS"
+
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/bench-grade.XXXXXX") || die "cannot make a temporary folder"
 trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM HUP
-sub=$top_srcdir/examples/submissions/complete
 
 # median: the middle of the numbers on stdin (the mean of the two middle ones
-# for an even count), 3 decimals.
+# for an even count), 3 decimals; "-" for none.
 median() {
     sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
         m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'
 }
-# ratio A B: A / B with 2 decimals, "-" if B is 0 or missing.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f\n", a / b; else print "-" }'; }
+# ratio A B: A / B with 2 decimals, "-" if either is missing or B is 0.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b + 0 > 0) printf "%.2f\n", a / b; else print "-" }'; }
 # timed FILE CMD...: runs CMD, appends "wall cpu" to FILE.
 timed() {
     out=$1; shift
@@ -67,152 +80,157 @@ timed() {
     awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$scratch/time.tmp" >> "$out"
     return $rc
 }
+col() { cut -d' ' -f"$1" "$2" 2> /dev/null | median; }
 
-echo "ttgrade speed bench: $(nproc) online cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "submission: examples/submissions/complete (5 labs, hidden tests, memory checks, questions)"
-echo "medians of $RUNS runs; wall and CPU seconds (CPU = user + system, children included)"
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1)
+# the widest vector extension, which the matmul bench's figures depend on
+flags_line=$(grep -m 1 '^flags' /proc/cpuinfo 2> /dev/null)
+case " $flags_line " in *" avx512f "*) cpu="$cpu (AVX-512)" ;; *" avx2 "*) cpu="$cpu (AVX2)" ;; esac
+vg=$(${VALGRIND:-valgrind} --version 2> /dev/null || echo "no Valgrind")
+echo "ttgrade bench: ratios to the compile floor, measured side by side in one run"
+echo "machine: ${cpu:-unknown CPU}, $(nproc) online cores (nproc); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tools: $($CC --version | head -n 1); $vg"
+echo "medians of $RUNS rounds ($HANG_RUNS with all-hang); each round: the floor, then each grading"
 echo
 
-# ------------------------------------------------------- one submission --
-for mode in full nomem; do
-    : > "$scratch/$mode.times"
-    flag=; [ $mode = nomem ] && flag='--no-memcheck --no-perf'
-    for i in $(seq "$RUNS"); do
-        timed "$scratch/$mode.times" "$ttgrade" -q $flag --json "$scratch/$mode.$i.json" "$sub" \
-            > "$scratch/$mode.$i.out" 2>&1
-        [ $? -le 1 ] || die "ttgrade failed: $(tail -n 5 "$scratch/$mode.$i.out")"
+# ------------------------------------------------------------ the rounds --
+# The floor: a script that starts the five compiles at once and waits for
+# them (their warnings, which ttgrade keeps in its logs, to a log here).
+{
+    for lab in $LABS; do
+        printf '%s -I %s -c %s -o %s 2>> %s & pids="$pids $!"\n' "$CC $flags" "'$top_builddir/grader/data/include'" \
+            "'$ex/complete/$lab.c'" "'$scratch/floor.$lab.o'" "'$scratch/floor.log'"
     done
-done
-# phase FIELD MODE: the median of .timings.FIELD over the runs.
-phase() {
-    for f in "$scratch/$2".*.json; do jq -r ".timings.$1 // 0" "$f"; done | median
+    echo 'ok=0; for p in $pids; do wait "$p" || ok=1; done; exit $ok'
+} > "$scratch/floor.sh"
+# grade MODE DIR [OPTIONS...]: one grading, its JSON report kept as MODE.N.json.
+grade() {
+    mode=$1 dir=$2; shift 2
+    timed "$scratch/$mode.times" "$ttgrade" -q "$@" --json "$scratch/$mode.$i.json" "$dir" \
+        > "$scratch/$mode.$i.out" 2>&1
+    [ $? -le 1 ] || die "ttgrade ($mode) failed: $(tail -n 5 "$scratch/$mode.$i.out")"
 }
-full_wall=$(cut -d' ' -f1 "$scratch/full.times" | median)
-full_cpu=$(cut -d' ' -f2 "$scratch/full.times" | median)
-nomem_wall=$(cut -d' ' -f1 "$scratch/nomem.times" | median)
-nomem_cpu=$(cut -d' ' -f2 "$scratch/nomem.times" | median)
-echo "Per submission (phases overlap: the tests, the memory checks and the performance tier share the pools)"
-printf '  %-22s %12s %14s\n' phase "with Valgrind" "no Valgrind"
-for p in intake compile tests memcheck perf questions; do
-    printf '  %-22s %12s %14s\n' "$p" "$(phase $p full)" "$(phase $p nomem)"
-done
-printf '  %-22s %12s %14s\n' "total (ttgrade's)" "$(phase total full)" "$(phase total nomem)"
-printf '  %-22s %12s %14s\n' "wall (process)" "$full_wall" "$nomem_wall"
-printf '  %-22s %12s %14s\n' "CPU (process)" "$full_cpu" "$nomem_cpu"
-printf '  %-22s %12s %14s\n' "target (wall)" "< 2" "< 1"
-echo
-echo "Each lab's memory driver under Valgrind (its child of ttmemhost; wall, median)"
-for lab in $LABS; do
-    v=$(for f in "$scratch"/full.*.json; do
-            jq -r --arg l "$lab" '.labs[] | select(.name == $l) | .memcheck_time // empty' "$f"
-        done | median)
-    printf '  %-22s %12s\n' "$lab" "$v"
-done
-echo
-
-# ------------------------------------------------------------- baseline --
-: > "$scratch/base.times"
-for i in $(seq "$RUNS"); do
-    rm -rf "$scratch/base"
-    timed "$scratch/base.times" sh "$top_srcdir/bench/baseline.sh" "$sub" "$scratch/base" \
-        > "$scratch/base.out" 2>&1 || die "the baseline failed: $(tail -n 5 "$scratch/base.out")"
-done
-base_wall=$(cut -d' ' -f1 "$scratch/base.times" | median)
-base_cpu=$(cut -d' ' -f2 "$scratch/base.times" | median)
-echo "Sequential baseline (bench/baseline.sh: compile all from source, run tests, then Valgrind, in turn)"
-printf '  %-22s %12s %14s\n' "" wall CPU
-printf '  %-22s %12s %14s\n' baseline "$base_wall" "$base_cpu"
-printf '  %-22s %12s %14s\n' "ttgrade" "$full_wall" "$full_cpu"
-printf '  %-22s %12s %14s\n' "ttgrade / baseline" "$(ratio "$full_wall" "$base_wall")" "$(ratio "$full_cpu" "$base_cpu")"
-echo
-
-# ---------------------------------------------------------------- batch --
-# BATCH full submissions: the complete one, the sample, and the complete one
-# with one lab file replaced by a buggy example's (wrong matmul, leaking
-# sequential, double free in module), in turn.
-mkdir -p "$scratch/class" || die "cannot make the class folder"
-ex=$top_srcdir/examples/submissions
+: > "$scratch/floor.times"; : > "$scratch/full.times"; : > "$scratch/nomem.times"; : > "$scratch/hang.times"
 i=0
-while [ $i -lt "$BATCH" ]; do
-    d=$scratch/class/s$(printf '%03d' $i)
-    case $((i % 5)) in
-        0) cp -R "$ex/complete" "$d" ;;
-        1) cp -R "$ex/sample" "$d" ;;
-        2) cp -R "$ex/complete" "$d" && cp "$ex/wrong-matmul/matmul.c" "$d/" ;;
-        3) cp -R "$ex/complete" "$d" && cp "$ex/leak-sequential/sequential.c" "$d/" ;;
-        4) cp -R "$ex/complete" "$d" && cp "$ex/double-free-module/module.c" "$d/" ;;
-    esac || die "cannot copy the examples"
-    rm -f "$d/README.md"
+while [ $i -lt "$RUNS" ]; do
     i=$((i + 1))
+    timed "$scratch/floor.times" sh "$scratch/floor.sh" || die "the compile floor failed: $(tail -n 5 "$scratch/floor.log")"
+    grade full "$ex/complete"
+    grade nomem "$ex/complete" --no-memcheck --no-perf
+    [ $i -le "$HANG_RUNS" ] && grade hang "$ex/all-hang"
 done
-: > "$scratch/batch.times"
-for j in 1 2; do
-    rm -rf "$scratch/grades$j"
-    timed "$scratch/batch.times" "$ttgrade" batch -q --jobs $j --out "$scratch/grades$j" "$scratch/class" \
-        ${BATCH_FLAGS:+--} $BATCH_FLAGS > "$scratch/batch$j.out" 2>&1
-    [ $? -le 1 ] || die "ttgrade batch --jobs $j failed: $(tail -n 5 "$scratch/batch$j.out")"
-done
-b1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f1)
-b2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f1)
-c1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f2)
-c2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f2)
-echo "Batch: $BATCH submissions (ttgrade batch${BATCH_FLAGS:+ -- $BATCH_FLAGS}), one run each"
-printf '  %-22s %12s %14s %14s\n' "" "wall" "submissions/s" "CPU/submission"
-printf '  %-22s %12s %14s %14s\n' "--jobs 1" "$b1" "$(ratio "$BATCH" "$b1")" "$(ratio "$c1" "$BATCH")"
-printf '  %-22s %12s %14s %14s\n' "--jobs 2" "$b2" "$(ratio "$BATCH" "$b2")" "$(ratio "$c2" "$BATCH")"
-printf '  %-22s %12s\n' "scaling (1 / 2)" "$(ratio "$b1" "$b2")"
+floor_wall=$(col 1 "$scratch/floor.times")
+floor_cpu=$(col 2 "$scratch/floor.times")
+
+# row LABEL WALL CPU GOAL: one line of the ratio table.
+row() {
+    printf '  %-40s %8s %8s %8s %8s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$floor_wall")" "$(ratio "$3" "$floor_cpu")" "$4"
+}
+echo "Ratios to the floor (wall seconds; CPU seconds, user + system; the goals are on the wall ratio)"
+printf '  %-40s %8s %8s %8s %8s %8s\n' "" wall CPU "/ floor" "CPU /" goal
+row "compile floor ($(echo $LABS | wc -w) lab files, at once)" "$floor_wall" "$floor_cpu" ""
+row "full grade (complete)" "$(col 1 "$scratch/full.times")" "$(col 2 "$scratch/full.times")" "<= 5"
+row "no Valgrind (--no-memcheck --no-perf)" "$(col 1 "$scratch/nomem.times")" "$(col 2 "$scratch/nomem.times")" "<= 2.5"
+row "all labs hang (all-hang, full grade)" "$(col 1 "$scratch/hang.times")" "$(col 2 "$scratch/hang.times")" "<= 60"
 echo
 
-# -------------------------------------------------------------- control --
-# The same work twice, one stream after the other, then as two streams at
-# once: scaling = one stream's wall / two streams' wall, 2.00 on two cores
-# that share nothing. Four kinds of work: a CPU loop (awk), three compiles of
-# a lab file, 200 process starts (/bin/true), and a Criterion program of 20
-# empty tests linked as ttgrade links the hidden tests (with the libgit2
-# stand-in when the data dir has one), since Criterion runs every test in a
-# process of its own. Each stream's work function gets its stream's name.
+# ------------------------------------------------------------ the phases --
+# phase FIELD MODE: the median of .timings.FIELD over MODE's runs.
+phase() {
+    for f in "$scratch/$2".*.json; do [ -f "$f" ] && jq -r ".timings.$1 // 0" "$f"; done | median
+}
+echo "Where a grading goes: ttgrade's own timings (wall seconds, medians; the phases overlap)"
+printf '  %-22s %10s %8s %12s %8s\n' phase "full" "/ floor" "no Valgrind" "/ floor"
+for p in intake compile tests memcheck perf questions total; do
+    a=$(phase $p full) b=$(phase $p nomem)
+    printf '  %-22s %10s %8s %12s %8s\n' "$p" "$a" "$(ratio "$a" "$floor_wall")" "$b" "$(ratio "$b" "$floor_wall")"
+done
+echo
+
+# -------------------------------------------------------------- the batch --
+# BATCH submissions: the complete one, the sample, and the complete one with
+# one lab file replaced by a buggy example's, in turn.
+b1=- b2=-
+if [ "$BATCH" -gt 0 ]; then
+    mkdir -p "$scratch/class" || die "cannot make the class folder"
+    n=0
+    while [ $n -lt "$BATCH" ]; do
+        d=$scratch/class/s$(printf '%03d' $n)
+        case $((n % 5)) in
+            0) cp -R "$ex/complete" "$d" ;;
+            1) cp -R "$ex/sample" "$d" ;;
+            2) cp -R "$ex/complete" "$d" && cp "$ex/wrong-matmul/matmul.c" "$d/" ;;
+            3) cp -R "$ex/complete" "$d" && cp "$ex/leak-sequential/sequential.c" "$d/" ;;
+            4) cp -R "$ex/complete" "$d" && cp "$ex/double-free-module/module.c" "$d/" ;;
+        esac || die "cannot copy the examples"
+        rm -f "$d/README.md"
+        n=$((n + 1))
+    done
+    : > "$scratch/batch.times"
+    for j in 1 2; do
+        rm -rf "$scratch/grades$j"
+        timed "$scratch/batch.times" "$ttgrade" batch -q --jobs $j --out "$scratch/grades$j" "$scratch/class" \
+            ${BATCH_FLAGS:+--} $BATCH_FLAGS > "$scratch/batch$j.out" 2>&1
+        [ $? -le 1 ] || die "ttgrade batch --jobs $j failed: $(tail -n 5 "$scratch/batch$j.out")"
+    done
+    b1=$(sed -n 1p "$scratch/batch.times" | cut -d' ' -f1)
+    b2=$(sed -n 2p "$scratch/batch.times" | cut -d' ' -f1)
+fi
+
+# The control: the same work twice, one stream after the other, then as two
+# streams at once; the ratio is one stream's wall / two streams' wall, 2.00
+# on two cores that share nothing.
 cat > "$scratch/empty.c" << 'EOF'
 #include <criterion/criterion.h>
 #define T(n) Test(control, n) { cr_assert(1); }
 T(t01) T(t02) T(t03) T(t04) T(t05) T(t06) T(t07) T(t08) T(t09) T(t10)
 T(t11) T(t12) T(t13) T(t14) T(t15) T(t16) T(t17) T(t18) T(t19) T(t20)
 EOF
-rpath=
-[ -d "$top_builddir/grader/data/lib" ] &&
-    rpath="-Wl,--disable-new-dtags -Wl,-rpath,$(cd "$top_builddir/grader/data/lib" && pwd)"
-# shellcheck disable=SC2086 # word lists
-$CC $CRITERION_CFLAGS -o "$scratch/empty" "$scratch/empty.c" $rpath $CRITERION_LIBS > "$scratch/empty.log" 2>&1 ||
-    die "cannot build the control's Criterion program: $(tail -n 5 "$scratch/empty.log")"
 work_cpu() { awk 'BEGIN { for (i = 0; i < 20000000; i++) s += i }'; }
+# The control's compile: the reference's sequential.c, with every header.
+control_src=$top_srcdir/$("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" reference sequential)
+# every header, as ttgrade compiles: its data dir's include/
+control_inc="-I$top_builddir/grader/data/include"
 work_compile() {
     for n in 1 2 3; do
-        $CC -std=c11 -O1 -g -I "$top_srcdir/include" -c "$top_srcdir/reference/sequential.c" -o "$scratch/c$1.$n.o" ||
+        # shellcheck disable=SC2086 # word lists
+        $CC $flags $control_inc -c "$control_src" -o "$scratch/c$1.$n.o" 2> /dev/null ||
             die "the control's compile failed"
     done
 }
 work_procs() { n=0; while [ $n -lt 200 ]; do /bin/true; n=$((n + 1)); done; }
 work_criterion() { "$scratch/empty" --jobs=1 > /dev/null 2>&1; }
-# Wall clocks of our own rather than timed(): "at once" times a pair of
-# shell functions, one in the background, which /usr/bin/time cannot run.
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
 # control KIND LABEL: three rounds of (twice in a row; twice at once).
 control() {
-    : > "$scratch/one.w"
-    : > "$scratch/two.w"
-    for _ in 1 2 3; do
-        t=$(now); "work_$1" a; "work_$1" a; since "$t" >> "$scratch/one.w"
-        t=$(now); "work_$1" a & "work_$1" b; wait; since "$t" >> "$scratch/two.w"
-    done
-    w1=$(median < "$scratch/one.w")
-    w2=$(median < "$scratch/two.w")
-    printf '  %-30s %10s %10s %9s\n' "$2" "$w1" "$w2" "$(ratio "$w1" "$w2")"
+    w1=- w2=-
+    if [ "$BATCH" -gt 0 ]; then
+        : > "$scratch/one.w"
+        : > "$scratch/two.w"
+        for _ in 1 2 3; do
+            t=$(now); "work_$1" a; "work_$1" a; since "$t" >> "$scratch/one.w"
+            t=$(now); "work_$1" a & "work_$1" b; wait; since "$t" >> "$scratch/two.w"
+        done
+        w1=$(median < "$scratch/one.w")
+        w2=$(median < "$scratch/two.w")
+    fi
+    printf '  %-40s %10s %10s %8s\n' "$2" "$w1" "$w2" "$(ratio "$w1" "$w2")"
 }
-work_criterion || die "the control's Criterion program failed"
-echo "Control: this machine's own scaling (the same work twice: in a row, then at once; wall, median of 3)"
-printf '  %-30s %10s %10s %9s\n' "" "in a row" "at once" scaling
-control cpu "CPU loop (awk)"
-control compile "3 compiles of a lab file"
-control procs "200 process starts"
-control criterion "Criterion, 20 empty tests"
-printf '  %-30s %10s %10s %9s\n' "ttgrade batch (above)" "$b1" "$b2" "$(ratio "$b1" "$b2")"
+if [ "$BATCH" -gt 0 ]; then
+    rpath=
+    [ -d "$top_builddir/grader/data/lib" ] &&
+        rpath="-Wl,--disable-new-dtags -Wl,-rpath,$(cd "$top_builddir/grader/data/lib" && pwd)"
+    # shellcheck disable=SC2086 # word lists
+    $CC $CRITERION_CFLAGS -o "$scratch/empty" "$scratch/empty.c" $rpath $CRITERION_LIBS > "$scratch/empty.log" 2>&1 ||
+        die "cannot build the control's Criterion program: $(tail -n 5 "$scratch/empty.log")"
+    work_criterion || die "the control's Criterion program failed"
+fi
+echo "Batch throughput: $BATCH submissions, --jobs 2 against --jobs 1, next to this machine's own control"
+echo "(wall seconds; ratio = one stream / two streams, 2.00 on two cores that share nothing)"
+printf '  %-40s %10s %10s %8s\n' "" "1 stream" "2 streams" ratio
+printf '  %-40s %10s %10s %8s\n' "ttgrade batch (--jobs 1, --jobs 2)" "$b1" "$b2" "$(ratio "$b1" "$b2")"
+control cpu "control: CPU loop (awk)"
+control compile "control: 3 compiles of a lab file"
+control procs "control: 200 process starts"
+control criterion "control: Criterion, 20 empty tests"

@@ -4,7 +4,6 @@
  * grade at all; and the progress line (batch_int.h). */
 #define _XOPEN_SOURCE 700 /* realpath, mkdtemp, strsignal */
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -175,59 +174,21 @@ out:
     return rc;
 }
 
-#ifdef __linux__
-/* The parent pid of process `pid` from /proc, or -1. */
-static pid_t parent_of(const char *pid)
+/* tg_kill_children's keep: a running child ttgrade of batch ctx. */
+static int is_running_child(pid_t pid, void *ctx)
 {
-    char path[64], buf[512];
-    int n = snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return -1;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t r = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (r <= 0)
-        return -1;
-    buf[r] = '\0';
-    char *p = strrchr(buf, ')'); /* "pid (comm) state ppid ..." */
-    char state;
-    int ppid;
-    if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
-        return -1;
-    return (pid_t)ppid;
+    const struct batch *b = ctx;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->subs[i].pid == pid)
+            return 1;
+    return 0;
 }
-#endif
 
 /* A ttgrade that was killed leaves its test programs to us (we are a child
  * subreaper, tg_proc_init): kill every child that is not a running ttgrade. */
 static void kill_strays(const struct batch *b)
 {
-#ifdef __linux__
-    DIR *d = opendir("/proc");
-    if (d == NULL)
-        return;
-    pid_t me = getpid();
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '1' || e->d_name[0] > '9' || parent_of(e->d_name) != me)
-            continue;
-        pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
-        int ours = 0;
-        for (size_t i = 0; i < b->n && !ours; i++)
-            ours = b->subs[i].pid == pid;
-        if (!ours) {
-            kill(pid, SIGKILL);
-            int st;
-            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                ;
-        }
-    }
-    closedir(d);
-#else
-    (void)b;
-#endif
+    tg_kill_children(is_running_child, (void *)b);
 }
 
 /* Before any submission: grades a folder holding only an empty answers.txt

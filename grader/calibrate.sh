@@ -2,9 +2,10 @@
 # calibrate.sh - measures the reference's own CPU time on this machine and
 # writes ttgrade's time limits from it (grader/timelimits.h reads them).
 #
-# Usage: calibrate.sh TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]
+# Usage: calibrate.sh TTGRADE DATADIR SRCDIR OUT [RUNS]
 #
-# Grades the reference's lab files (REFERENCE_DIR/<lab>.c) RUNS times
+# Grades the reference's lab files (SRCDIR/labs/NN-<lab>/<lab>.c, where
+# SRCDIR/tools/labs finds them) RUNS times
 # (default 3) with ttgrade and the data dir DATADIR, at the fixed limits, and
 # reads what each run left in its scratch dir: each hidden test's CPU time
 # from its PASS record ("PASS lab::test WALL CPU", grader/hidden/hidden_util.c),
@@ -25,6 +26,10 @@
 # rounded up to the next step of 1, 2, 5, 10, 20, 50 ... (x 10^k): nearby
 # machines then write the very same limits, and the same submission gets the
 # same score on each. Why these numbers: README.md, "How grading works".
+# The same runs count the reference tt_matmul_fast's instructions for lab 1's
+# performance tier, whose scale is a share of the reference's speedup with
+# this compiler (grader/perf.h): written to DATADIR/perf/matmul.ref when the
+# tier ran (Valgrind and the driver there).
 # Fails (status 1, nothing written) unless every run gives full marks.
 # The runs are at fixed limits (--timeout, whatever limits.txt DATADIR has),
 # which are wall-clock limits: WALL s a test, 2 x WALL + 6 s without
@@ -32,10 +37,10 @@
 # WALL is generous (60 s) so that a loaded machine (a load average of 25 on
 # 2 cores stretched the memory checks past 16 s at --timeout 5) does not
 # fail the reference; only CPU time is recorded, which load does not move.
-# TTCALIBRATE_WALL overrides it (tests/calibrate-load.sh).
+# TTCALIBRATE_WALL overrides it.
 set -u
-[ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]" >&2; exit 2; }
-ttgrade=$1 datadir=$2 refdir=$3 out=$4 runs=${5:-3}
+[ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR SRCDIR OUT [RUNS]" >&2; exit 2; }
+ttgrade=$1 datadir=$2 srcdir=$3 out=$4 runs=${5:-3}
 WALL=${TTCALIBRATE_WALL:-60}
 TEST_FLOOR=0.1 TEST_FACTOR=100 MEM_FLOOR=1 MEM_FACTOR=5 PERF_FLOOR=1 PERF_FACTOR=3
 AWK=${AWK:-awk}
@@ -48,10 +53,10 @@ trap 'rm -rf "$work" $kept' EXIT
 chmod 755 "$work"
 mkdir "$work/sub" "$work/tmp" && chmod 755 "$work/sub" && chmod 711 "$work/tmp" || exit 1
 # the labs: the data dir's labs.txt, a copy of labs/manifest
-labs=$($AWK '!/^#/ && NF { print $1 }' "$datadir/labs.txt") && [ -n "$labs" ] ||
+refs=$("$srcdir/tools/labs" "$datadir/labs.txt" all reference) ||
     { echo "$0: no labs in $datadir/labs.txt" >&2; exit 1; }
-for lab in $labs; do
-    cp "$refdir/$lab.c" "$work/sub/" || exit 1
+for f in $refs; do
+    cp "$srcdir/$f" "$work/sub/" || exit 1
 done
 chmod 644 "$work"/sub/*.c
 
@@ -60,7 +65,7 @@ while [ "$i" -lt "$runs" ]; do
     i=$((i + 1))
     # --timeout: the fixed limits (generous: above), whatever limits.txt DATADIR has already
     TMPDIR="$work/tmp" "$ttgrade" --datadir "$datadir" --timeout "$WALL" --sandbox rlimits --keep --quiet --no-questions \
-        "$work/sub" > "$work/run$i.out" 2> "$work/run$i.err"
+        --json "$work/run$i.json" "$work/sub" > "$work/run$i.out" 2> "$work/run$i.err"
     status=$?
     scratch=$(sed -n 's/^ttgrade: kept the scratch directory //p' "$work/run$i.err")
     kept="$kept $scratch"
@@ -118,4 +123,20 @@ done
 } > "$work/limits.txt" || exit 1
 [ -s "$work/status" ] || echo "$0: no memory driver ran (no Valgrind?): the memory checks keep their fixed limits" >&2
 grep -q '^test ' "$work/limits.txt" || { echo "$0: no PASS records were found" >&2; exit 1; }
-cp "$work/limits.txt" "$out.tmp" && mv "$out.tmp" "$out"
+cp "$work/limits.txt" "$out.tmp" && mv "$out.tmp" "$out" || exit 1
+
+# The reference's counts (the same in every run: callgrind counts
+# instructions), from the last run's JSON report.
+count() { sed -n "s/^[[:space:]]*\"$1_instructions\":[[:space:]]*\([0-9][0-9]*\),*\$/\1/p" "$work/run$runs.json"; }
+naive=$(count naive) fast=$(count fast)
+if [ -n "$naive" ] && [ -n "$fast" ] && [ "$fast" -gt 0 ] && [ -d "$datadir/perf" ]; then
+    {
+        echo "# matmul.ref - the reference tt_matmul_fast's instruction counts (callgrind, 128 x 128),"
+        echo "# written by grader/calibrate.sh on $(uname -n): the performance tier's scale is a share of"
+        echo "# the reference's speedup, naive / fast, with the compiler ttgrade uses (grader/perf.h)."
+        echo "naive $naive"
+        echo "fast $fast"
+    } > "$datadir/perf/matmul.ref.tmp" && mv "$datadir/perf/matmul.ref.tmp" "$datadir/perf/matmul.ref"
+elif [ -d "$datadir/perf" ]; then
+    echo "$0: the performance tier did not count the reference: it stays ungraded" >&2
+fi

@@ -13,7 +13,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,19 +20,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "proc.h"
 #include "text.h"
 #include "inspect.h"
 #include "timelimits.h"
 #include "memcheck.h"
 #include "perf.h"
+#include "phase.h"
 #include "ttgrade.h"
+#include "valgrind.h"
 
 #ifndef TTGRADE_DEBUG_CFLAGS
 #define TTGRADE_DEBUG_CFLAGS ""
 #endif
-
-extern char **environ;
 
 /* Wall-clock limits set from outside: compile and link one lab, and the slack
  * of a test program around its tests' own time. */
@@ -55,12 +55,6 @@ extern char **environ;
 
 #define TG_NO_RESULT "no result: the test program crashed, hung or exited early"
 
-/* A crashed test is rerun alone under Valgrind to name its cause (step 5 of
- * tg_grade): at most this many per lab, in rubric order (a submission whose
- * every test crashes must not cost minutes), each within this wall-clock
- * limit, Valgrind's start included. */
-#define TG_CRASH_RERUNS 3
-#define TG_CRASH_VG_SECONDS 60.0
 
 /* ------------------------------------------------------------- argv -- */
 
@@ -301,34 +295,6 @@ static double find_record(const char *records, const char *kind, const char *lab
     return -1;
 }
 
-/* "SIGSEGV" for a signal a test may die of, or NULL. A table, not
- * sigabbrev_np(): that is a GNU extension, and these few are all a crash
- * message needs. */
-static const char *signal_name(int sig)
-{
-    static const struct {
-        int sig;
-        const char *name;
-    } names[] = {
-        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"}, {SIGFPE, "SIGFPE"},
-        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},
-        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGPIPE, "SIGPIPE"}, {SIGTERM, "SIGTERM"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].sig == sig)
-            return names[i].name;
-    return NULL;
-}
-
-/* "killed by SIGSEGV (Segmentation fault)" for signal sig (> 0). */
-static char *killed_by(int sig)
-{
-    const char *name = signal_name(sig);
-    if (name != NULL)
-        return tg_asprintf("killed by %s (%s)", name, strsignal(sig));
-    return tg_asprintf("killed by signal %d (%s)", sig, strsignal(sig));
-}
-
 /* Sets the verdict of item it from Criterion's entry for it (never NULL);
  * *crashed as struct lab_job says. */
 static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *records, const char *lab, int *crashed)
@@ -368,7 +334,7 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
             out = join_messages(t, "the test timed out");
         } else if (sig >= 1 && sig < 65) {
             *crashed = (int)sig;
-            char *how = killed_by(*crashed);
+            char *how = tg_killed_by(*crashed);
             out = how ? tg_asprintf("the test crashed: %s", how) : NULL;
             free(how);
         } else {
@@ -887,20 +853,7 @@ static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const ch
     c->envp = tg_valgrind_env(s->envp, cpu_var);
     if (c->xml == NULL || c->log == NULL || c->envp == NULL)
         return -1;
-    /* Criterion runs the test in a worker it execs: Valgrind follows it
-     * (one report per process, hence %p); no leak check, only the crash */
-    static const char *const flags[] = {
-        "--tool=memcheck", "--leak-check=no", "--trace-children=yes", "--child-silent-after-fork=yes",
-        "--num-callers=20", "--error-limit=no", "--vgdb=no", "--xml=yes",
-    };
-    tg_argv_add(&c->argv, valgrind);
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        tg_argv_add(&c->argv, flags[i]);
-    tg_argv_addf(&c->argv, "--xml-file=%s", c->xml);
-    tg_argv_add(&c->argv, j->bin);
-    tg_argv_add(&c->argv, "--jobs=1");
-    tg_argv_addf(&c->argv, "--timeout=%g", TG_CRASH_VG_SECONDS - 10);
-    tg_argv_addf(&c->argv, "--filter=%s/%s", lab, test);
+    tg_crash_valgrind_argv(&c->argv, valgrind, c->xml, j->bin, lab, test, TG_CRASH_VG_SECONDS - 10);
     if (c->argv.failed)
         return -1;
     c->task.argv = c->argv.v;
@@ -913,123 +866,305 @@ static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const ch
 }
 
 /* After crash run c: the cause Valgrind saw, added to the item's message
- * ("the test crashed: killed by SIGSEGV: invalid write of size 4 at
- * flatten.c:31 in tt_flatten"); sig is the signal Criterion saw (-1: not
- * known). Of the reports (one per process, in name order), the first whose
- * first memory error is in the student's file wins, else the first with a
- * memory error (the runner's own should have none). Nothing found, or the
- * rerun failed: the message stays as it was. */
+ * (crash.c); sig is the signal Criterion saw (-1: not known). Nothing found,
+ * or the rerun failed: the message stays as it was. */
 static int crash_collect(struct crash_run *c, int sig)
 {
     struct tg_item *it = &c->lr->items[c->item];
-    char file[64], vgsig[32] = "", *cause = NULL;
+    char file[64], *out = NULL;
     snprintf(file, sizeof file, "%s.c", tg_lab_names[c->lr->lab]);
     if (!c->task.started)
         return 0;
-    size_t pl = strlen(c->xml);
-    char *pattern = pl > 7 ? tg_asprintf("%.*s*.xml", (int)(pl - 6), c->xml) : NULL; /* "%p.xml" -> "*.xml" */
-    if (pattern == NULL)
+    if (tg_crash_explain(c->xml, file, sig, TG_MESSAGE_BYTES, &out) != 0)
         return -1;
-    glob_t g;
-    memset(&g, 0, sizeof g);
-    int gr = glob(pattern, 0, NULL, &g);
-    free(pattern);
-    if (gr == GLOB_NOSPACE)
-        return -1;
-    int rc = 0, mine = 0;
-    char at[80];
-    snprintf(at, sizeof at, " at %s:", file);
-    for (size_t k = 0; gr == 0 && k < g.gl_pathc && !mine && rc == 0; k++) {
-        size_t len = 0;
-        char *text = tg_read_file(g.gl_pathv[k], TG_CHILD_FSIZE_MAX, &len, NULL);
-        char name[32], *found = NULL;
-        if (text != NULL && tg_memcheck_crash_cause(text, len, file, &found, name) < 0)
-            rc = -1;
-        mine = found != NULL && strstr(found, at + 1) != NULL; /* "at flatten.c:" anywhere */
-        if (found != NULL && (cause == NULL || mine)) {
-            free(cause);
-            cause = found;
-            found = NULL;
-            snprintf(vgsig, sizeof vgsig, "%s", name);
-        }
-        free(found);
-        free(text);
+    if (out != NULL) {
+        free(it->output);
+        it->output = out;
     }
-    globfree(&g);
-    if (rc != 0 || cause == NULL) {
-        free(cause);
-        return rc;
-    }
-    char *how = sig > 0 ? killed_by(sig) : vgsig[0] ? tg_asprintf("killed by %s", vgsig) : tg_strdup("");
-    /* "killed by SIGFPE (...) at flatten.c:40 in tt_flatten" when Valgrind
-     * saw no memory error, only where the signal struck */
-    const char *sep = !how || !how[0] ? "" : strncmp(cause, "at ", 3) == 0 ? " " : ": ";
-    char *out = how ? tg_asprintf("the test crashed: %s%s%s\n(seen by Valgrind when the test was run again alone)",
-                                  how, sep, cause)
-                    : NULL;
-    char *clean = out ? tg_sanitize(out, strlen(out), TG_MESSAGE_BYTES) : NULL;
-    free(how);
-    free(out);
-    free(cause);
-    if (clean == NULL)
-        return -1;
-    free(it->output);
-    it->output = clean;
     return 0;
 }
 
-/* Step 5 of tg_grade: reruns the first TG_CRASH_RERUNS crashed tests of each
- * lab alone under Valgrind, in one pool, and names each crash's cause in its
- * message. Verdicts do not change. Returns 0, or -1 (*err set when
- * interrupted; else out of memory). */
-static int explain_crashes(const struct tg_setup *s, const char *valgrind, struct lab_job *jobs, size_t n,
-                           char **err)
+/* ------------------------------------------------------ the tests phase -- */
+
+/* The hidden tests as a phase of the scheduler (phase.h): build, link and
+ * run each lab's test program, rerun alone each test that got no verdict,
+ * and name the cause of each crash. */
+struct tests_phase {
+    struct tg_phase base;
+    const struct tg_setup *s;
+    const struct tg_intake *in;
+    struct tg_result *res;
+    size_t n;                  /* the selected labs */
+    struct lab_job *jobs;      /* one per lab */
+    size_t *sel, n_sel;        /* TG_R_BUILD, TG_R_LINK: the jobs whose tasks were handed out */
+    struct run *runs;          /* TG_R_RUN: one per linked lab */
+    size_t *run_job, n_runs;
+    struct run *reruns;        /* TG_R_RERUN: one per test that got no verdict */
+    size_t *rjob, n_reruns;
+    struct crash_run *cr;      /* TG_R_EXPLAIN: the crashes rerun under Valgrind */
+    int *sig;                  /* ... each one's signal, as Criterion said */
+    size_t n_cr;
+    int over;                  /* compile only (tg_setup.skip_tests): nothing after TG_R_BUILD */
+    double t0;
+};
+
+/* TG_R_EXPLAIN: reruns the first TG_CRASH_RERUNS crashed tests of each lab
+ * alone under Valgrind, to name each crash's cause in its message. */
+static int crash_tasks(struct tests_phase *tp, struct tg_task_list *l)
 {
+    const struct tg_setup *s = tp->s;
+    if (s->memcheck == NULL || s->memcheck->valgrind == NULL)
+        return 0;
     size_t q = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0, m = 0; jobs[i].linked && k < jobs[i].lr->n_items && m < TG_CRASH_RERUNS; k++)
-            if (jobs[i].crashed[k] != 0)
+    for (size_t i = 0; i < tp->n; i++)
+        for (size_t k = 0, m = 0; tp->jobs[i].linked && k < tp->jobs[i].lr->n_items && m < TG_CRASH_RERUNS; k++)
+            if (tp->jobs[i].crashed[k] != 0)
                 q++, m++;
     if (q == 0)
         return 0;
-    struct crash_run *cr = calloc(q, sizeof *cr);
-    struct tg_task *tasks = calloc(q, sizeof *tasks);
-    int *sig = calloc(q, sizeof *sig);
-    int rc = -1;
-    size_t made = 0;
-    if (cr == NULL || tasks == NULL || sig == NULL)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0, m = 0; jobs[i].linked && k < jobs[i].lr->n_items && m < TG_CRASH_RERUNS; k++) {
-            if (jobs[i].crashed[k] == 0)
+    tp->cr = calloc(q, sizeof *tp->cr);
+    tp->sig = calloc(q, sizeof *tp->sig);
+    if (tp->cr == NULL || tp->sig == NULL)
+        return -1;
+    for (size_t i = 0; i < tp->n; i++) {
+        struct lab_job *j = &tp->jobs[i];
+        for (size_t k = 0, m = 0; j->linked && k < j->lr->n_items && m < TG_CRASH_RERUNS; k++) {
+            if (j->crashed[k] == 0)
                 continue;
-            sig[made] = jobs[i].crashed[k];
-            if (crash_prepare(&cr[made], s, valgrind, &jobs[i], k, "TTGRADE_CPU_LIMITS=") != 0) {
-                made++;
-                goto out;
-            }
-            tasks[made] = cr[made].task;
-            made++;
+            size_t c = tp->n_cr++;
+            tp->sig[c] = j->crashed[k];
+            if (crash_prepare(&tp->cr[c], s, s->memcheck->valgrind, j, k, "TTGRADE_CPU_LIMITS=") != 0)
+                return -1;
+            struct tg_task *t = tg_task_list_add(l);
+            if (t == NULL)
+                return -1;
+            *t = tp->cr[c].task;
             m++;
         }
     }
-    if (tg_run_tasks(tasks, made, s->jobs) != 0) {
-        *err = tg_strdup("interrupted");
-        goto out;
+    return 0;
+}
+
+static int tests_tasks(struct tg_phase *ph, enum tg_round round, struct tg_task_list *l, char **err)
+{
+    struct tests_phase *tp = TG_CONTAINER_OF(ph, struct tests_phase, base);
+    const struct tg_setup *s = tp->s;
+    struct tg_task *t;
+    (void)err;
+    tp->n_sel = 0;
+    if (tp->over)
+        return 0;
+    switch (round) {
+    case TG_R_BUILD: /* every present lab file, compiled once */
+        tp->t0 = tg_now();
+        for (size_t i = 0; i < tp->n; i++) {
+            if (!tp->in->present[tp->res->labs[i].lab])
+                continue;
+            if (build_compile(&tp->jobs[i], s) != 0 || (t = tg_task_list_add(l)) == NULL)
+                return -1;
+            *t = tp->jobs[i].cc_task;
+            tp->sel[tp->n_sel++] = i;
+        }
+        return 0;
+    case TG_R_LINK: /* each compiled lab, with the reference for the others */
+        for (size_t i = 0; i < tp->n; i++) {
+            if (!tp->jobs[i].compiled)
+                continue;
+            if (build_link(&tp->jobs[i], s) != 0 || (t = tg_task_list_add(l)) == NULL)
+                return -1;
+            *t = tp->jobs[i].ld_task;
+            tp->sel[tp->n_sel++] = i;
+        }
+        return 0;
+    case TG_R_RUN: /* each linked lab's test program */
+        tp->t0 = tg_now();
+        for (size_t i = 0; i < tp->n; i++) {
+            if (!tp->jobs[i].linked)
+                continue;
+            if (run_prepare(&tp->runs[tp->n_runs], s, &tp->jobs[i], -1, tp->res->labs[i].n_items) != 0) {
+                run_free(&tp->runs[tp->n_runs]);
+                return -1;
+            }
+            tp->run_job[tp->n_runs++] = i;
+        }
+        for (size_t k = 0; k < tp->n_runs; k++) {
+            if ((t = tg_task_list_add(l)) == NULL)
+                return -1;
+            *t = tp->runs[k].task;
+        }
+        return 0;
+    case TG_R_RERUN: { /* one at a time, each test that got no verdict */
+        if (tp->n_reruns == 0)
+            return 0;
+        tp->reruns = calloc(tp->n_reruns, sizeof *tp->reruns);
+        tp->rjob = calloc(tp->n_reruns, sizeof *tp->rjob);
+        size_t q = 0;
+        int bad = tp->reruns == NULL || tp->rjob == NULL;
+        for (size_t k = 0; !bad && k < tp->n_runs; k++) {
+            struct lab_job *j = &tp->jobs[tp->run_job[k]];
+            for (size_t i = 0; !bad && i < j->lr->n_items; i++) {
+                if (j->verdict[i])
+                    continue;
+                int e = run_prepare(&tp->reruns[q], s, j, (int)i, 1);
+                tp->rjob[q++] = tp->run_job[k];
+                if (e != 0 || (t = tg_task_list_add(l)) == NULL)
+                    bad = 1;
+                else
+                    *t = tp->reruns[q - 1].task;
+            }
+        }
+        tp->n_reruns = tp->reruns != NULL ? q : 0;
+        return bad ? -1 : 0;
     }
-    for (size_t k = 0; k < made; k++) {
-        cr[k].task = tasks[k];
-        if (crash_collect(&cr[k], sig[k]) != 0)
-            goto out;
+    case TG_R_EXPLAIN:
+        return crash_tasks(tp, l);
+    default:
+        return 0;
     }
-    rc = 0;
-out:
-    for (size_t k = 0; cr != NULL && k < made; k++)
-        crash_run_free(&cr[k]);
-    free(cr);
-    free(tasks);
-    free(sig);
-    return rc;
+}
+
+static int tests_done(struct tg_phase *ph, enum tg_round round, const struct tg_task *t, size_t k, char **err)
+{
+    struct tests_phase *tp = TG_CONTAINER_OF(ph, struct tests_phase, base);
+    const struct tg_setup *s = tp->s;
+    if (tp->over)
+        return 0;
+    switch (round) {
+    case TG_R_BUILD:
+        for (size_t q = 0; q < k; q++) {
+            struct lab_job *j = &tp->jobs[tp->sel[q]];
+            int r = build_result(j, s, &t[q], j->cc_log, TG_LAB_COMPILE_ERROR, "does not compile", err);
+            if (r < 0)
+                return -1;
+            j->compiled = r == 0;
+            if (j->compiled && (r = inspect_object(j, s)) != 0) {
+                if (r < 0)
+                    return -1;
+                j->compiled = 0;
+            }
+        }
+        if (s->skip_tests) {
+            tp->res->t_compile = tg_now() - tp->t0;
+            tp->over = 1;
+        }
+        return 0;
+    case TG_R_LINK:
+        for (size_t q = 0; q < k; q++) {
+            struct lab_job *j = &tp->jobs[tp->sel[q]];
+            char *keep = j->lr->build_output; /* the compiler's warnings */
+            j->lr->build_output = NULL;
+            int r = build_result(j, s, &t[q], j->ld_log, TG_LAB_LINK_ERROR, "does not link", err);
+            if (r < 0) {
+                free(keep);
+                return -1;
+            }
+            j->linked = r == 0;
+            if (j->linked) {
+                free(j->lr->build_output);
+                j->lr->build_output = keep;
+            } else {
+                free(keep);
+            }
+        }
+        tp->res->t_compile = tg_now() - tp->t0;
+        return 0;
+    case TG_R_RUN:
+        for (size_t q = 0; q < k; q++) {
+            tp->runs[q].task = t[q];
+            struct lab_job *j = &tp->jobs[tp->run_job[q]];
+            if (collect_run(&tp->runs[q], j->verdict, tp->res) != 0 || keep_runner_output(&tp->runs[q]) != 0)
+                return -1;
+            for (size_t i = 0; i < j->lr->n_items; i++)
+                if (!j->verdict[i])
+                    tp->n_reruns++;
+        }
+        return 0;
+    case TG_R_RERUN:
+        for (size_t q = 0; q < k; q++) {
+            tp->reruns[q].task = t[q];
+            if (collect_run(&tp->reruns[q], tp->jobs[tp->rjob[q]].verdict, tp->res) != 0)
+                return -1;
+        }
+        return 0;
+    case TG_R_EXPLAIN:
+        for (size_t q = 0; q < k; q++) {
+            tp->cr[q].task = t[q];
+            if (crash_collect(&tp->cr[q], tp->sig[q]) != 0)
+                return -1;
+        }
+        tp->res->t_tests = tg_now() - tp->t0;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int tests_finish(struct tg_phase *ph, char **err)
+{
+    (void)ph;
+    (void)err;
+    return 0;
+}
+
+static void tests_free(struct tg_phase *ph)
+{
+    struct tests_phase *tp = TG_CONTAINER_OF(ph, struct tests_phase, base);
+    for (size_t k = 0; tp->runs != NULL && k < tp->n_runs; k++)
+        run_free(&tp->runs[k]);
+    for (size_t k = 0; tp->reruns != NULL && k < tp->n_reruns; k++)
+        run_free(&tp->reruns[k]);
+    for (size_t k = 0; tp->cr != NULL && k < tp->n_cr; k++)
+        crash_run_free(&tp->cr[k]);
+    for (size_t i = 0; tp->jobs != NULL && i < tp->n; i++)
+        job_free(&tp->jobs[i]);
+    free(tp->jobs);
+    free(tp->sel);
+    free(tp->runs);
+    free(tp->run_job);
+    free(tp->reruns);
+    free(tp->rjob);
+    free(tp->cr);
+    free(tp->sig);
+    free(tp);
+}
+
+static const struct tg_phase_ops tests_phase_ops = {
+    "hidden tests", tests_tasks, tests_done, tests_finish, tests_free,
+};
+
+/* The tests phase of res's selected labs, or NULL when memory ran out. */
+static struct tg_phase *tests_phase_new(const struct tg_setup *s, const struct tg_intake *in, struct tg_result *res)
+{
+    struct tests_phase *tp = calloc(1, sizeof *tp);
+    if (tp == NULL)
+        return NULL;
+    tp->base.ops = &tests_phase_ops;
+    tp->s = s;
+    tp->in = in;
+    tp->res = res;
+    tp->n = res->n_labs;
+    size_t n1 = tp->n ? tp->n : 1;
+    tp->jobs = calloc(n1, sizeof *tp->jobs);
+    tp->sel = calloc(n1, sizeof *tp->sel);
+    tp->runs = calloc(n1, sizeof *tp->runs);
+    tp->run_job = calloc(n1, sizeof *tp->run_job);
+    int bad = tp->jobs == NULL || tp->sel == NULL || tp->runs == NULL || tp->run_job == NULL;
+    for (size_t i = 0; !bad && i < tp->n; i++) {
+        struct lab_job *j = &tp->jobs[i];
+        size_t ni = res->labs[i].n_items ? res->labs[i].n_items : 1;
+        j->lr = &res->labs[i];
+        j->verdict = calloc(ni, sizeof *j->verdict);
+        j->crashed = calloc(ni, sizeof *j->crashed);
+        bad = j->verdict == NULL || j->crashed == NULL;
+        /* Only tests get their verdicts here (memory checks: memverdict.c). */
+        for (size_t k = 0; !bad && k < res->labs[i].n_items; k++)
+            j->verdict[k] = res->labs[i].items[k].category != TG_ITEM_TEST;
+    }
+    if (bad) {
+        tests_free(&tp->base);
+        return NULL;
+    }
+    return &tp->base;
 }
 
 int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const struct tg_intake *in,
@@ -1037,262 +1172,34 @@ int tg_grade(const struct tg_setup *s, const struct tg_rubric *rubric, const str
 {
     (void)rubric;
     int rc = -1;
-    size_t n = res->n_labs, n_runs = 0, n_reruns = 0, k_mem = 0;
-    struct tg_mem_plan *mp = NULL;
-    struct tg_perf_plan *pp = NULL;
-    struct lab_job *jobs = calloc(n ? n : 1, sizeof *jobs);
-    /* room for a test program and a memory driver per lab, and a step of
-     * the performance tier */
-    struct tg_task *tasks = calloc(2 * n + 1, sizeof *tasks);
-    struct tg_task *mtasks = calloc(n ? n : 1, sizeof *mtasks);
-    struct run *runs = calloc(n ? n : 1, sizeof *runs);
-    struct run *reruns = NULL;
-    size_t *map = calloc(n ? n : 1, sizeof *map);
+    /* In each round, the phases under Valgrind first: they take longest. */
+    struct tg_phase *ph[3] = {NULL, NULL, NULL};
     /* what each step cost, for grader/calibrate.sh (proc.h); in the scratch
      * dir itself, where the sandbox cannot write */
     char *task_log = tg_path_join(s->scratch, "tasks.log");
-    if (jobs == NULL || tasks == NULL || mtasks == NULL || runs == NULL || map == NULL || task_log == NULL)
+    if (task_log == NULL)
         goto out;
     tg_proc_log(task_log);
-    for (size_t i = 0; i < n; i++) {
-        jobs[i].lr = &res->labs[i];
-        jobs[i].verdict = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].verdict);
-        jobs[i].crashed = calloc(res->labs[i].n_items ? res->labs[i].n_items : 1, sizeof *jobs[i].crashed);
-        if (jobs[i].verdict == NULL || jobs[i].crashed == NULL)
-            goto out;
-        /* Only tests get their verdicts here (memory checks: memcheck.c). */
-        for (size_t k = 0; k < res->labs[i].n_items; k++)
-            jobs[i].verdict[k] = res->labs[i].items[k].category != TG_ITEM_TEST;
-    }
-
-    /* Lab 1's performance tier runs its steps beside the labs' (perf.h). */
-    if (!s->skip_tests && tg_perf_begin(s->perf, s, res, &pp) != 0)
+    /* Lab 1's performance tier and the memory checks run their steps beside
+     * the labs' (perf.h, memcheck.h); not in a compile-only run. */
+    if (!s->skip_tests && ((ph[0] = tg_perf_phase(s->perf, s, res)) == NULL ||
+                           (s->memcheck != NULL && (ph[1] = tg_memcheck_phase(s->memcheck, s, in, res)) == NULL)))
         goto out;
-
-    /* 1. Compile every present lab file once, in parallel. */
-    double t0 = tg_now();
-    size_t m = 0, k_perf;
-    for (size_t i = 0; i < n; i++) {
-        if (!in->present[res->labs[i].lab])
-            continue;
-        if (build_compile(&jobs[i], s) != 0)
-            goto out;
-        tasks[m] = jobs[i].cc_task;
-        map[m++] = i;
-    }
-    k_perf = m;
-    if (tg_perf_task(pp, tasks, &k_perf) != 0)
+    if ((ph[2] = tests_phase_new(s, in, res)) == NULL)
         goto out;
-    if (tg_run_tasks(tasks, k_perf, s->jobs) != 0) {
-        *err = tg_strdup("interrupted");
-        goto out;
-    }
-    if (k_perf > m && tg_perf_done(pp, &tasks[m], err) != 0)
-        goto out;
-    for (size_t k = 0; k < m; k++) {
-        struct lab_job *j = &jobs[map[k]];
-        int r = build_result(j, s, &tasks[k], j->cc_log, TG_LAB_COMPILE_ERROR, "does not compile", err);
-        if (r < 0)
-            goto out;
-        j->compiled = r == 0;
-        if (j->compiled && (r = inspect_object(j, s)) != 0) {
-            if (r < 0)
-                goto out;
-            j->compiled = 0;
-        }
-    }
-    if (s->skip_tests) {
-        res->t_compile = tg_now() - t0;
-        rc = 0;
-        goto out;
-    }
-
-    /* The memory checks share the pools below (memcheck.h). */
-    if (s->memcheck != NULL && tg_memcheck_begin(s->memcheck, s, res, &mp) != 0)
-        goto out;
-
-    /* 2. Link each compiled lab with the reference for the other four (and
-     * each lab's memory driver). */
-    m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!jobs[i].compiled)
-            continue;
-        if (build_link(&jobs[i], s) != 0)
-            goto out;
-        memset(&tasks[m], 0, sizeof tasks[m]);
-        tasks[m] = jobs[i].ld_task;
-        map[m++] = i;
-    }
-    if (mp != NULL && tg_memcheck_link_tasks(mp, in, tasks + m, &k_mem) != 0)
-        goto out;
-    k_perf = m + k_mem;
-    if (tg_perf_task(pp, tasks, &k_perf) != 0)
-        goto out;
-    if (tg_run_tasks(tasks, k_perf, s->jobs) != 0) {
-        *err = tg_strdup("interrupted");
-        goto out;
-    }
-    if (mp != NULL && tg_memcheck_links_done(mp, tasks + m, err) != 0)
-        goto out;
-    if (k_perf > m + k_mem && tg_perf_done(pp, &tasks[m + k_mem], err) != 0)
-        goto out;
-    for (size_t k = 0; k < m; k++) {
-        struct lab_job *j = &jobs[map[k]];
-        char *keep = j->lr->build_output; /* the compiler's warnings */
-        j->lr->build_output = NULL;
-        int r = build_result(j, s, &tasks[k], j->ld_log, TG_LAB_LINK_ERROR, "does not link", err);
-        if (r < 0) {
-            free(keep);
-            goto out;
-        }
-        j->linked = r == 0;
-        if (j->linked) {
-            free(j->lr->build_output);
-            j->lr->build_output = keep;
-        } else {
-            free(keep);
-        }
-    }
-    res->t_compile = tg_now() - t0;
-
-    /* 3. Run each linked lab's test program, and the memory drivers and the
-     * performance tier under Valgrind (first: they take longest). */
-    t0 = tg_now();
-    k_perf = 0;
-    if (tg_perf_task(pp, tasks, &k_perf) != 0)
-        goto out;
-    struct tg_task *mem_tasks = tasks + k_perf;
-    k_mem = 0;
-    if (mp != NULL && tg_memcheck_run_tasks(mp, mem_tasks, &k_mem) != 0)
-        goto out;
-    size_t *run_job = map;
-    for (size_t i = 0; i < n; i++) {
-        if (!jobs[i].linked)
-            continue;
-        if (run_prepare(&runs[n_runs], s, &jobs[i], -1, res->labs[i].n_items) != 0) {
-            run_free(&runs[n_runs]);
-            goto out;
-        }
-        run_job[n_runs++] = i;
-    }
-    for (size_t k = 0; k < n_runs; k++)
-        mem_tasks[k_mem + k] = runs[k].task;
-    if (tg_run_tasks(tasks, k_perf + k_mem + n_runs, s->jobs) != 0) {
-        *err = tg_strdup("interrupted");
-        goto out;
-    }
-    if (k_perf > 0 && tg_perf_done(pp, &tasks[0], err) != 0)
-        goto out;
-    for (size_t k = 0; k < n_runs; k++) {
-        runs[k].task = mem_tasks[k_mem + k];
-        struct lab_job *j = &jobs[run_job[k]];
-        if (collect_run(&runs[k], j->verdict, res) != 0 || keep_runner_output(&runs[k]) != 0)
-            goto out;
-        for (size_t i = 0; i < j->lr->n_items; i++)
-            if (!j->verdict[i])
-                n_reruns++;
-    }
-
-    /* 4. Rerun, one at a time, each test that got no verdict; and, with
-     * origin tracking, the Valgrind runs whose errors need it. */
-    k_mem = 0;
-    if (mp != NULL && tg_memcheck_runs_done(mp, mem_tasks, mtasks, &k_mem) != 0)
-        goto out;
-    if (n_reruns > 0 || k_mem > 0) {
-        reruns = calloc(n_reruns ? n_reruns : 1, sizeof *reruns);
-        struct tg_task *rt = calloc(k_mem + n_reruns + 1, sizeof *rt);
-        size_t *rjob = calloc(n_reruns ? n_reruns : 1, sizeof *rjob);
-        size_t q = 0;
-        for (size_t k = 0; rt != NULL && k < k_mem; k++)
-            rt[k] = mtasks[k];
-        int bad = reruns == NULL || rt == NULL || rjob == NULL;
-        for (size_t k = 0; !bad && k < n_runs; k++) {
-            struct lab_job *j = &jobs[run_job[k]];
-            for (size_t i = 0; !bad && i < j->lr->n_items; i++) {
-                if (j->verdict[i])
-                    continue;
-                int e = run_prepare(&reruns[q], s, j, (int)i, 1);
-                rt[k_mem + q] = reruns[q].task;
-                rjob[q++] = run_job[k];
-                if (e != 0)
-                    bad = 1;
-            }
-        }
-        n_reruns = q;
-        if (!bad && tg_run_tasks(rt, k_mem + q, s->jobs) != 0) {
-            *err = tg_strdup("interrupted");
-            bad = 1;
-        }
-        for (size_t k = 0; !bad && k < k_mem; k++)
-            mtasks[k] = rt[k];
-        for (size_t k = 0; !bad && k < q; k++) {
-            reruns[k].task = rt[k_mem + k];
-            if (collect_run(&reruns[k], jobs[rjob[k]].verdict, res) != 0)
-                bad = 1;
-        }
-        free(rt);
-        free(rjob);
-        if (bad)
-            goto out;
-    }
-    /* 5. Name the cause of each crash (a few per lab) from a rerun under
-     * Valgrind. */
-    if (s->memcheck != NULL && s->memcheck->valgrind != NULL &&
-        explain_crashes(s, s->memcheck->valgrind, jobs, n, err) != 0)
-        goto out;
-    res->t_tests = tg_now() - t0;
-    if (mp != NULL && tg_memcheck_finish(mp, mtasks) != 0)
-        goto out;
-    if (tg_perf_finish(pp) != 0)
-        goto out;
-    rc = 0;
+    rc = tg_sched_run(ph, 3, s->jobs, err);
 out:
     tg_proc_log(NULL);
     free(task_log);
-    tg_memcheck_plan_free(mp);
-    tg_perf_plan_free(pp);
+    for (size_t i = 0; i < 3; i++)
+        if (ph[i] != NULL)
+            ph[i]->ops->free(ph[i]);
     if (rc != 0 && *err == NULL)
         *err = tg_strdup("out of memory");
-    for (size_t k = 0; runs != NULL && k < n_runs; k++)
-        run_free(&runs[k]);
-    for (size_t k = 0; reruns != NULL && k < n_reruns; k++)
-        run_free(&reruns[k]);
-    for (size_t i = 0; jobs != NULL && i < n; i++)
-        job_free(&jobs[i]);
-    free(jobs);
-    free(tasks);
-    free(mtasks);
-    free(runs);
-    free(reruns);
-    free(map);
     return rc;
 }
 
 char *tg_cc_version(const char *cc, const char *scratch)
 {
     return tg_tool_version(cc, scratch, "out/cc-version.log");
-}
-
-char *tg_tool_version(const char *prog, const char *scratch, const char *log_name)
-{
-    char *log = tg_path_join(scratch, log_name);
-    if (log == NULL)
-        return NULL;
-    char *argv[] = {(char *)prog, "--version", NULL};
-    struct tg_task t;
-    memset(&t, 0, sizeof t);
-    t.argv = argv;
-    t.envp = environ;
-    t.out_path = log;
-    t.limit = 10;
-    char *line = NULL;
-    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
-        char *text = tg_read_file(log, 4096, NULL, NULL);
-        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
-        line = clean ? tg_first_line(clean) : NULL;
-        free(text);
-        free(clean);
-    }
-    free(log);
-    return line;
 }

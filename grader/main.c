@@ -151,7 +151,7 @@ static void usage_long(void)
            "  -h, --help           show this help\n"
            "  --version            show the version\n"
            "\n"
-           "Memory checks: each lab's memory driver (memcheck/mem_<lab>.c) runs once under\n"
+           "Memory checks: each lab's memory driver (mem_<lab>.c) runs once under\n"
            "Valgrind against the lab file (one Valgrind for all labs, a process for\n"
            "each); each scenario scores its points if it ran and\n"
            "Valgrind found no invalid access, uninitialised value, bad free, or definitely\n"
@@ -164,11 +164,14 @@ static void usage_long(void)
            "be \"-\" without --student-id); expected values are computed with the\n"
            "reference library, and shown only with --reveal-answers.\n"
            "\n"
-           "Extra credit: lab 1's tt_matmul_fast, if correct on many shapes, earns 1, 2\n"
-           "or 3 extra points for running 2x, 3x or 4.5x fewer instructions than the\n"
-           "naive triple loop on a 128 x 128 product (Valgrind's callgrind; both compiled\n"
-           "with the same fixed flags). Extra points are reported on their own, never\n"
-           "in the score or its maximum.\n"
+           "Extra credit: lab 1's tt_matmul_fast, if correct on many shapes, earns extra\n"
+           "points by its speedup (the naive triple loop's instructions on a 128 x 128\n"
+           "product / its own, Valgrind's callgrind; both compiled with the same fixed\n"
+           "flags) as a share of the reference tt_matmul_fast's, counted with the same\n"
+           "compiler when the grader was built (perf/matmul.ref in the data dir). The\n"
+           "scale is the rubric's `perf:<share>%% <points>` lines (rubric.txt in the data\n"
+           "dir). Extra points are reported on their own, never in the score or its\n"
+           "maximum.\n"
            "\n"
            "Exit status: 0 full score, 1 less than full, 2 usage, intake or internal error\n"
            "(one line on stderr saying why, nothing on stdout).\n",
@@ -864,7 +867,7 @@ int main(int argc, char **argv)
         goto oom;
     res.memcheck = &g.mc;
     g.mc.all_findings = o.all_findings;
-    if (!o.memcheck_only && tg_perf_open(&g.perf, &res, g.datadir, o.no_perf) != 0)
+    if (!o.memcheck_only && tg_perf_open(&g.perf, &res, &g.rubric, g.datadir, o.no_perf) != 0)
         goto oom;
     res.perf = &g.perf;
     if (o.canary && (err = run_canary(&g, &o, &oom)) != NULL)

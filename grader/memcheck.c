@@ -1,6 +1,6 @@
 /* memcheck.c - the memory checks (see memcheck.h): whether they can run
- * (Valgrind found, drivers in the data dir), and their stages, which
- * tg_grade hands to its pool with its own tasks, or tg_memcheck_run runs
+ * (Valgrind found, drivers in the data dir), and their phase (phase.h),
+ * which tg_grade's scheduler runs beside the tests, or tg_memcheck_run runs
  * alone (memcheck_int.h lists the files that do the work). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "memcheck_int.h"
+#include "valgrind.h"
 
 /* The Valgrind configure found ("" if none); $TTGRADE_VALGRIND overrides it. */
 #ifndef TTGRADE_VALGRIND
@@ -86,7 +87,7 @@ int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, con
     return tg_result_ungrade(res, TG_ITEM_MEMORY, 1, why);
 }
 
-/* One submission's memory checks, stage by stage (memcheck.h). */
+/* One submission's memory checks, round by round (the phase below). */
 struct tg_mem_plan {
     struct tg_memcheck *mc;
     const struct tg_setup *s;
@@ -101,7 +102,7 @@ struct tg_mem_plan {
     double t0;
 };
 
-void tg_memcheck_plan_free(struct tg_mem_plan *p)
+static void plan_free(struct tg_mem_plan *p)
 {
     if (p == NULL)
         return;
@@ -118,7 +119,7 @@ void tg_memcheck_plan_free(struct tg_mem_plan *p)
     free(p);
 }
 
-int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct tg_result *res,
+static int plan_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct tg_result *res,
                       struct tg_mem_plan **plan)
 {
     *plan = NULL;
@@ -139,7 +140,7 @@ int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct t
     p->token_var = tg_asprintf("TTMEM_TOKEN=%s", p->token);
     p->envp = p->token_var ? tg_valgrind_env(s->envp, p->token_var) : NULL;
     if (p->jobs == NULL || p->map == NULL || p->runs == NULL || p->envp == NULL) {
-        tg_memcheck_plan_free(p);
+        plan_free(p);
         return -1;
     }
     for (size_t i = 0; i < p->n; i++)
@@ -150,7 +151,7 @@ int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct t
     return 0;
 }
 
-int tg_memcheck_link_tasks(struct tg_mem_plan *p, const struct tg_intake *in, struct tg_task *out, size_t *k)
+static int plan_link_tasks(struct tg_mem_plan *p, const struct tg_intake *in, struct tg_task *out, size_t *k)
 {
     *k = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -165,7 +166,7 @@ int tg_memcheck_link_tasks(struct tg_mem_plan *p, const struct tg_intake *in, st
     return 0;
 }
 
-int tg_memcheck_links_done(struct tg_mem_plan *p, const struct tg_task *done, char **err)
+static int plan_links_done(struct tg_mem_plan *p, const struct tg_task *done, char **err)
 {
     for (size_t k = 0; k < p->n_map; k++) {
         struct mem_job *j = &p->jobs[p->map[k]];
@@ -208,7 +209,7 @@ static int hand_out(struct tg_mem_plan *p, size_t *sel, size_t n, struct tg_task
     return 0;
 }
 
-int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k)
+static int plan_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k)
 {
     size_t *sel = calloc(p->n ? p->n : 1, sizeof *sel), n = 0;
     *k = 0;
@@ -220,7 +221,7 @@ int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k)
     return hand_out(p, sel, n, out, k);
 }
 
-int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k)
+static int plan_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k)
 {
     struct host_run *h = &p->runs[0];
     *k = 0;
@@ -247,7 +248,7 @@ int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, str
     return 0;
 }
 
-int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done)
+static int plan_finish(struct tg_mem_plan *p, const struct tg_task *done)
 {
     for (size_t r = p->round2; r < p->n_host; r++) {
         struct host_run *h = &p->runs[r];
@@ -267,13 +268,106 @@ int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done)
     return 0;
 }
 
-/* One stage's tasks on their own pool. */
-static int run_alone(struct tg_task *tasks, size_t k, unsigned jobs, char **err)
+/* ----------------------------------------------------------- the phase -- */
+
+/* The memory checks as a phase of the scheduler (phase.h). */
+struct mem_phase {
+    struct tg_phase base;
+    struct tg_memcheck *mc;
+    const struct tg_setup *s;
+    const struct tg_intake *in;
+    struct tg_result *res;
+    struct tg_mem_plan *p;     /* NULL until TG_R_LINK, and when nothing is to run */
+    struct tg_task *later;     /* the runs with origin tracking (TG_R_RERUN), then how they went */
+    size_t n_later;
+};
+
+static int phase_tasks(struct tg_phase *ph, enum tg_round round, struct tg_task_list *l, char **err)
 {
-    if (tg_run_tasks(tasks, k, jobs) == 0)
+    struct mem_phase *m = TG_CONTAINER_OF(ph, struct mem_phase, base);
+    size_t k = 0;
+    (void)err;
+    switch (round) {
+    case TG_R_LINK:
+        if (plan_begin(m->mc, m->s, m->res, &m->p) != 0)
+            return -1;
+        if (m->p == NULL)
+            return 0;
+        if (tg_task_list_reserve(l, m->p->n) != 0 || plan_link_tasks(m->p, m->in, l->v + l->n, &k) != 0)
+            return -1;
+        break;
+    case TG_R_RUN:
+        if (m->p == NULL)
+            return 0;
+        if (tg_task_list_reserve(l, 1) != 0 || plan_run_tasks(m->p, l->v + l->n, &k) != 0)
+            return -1;
+        break;
+    case TG_R_RERUN:
+        if (tg_task_list_reserve(l, m->n_later) != 0)
+            return -1;
+        for (; k < m->n_later; k++)
+            l->v[l->n + k] = m->later[k];
+        break;
+    default:
         return 0;
-    *err = tg_strdup("interrupted");
-    return -1;
+    }
+    l->n += k;
+    return 0;
+}
+
+static int phase_done(struct tg_phase *ph, enum tg_round round, const struct tg_task *t, size_t k, char **err)
+{
+    struct mem_phase *m = TG_CONTAINER_OF(ph, struct mem_phase, base);
+    if (m->p == NULL)
+        return 0;
+    switch (round) {
+    case TG_R_LINK:
+        return plan_links_done(m->p, t, err);
+    case TG_R_RUN:
+        m->later = calloc(m->p->n + 1, sizeof *m->later);
+        if (m->later == NULL)
+            return -1;
+        return plan_runs_done(m->p, t, m->later, &m->n_later);
+    case TG_R_RERUN:
+        for (size_t i = 0; i < k; i++)
+            m->later[i] = t[i];
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int phase_finish(struct tg_phase *ph, char **err)
+{
+    struct mem_phase *m = TG_CONTAINER_OF(ph, struct mem_phase, base);
+    (void)err;
+    return m->p == NULL ? 0 : plan_finish(m->p, m->later);
+}
+
+static void phase_free(struct tg_phase *ph)
+{
+    struct mem_phase *m = TG_CONTAINER_OF(ph, struct mem_phase, base);
+    plan_free(m->p);
+    free(m->later);
+    free(m);
+}
+
+static const struct tg_phase_ops mem_phase_ops = {
+    "memory checks", phase_tasks, phase_done, phase_finish, phase_free,
+};
+
+struct tg_phase *tg_memcheck_phase(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
+                                   struct tg_result *res)
+{
+    struct mem_phase *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return NULL;
+    m->base.ops = &mem_phase_ops;
+    m->mc = mc;
+    m->s = s;
+    m->in = in;
+    m->res = res;
+    return &m->base;
 }
 
 int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
@@ -284,22 +378,10 @@ int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const stru
         return 0;
     if (mc->skipped != NULL)
         return tg_result_ungrade(res, TG_ITEM_MEMORY, 0, mc->skipped);
-    struct tg_mem_plan *p = NULL;
-    size_t n = res->n_labs, k = 0;
-    struct tg_task *tasks = calloc(n ? n : 1, sizeof *tasks);
-    int rc = -1;
-    if (tasks == NULL || tg_memcheck_begin(mc, s, res, &p) != 0 || p == NULL)
-        goto out;
-    if (tg_memcheck_link_tasks(p, in, tasks, &k) != 0 || run_alone(tasks, k, s->jobs, err) != 0 ||
-        tg_memcheck_links_done(p, tasks, err) != 0)
-        goto out;
-    if (tg_memcheck_run_tasks(p, tasks, &k) != 0 || run_alone(tasks, k, s->jobs, err) != 0 ||
-        tg_memcheck_runs_done(p, tasks, tasks, &k) != 0 || run_alone(tasks, k, s->jobs, err) != 0 ||
-        tg_memcheck_finish(p, tasks) != 0)
-        goto out;
-    rc = 0;
-out:
-    tg_memcheck_plan_free(p);
-    free(tasks);
+    struct tg_phase *ph = tg_memcheck_phase(mc, s, in, res);
+    if (ph == NULL)
+        return -1;
+    int rc = tg_sched_run(&ph, 1, s->jobs, err);
+    ph->ops->free(ph);
     return rc;
 }

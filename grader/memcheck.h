@@ -1,4 +1,4 @@
-/* memcheck.h - the memory checks: each lab's memory driver (memcheck/mem_<lab>.c,
+/* memcheck.h - the memory checks: each lab's memory driver (mem_<lab>.c,
  * precompiled in the data dir) is linked with the student's object for that lab
  * and the reference objects of the others into a shared object, and run once
  * under Valgrind, in a child of its own of memcheck/ttmemhost (one Valgrind
@@ -21,6 +21,7 @@
 #ifndef TG_MEMCHECK_H
 #define TG_MEMCHECK_H
 
+#include "phase.h"
 #include "proc.h"
 #include "ttgrade.h"
 
@@ -53,36 +54,24 @@ void tg_memcheck_close(struct tg_memcheck *mc);
 int tg_memcheck_run(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
                     struct tg_result *res, char **err);
 
-/* The same work in stages, so that tg_grade can give each stage's tasks to
- * the pool it runs anyway (the drivers link with the test programs, and
- * Valgrind runs next to the tests): one scheduler for all. Each *_tasks or
- * *_done call fills `out` (room for one task per selected lab) with the next
- * stage's tasks and sets *k to their number; the caller runs them and hands
- * them back, in the same order, to the next call. In turn:
- *   tg_memcheck_begin       *plan is NULL when there is nothing to run (the
- *                           checks are skipped or not wanted: tg_memcheck_run
- *                           then marks the items ungraded)
- *   tg_memcheck_link_tasks  link the driver of each lab whose object was built
- *   tg_memcheck_links_done  ... a driver that did not link fails its items
- *   tg_memcheck_run_tasks   Valgrind on the host, without origin tracking
- *                           (one task, or none)
- *   tg_memcheck_runs_done   again with --track-origins=yes, each lab alone:
- *                           the labs whose errors carry origins (uninitialised
- *                           values), and every lab of a run that a lab's code
- *                           cut short (the host killed or stopped)
- *   tg_memcheck_finish      every memory item gets its verdict
- *   tg_memcheck_plan_free   always; sets mc->t_total
- * After tg_memcheck_finish, tg_memcheck_run does nothing. Each returns 0, or
- * -1 (with *err set when it takes one; otherwise out of memory). */
-struct tg_mem_plan;
-int tg_memcheck_begin(struct tg_memcheck *mc, const struct tg_setup *s, struct tg_result *res,
-                      struct tg_mem_plan **plan);
-int tg_memcheck_link_tasks(struct tg_mem_plan *p, const struct tg_intake *in, struct tg_task *out, size_t *k);
-int tg_memcheck_links_done(struct tg_mem_plan *p, const struct tg_task *done, char **err);
-int tg_memcheck_run_tasks(struct tg_mem_plan *p, struct tg_task *out, size_t *k);
-int tg_memcheck_runs_done(struct tg_mem_plan *p, const struct tg_task *done, struct tg_task *out, size_t *k);
-int tg_memcheck_finish(struct tg_mem_plan *p, const struct tg_task *done);
-void tg_memcheck_plan_free(struct tg_mem_plan *p);
+/* The same work as a phase of the scheduler (phase.h), so that tg_grade runs
+ * it in the pool it runs anyway (the drivers link with the test programs,
+ * and Valgrind runs next to the tests): one scheduler for all. In its rounds:
+ *   TG_R_LINK    whether anything is to run (not when the checks are
+ *                skipped or not wanted: tg_memcheck_run then marks the items
+ *                ungraded); link the driver of each lab whose object was
+ *                built; a driver that did not link fails its items
+ *   TG_R_RUN     Valgrind on the host, without origin tracking (one task)
+ *   TG_R_RERUN   again with --track-origins=yes, each lab alone: the labs
+ *                whose errors carry origins (uninitialised values), and every
+ *                lab of a run that a lab's code cut short (the host killed or
+ *                stopped)
+ *   finish       every memory item gets its verdict; mc->done is set, and
+ *                tg_memcheck_run then does nothing
+ *   free         sets mc->t_total
+ * The phase borrows its arguments. NULL when memory ran out. */
+struct tg_phase *tg_memcheck_phase(struct tg_memcheck *mc, const struct tg_setup *s, const struct tg_intake *in,
+                                   struct tg_result *res);
 
 /* --memcheck-only: marks every item that is not a memory check (tests,
  * questions) ungraded, with `why`. Returns 0 or -1. */
@@ -99,15 +88,5 @@ int tg_memcheck_ungrade_tests(struct tg_memcheck *mc, struct tg_result *res, con
  * Returns 0, 1 if the report could not be read (*cause NULL), -1 when
  * memory ran out. */
 int tg_memcheck_crash_cause(const char *xml, size_t len, const char *student_file, char **cause, char signame[32]);
-
-/* 16 random hex digits, for markers student code cannot forge (also used by
- * perf.c). */
-void tg_valgrind_token(char out[17]);
-
-/* The environment of a program run under Valgrind: base (the test programs'
- * one) without $VALGRIND_OPTS (our options must be the only ones) and without
- * the variable token_var sets ("NAME=value"), plus token_var. The strings are
- * borrowed; free the array only. NULL when memory ran out. */
-char **tg_valgrind_env(char *const *base, const char *token_var);
 
 #endif /* TG_MEMCHECK_H */

@@ -1,6 +1,6 @@
 /* memcheck_int.h - the shapes the memory-check files share (memcheck.h is
  * the interface the rest of the grader uses). Private to:
- *   memcheck.c    deciding whether the checks run, and the stage API
+ *   memcheck.c    deciding whether the checks run, and their phase
  *   memhost.c     the runs: linking each lab's driver, one Valgrind on
  *                 memcheck/ttmemhost per round, and the host's status file
  *   memxml.c      reading Valgrind's XML report, event by event, into one

@@ -12,8 +12,9 @@
 
 #include "inspect.h"
 #include "timelimits.h"
-#include "memcheck.h"
+#include "valgrind.h"
 #include "perf.h"
+#include "points.h"
 #include "proc.h"
 #include "text.h"
 
@@ -27,8 +28,6 @@
 #define TTGRADE_PERF_ABSENT_WHY "the data directory has no performance driver perf/matmul.o"
 #endif
 
-
-const double tg_perf_tiers[TG_PERF_TIERS] = {2.0, 3.0, 4.5};
 
 #define PERF_BUILD_SECONDS 60.0
 /* The driver's limit: 4 test timeouts plus this (callgrind on the driver
@@ -68,15 +67,47 @@ static int ungraded(struct tg_perf *p, char *why)
     return 0;
 }
 
-int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *datadir, int off)
+/* Reads the reference's counts, <datadir>/perf/<lab>.ref ("naive N" and
+ * "fast N" lines, '#' comments): 0, or -1 if the file is missing or bad
+ * (the counts stay 0). */
+static int read_reference(struct tg_perf *p, const char *datadir)
+{
+    char *path = tg_asprintf("%s/perf/%s.ref", datadir, TG_PERF_LAB);
+    size_t len = 0;
+    char *text = path ? tg_read_file(path, PERF_LOG_MAX, &len, NULL) : NULL;
+    free(path);
+    unsigned long long naive = 0, fast = 0;
+    for (char *line = text, *next; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        char what[8];
+        unsigned long long v;
+        if (line[0] != '#' && sscanf(line, "%7s %llu", what, &v) == 2)
+            *(strcmp(what, "naive") == 0 ? &naive : strcmp(what, "fast") == 0 ? &fast : &v) = v;
+    }
+    free(text);
+    if (naive == 0 || fast == 0)
+        return -1;
+    p->ref_naive_ir = naive;
+    p->ref_fast_ir = fast;
+    return 0;
+}
+
+int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const struct tg_rubric *rubric,
+                 const char *datadir, int off)
 {
     memset(p, 0, sizeof *p);
-    p->max_points = TG_PERF_TIERS;
-    int wanted = 0;
+    int lab = tg_lab_index(TG_PERF_LAB), wanted = 0;
     for (size_t i = 0; i < res->n_labs; i++)
-        wanted |= res->labs[i].lab == tg_lab_index(TG_PERF_LAB);
-    if (!wanted)
+        wanted |= lab >= 0 && res->labs[i].lab == lab;
+    /* the scale: the rubric's tiers (perf:<share>% lines) */
+    for (size_t t = 0; wanted && t < rubric->n_tiers; t++)
+        if (rubric->tiers[t].lab == lab)
+            p->tiers[p->n_tiers++] = rubric->tiers[t];
+    if (!wanted || p->n_tiers == 0)
         return 0;
+    p->max_points = p->tiers[p->n_tiers - 1].points;
     if (off)
         return ungraded(p, tg_strdup("turned off with --no-perf"));
     const char *env = getenv("TTGRADE_VALGRIND");
@@ -90,6 +121,9 @@ int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *dat
                                                                "package valgrind)"));
     if (!tg_regular_file(datadir, "perf/matmul.o"))
         return ungraded(p, tg_strdup(TTGRADE_PERF_ABSENT_WHY));
+    /* without the reference's counts the tier still runs (grader/calibrate.sh
+     * measures them so), but it cannot be scored (score()) */
+    (void)read_reference(p, datadir);
     p->state = TG_PERF_GRADED;
     p->why = tg_strdup("not run: matmul.c was not graded");
     return p->why == NULL ? -1 : 0;
@@ -173,20 +207,38 @@ static unsigned long long find_count(const char *base, const char *token, const 
     return count;
 }
 
-/* The verdict from the counts. */
+/* The verdict from the counts: the speedup as a share of the reference's,
+ * against the rubric's tiers. */
 static int score(struct tg_perf *p)
 {
     p->speedup = (double)p->naive_ir / (double)p->fast_ir;
+    char *counted = tg_asprintf("tt_matmul_fast ran %.2fx fewer instructions than the naive loop "
+                                "(%llu instructions vs %llu, 128 x 128)",
+                                p->speedup, p->fast_ir, p->naive_ir);
+    if (counted == NULL)
+        return -1;
+    if (p->ref_fast_ir == 0) {
+        p->state = TG_PERF_UNGRADED;
+        free(p->why);
+        p->why = tg_asprintf("the data dir has no perf/%s.ref, the reference's own count that the scale is "
+                             "a share of (run make calibrate); %s", TG_PERF_LAB, counted);
+        free(counted);
+        return p->why == NULL ? -1 : 0;
+    }
+    double ref = (double)p->ref_naive_ir / (double)p->ref_fast_ir;
+    p->share = 100.0 * p->speedup / ref;
     double points = 0;
-    for (int t = 0; t < TG_PERF_TIERS; t++)
-        if (p->speedup >= tg_perf_tiers[t])
-            points = t + 1;
-    char next[80] = "";
-    if (points < TG_PERF_TIERS)
-        snprintf(next, sizeof next, "; %.1fx earns %g", tg_perf_tiers[(int)points], points + 1);
-    if (no_credit(p, tg_asprintf("tt_matmul_fast ran %.2fx fewer instructions than the naive loop "
-                                 "(%llu instructions vs %llu, 128 x 128)%s",
-                                 p->speedup, p->fast_ir, p->naive_ir, next)) != 0)
+    size_t next = 0;
+    while (next < p->n_tiers && p->share >= p->tiers[next].share)
+        points = p->tiers[next++].points;
+    char more[96] = "";
+    if (next < p->n_tiers)
+        snprintf(more, sizeof more, "; %g%% (%.2fx) earns %g", p->tiers[next].share,
+                 p->tiers[next].share * ref / 100.0, p->tiers[next].points);
+    int rc = no_credit(p, tg_asprintf("%s, %.1f%% of the reference's %.2fx%s", counted,
+                                      p->share, ref, more));
+    free(counted);
+    if (rc != 0)
         return -1;
     p->points = points;
     return 0;
@@ -205,7 +257,7 @@ struct tg_perf_plan {
     char *inc, *src, *obj, *bin, *cc_log, *ld_log, *run_log, *cg;
 };
 
-void tg_perf_plan_free(struct tg_perf_plan *pl)
+static void plan_free(struct tg_perf_plan *pl)
 {
     if (pl == NULL)
         return;
@@ -225,8 +277,8 @@ void tg_perf_plan_free(struct tg_perf_plan *pl)
     free(pl);
 }
 
-int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
-                  struct tg_perf_plan **plan)
+static int plan_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
+                      struct tg_perf_plan **plan)
 {
     *plan = NULL;
     if (p == NULL || p->state != TG_PERF_GRADED)
@@ -270,12 +322,12 @@ static int stop(struct tg_perf_plan *pl, char *why)
     return no_credit(pl->p, why);
 }
 
-int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
+static int plan_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
 {
     if (pl == NULL || pl->step > 2)
         return 0;
     /* matmul.c missing, or its own build failed (the stage before): no
-     * extra credit whatever the tier's build makes of it (tg_perf_finish),
+     * extra credit whatever the tier's build makes of it (plan_finish),
      * so nothing more to run. */
     if (pl->lr->status != TG_LAB_GRADED) {
         pl->step = 3;
@@ -380,7 +432,7 @@ static int run_verdict(struct tg_perf_plan *pl, const struct tg_task *t)
     return rc;
 }
 
-int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
+static int plan_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
 {
     *err = NULL;
     if (pl == NULL || pl->step > 2)
@@ -422,7 +474,7 @@ int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err)
     return rc;
 }
 
-int tg_perf_finish(struct tg_perf_plan *pl)
+static int plan_finish(struct tg_perf_plan *pl)
 {
     if (pl == NULL)
         return 0;
@@ -445,6 +497,69 @@ char *tg_perf_line(const struct tg_perf *p)
         return NULL;
     if (p->state == TG_PERF_UNGRADED)
         return tg_asprintf("matmul: extra credit (performance tier): ungraded (%s)", p->why ? p->why : "?");
-    return tg_asprintf("matmul: extra credit (performance tier): %g/%g: %s", p->points, p->max_points,
-                       p->why ? p->why : "?");
+    return tg_asprintf("matmul: extra credit (performance tier): %.*f/%.*f: %s", TG_POINTS(p->points),
+                       TG_POINTS(p->max_points), p->why ? p->why : "?");
+}
+
+/* ----------------------------------------------------------- the phase -- */
+
+/* The tier as a phase of the scheduler (phase.h): one step a round. */
+struct perf_phase {
+    struct tg_phase base;
+    struct tg_perf *p;
+    const struct tg_setup *s;
+    const struct tg_result *res;
+    struct tg_perf_plan *pl;   /* NULL when the tier does not run */
+};
+
+static int phase_tasks(struct tg_phase *ph, enum tg_round round, struct tg_task_list *l, char **err)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    size_t k = 0;
+    (void)err;
+    if (round == TG_R_BUILD && plan_begin(f->p, f->s, f->res, &f->pl) != 0)
+        return -1;
+    if (round > TG_R_RUN)
+        return 0;
+    if (tg_task_list_reserve(l, 1) != 0 || plan_task(f->pl, l->v + l->n, &k) != 0)
+        return -1;
+    l->n += k;
+    return 0;
+}
+
+static int phase_done(struct tg_phase *ph, enum tg_round round, const struct tg_task *t, size_t k, char **err)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    (void)round;
+    return k > 0 ? plan_done(f->pl, &t[0], err) : 0;
+}
+
+static int phase_finish(struct tg_phase *ph, char **err)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    (void)err;
+    return plan_finish(f->pl);
+}
+
+static void phase_free(struct tg_phase *ph)
+{
+    struct perf_phase *f = TG_CONTAINER_OF(ph, struct perf_phase, base);
+    plan_free(f->pl);
+    free(f);
+}
+
+static const struct tg_phase_ops perf_phase_ops = {
+    "performance tier", phase_tasks, phase_done, phase_finish, phase_free,
+};
+
+struct tg_phase *tg_perf_phase(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res)
+{
+    struct perf_phase *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->base.ops = &perf_phase_ops;
+    f->p = p;
+    f->s = s;
+    f->res = res;
+    return &f->base;
 }

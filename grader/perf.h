@@ -8,12 +8,18 @@
  *
  * Correctness first: the driver checks tt_matmul_fast on many shapes before
  * counting; a wrong result, a crash, a timeout, or a file without
- * tt_matmul_fast earns 0. The points are extra credit: never part of the
+ * tt_matmul_fast earns 0. The scale: the speedup (naive count / fast count)
+ * as a share of the reference tt_matmul_fast's own speedup, counted the same
+ * way when the grader was built (the count moves with the compiler, the
+ * share much less), against the rubric's `perf:<share>%` tiers (set in the
+ * driver, PERF_TIER). The points are extra credit: never part of the
  * score or its maximum; the reports show them on their own line or item.
- * Without Valgrind, or with --no-perf, the tier is ungraded (not an error). */
+ * Without Valgrind, with --no-perf, or without the reference's count, the
+ * tier is ungraded (not an error). */
 #ifndef TG_PERF_H
 #define TG_PERF_H
 
+#include "phase.h"
 #include "ttgrade.h"
 
 /* The lab the tier scores: by nature a matmul one (its driver times
@@ -28,10 +34,6 @@
 #define TTGRADE_PERF_CFLAGS "-O3"
 #endif
 
-/* The published scale: the speedup (naive instructions / tt_matmul_fast's)
- * each extra point needs, lowest first. */
-#define TG_PERF_TIERS 3
-extern const double tg_perf_tiers[TG_PERF_TIERS];
 
 enum tg_perf_state {
     TG_PERF_NONE,      /* not wanted: matmul is not among the labs graded */
@@ -46,34 +48,31 @@ struct tg_perf {
     double points;              /* extra points earned */
     double max_points;          /* the top tier's points */
     double speedup;             /* naive / fast instructions; 0 if not measured */
+    double share;               /* speedup / the reference's, percent; 0 if not scored */
     unsigned long long naive_ir, fast_ir;  /* the counts; 0 if not measured */
+    /* The scale: the rubric's tiers of TG_PERF_LAB, and the reference's
+     * counts (<datadir>/perf/<lab>.ref, grader/calibrate.sh; 0: none, and
+     * the tier is then ungraded once counted). */
+    struct tg_rubric_tier tiers[TG_RUBRIC_TIERS_MAX];
+    size_t n_tiers;
+    unsigned long long ref_naive_ir, ref_fast_ir;
     double t_total;             /* wall seconds of its steps (they run beside the labs' steps) */
 };
 
-/* Decides whether the tier can run (matmul graded, not `off`, Valgrind and the
- * driver found). Returns 0, or -1 if memory ran out. */
-int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const char *datadir, int off);
+/* Decides whether the tier can run (matmul graded, tiers in the rubric, not
+ * `off`, Valgrind and the driver found). Returns 0, or -1 if memory ran out. */
+int tg_perf_open(struct tg_perf *p, const struct tg_result *res, const struct tg_rubric *rubric,
+                 const char *datadir, int off);
 void tg_perf_close(struct tg_perf *p);
 
-/* The tier runs in grade.c's pools, beside the labs' own steps, so that it
- * adds no phase of its own (tg_setup.perf):
- *   tg_perf_begin     a plan, if the tier is to run (else *plan = NULL)
- *   tg_perf_task      appends its next task to out[*k] (compile, then link,
- *                     then callgrind), if it has one left
- *   tg_perf_done      that task's outcome: a failed step gives the verdict
- *                     and ends the tier
- *   tg_perf_finish    the verdict, once the labs are graded: none unless
- *                     matmul.c's own grading passed its build
- *   tg_perf_plan_free always; sets p->t_total
- * Each returns 0, or -1 with *err set when it takes one (interrupted, a
- * program that cannot start), else out of memory. */
-struct tg_perf_plan;
-int tg_perf_begin(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res,
-                  struct tg_perf_plan **plan);
-int tg_perf_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k);
-int tg_perf_done(struct tg_perf_plan *pl, const struct tg_task *t, char **err);
-int tg_perf_finish(struct tg_perf_plan *pl);
-void tg_perf_plan_free(struct tg_perf_plan *pl);
+/* The tier as a phase of the scheduler (phase.h), beside the labs' own
+ * steps, so that it adds no round of its own: one step a round, compile
+ * (TG_R_BUILD), link (TG_R_LINK), callgrind (TG_R_RUN), if the tier is to run
+ * and the step before did not fail (a failed step gives the verdict); at
+ * finish, the verdict, none unless matmul.c's own grading passed its build.
+ * p->t_total sums its steps' wall seconds. The phase borrows its arguments.
+ * NULL when memory ran out. */
+struct tg_phase *tg_perf_phase(struct tg_perf *p, const struct tg_setup *s, const struct tg_result *res);
 
 /* For the reports: one line, "matmul: extra credit (performance tier):
  * 3/3: ..." or "... ungraded (...)"; NULL when not wanted or out of memory. */

@@ -28,6 +28,8 @@
 #include "inspect.h"
 #include "text.h"
 
+extern char **environ;
+
 /* Where the system keeps separate debug info (by build-id). */
 #define TG_DEBUG_DIR "/usr/lib/debug"
 
@@ -697,34 +699,42 @@ static pid_t proc_ppid(const char *pid)
 }
 #endif
 
+int tg_kill_children(int (*keep)(pid_t pid, void *ctx), void *ctx)
+{
+    int found = 0;
+#ifdef __linux__
+    pid_t me = getpid();
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9' || proc_ppid(e->d_name) != me)
+            continue;
+        pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+        if (keep != NULL && keep(pid, ctx))
+            continue;
+        kill(pid, SIGKILL);
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        found = 1;
+    }
+    closedir(d);
+#else
+    (void)keep;
+    (void)ctx;
+#endif
+    return found;
+}
+
 void tg_reap_orphans(void)
 {
-    pid_t me = getpid();
     for (int round = 0; round < 100; round++) {
         int found = 0, st;
-        pid_t pid;
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+        while (waitpid(-1, &st, WNOHANG) > 0)
             found = 1;
-#ifdef __linux__
-        DIR *d = opendir("/proc");
-        if (d != NULL) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (e->d_name[0] < '1' || e->d_name[0] > '9')
-                    continue;
-                if (proc_ppid(e->d_name) != me)
-                    continue;
-                pid = (pid_t)strtol(e->d_name, NULL, 10);
-                kill(pid, SIGKILL);
-                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                    ;
-                found = 1;
-            }
-            closedir(d);
-        }
-#else
-        (void)me;
-#endif
+        found |= tg_kill_children(NULL, NULL);
         if (!found)
             break;
     }
@@ -817,4 +827,28 @@ char *tg_self_path(void)
             return NULL;
         cap *= 2;
     }
+}
+
+char *tg_tool_version(const char *prog, const char *scratch, const char *log_name)
+{
+    char *log = tg_path_join(scratch, log_name);
+    if (log == NULL)
+        return NULL;
+    char *argv[] = {(char *)prog, "--version", NULL};
+    struct tg_task t;
+    memset(&t, 0, sizeof t);
+    t.argv = argv;
+    t.envp = environ;
+    t.out_path = log;
+    t.limit = 10;
+    char *line = NULL;
+    if (tg_run_tasks(&t, 1, 1) == 0 && tg_task_ok(&t)) {
+        char *text = tg_read_file(log, 4096, NULL, NULL);
+        char *clean = text ? tg_sanitize(text, strlen(text), 4096) : NULL;
+        line = clean ? tg_first_line(clean) : NULL;
+        free(text);
+        free(clean);
+    }
+    free(log);
+    return line;
 }

@@ -123,6 +123,12 @@ void tg_proc_init(void);
  * came back to it as subreaper). Called after each batch of tasks. */
 void tg_reap_orphans(void);
 
+/* One pass over the grader's children (from /proc; none elsewhere): kills
+ * with SIGKILL and reaps each one for which keep (if not NULL) returns 0.
+ * Returns 1 if it killed any. tg_reap_orphans repeats it with keep NULL;
+ * `ttgrade batch` keeps its running child ttgrades. */
+int tg_kill_children(int (*keep)(pid_t pid, void *ctx), void *ctx);
+
 /* The absolute path of `prog`: itself if it contains a '/', otherwise the
  * first executable match in $PATH. Returns a malloc'd string, or NULL with
  * errno set (ENOENT if not found). */
@@ -142,6 +148,10 @@ int tg_task_ok(const struct tg_task *t);
  * `path` (NULL: no more): what each step of a grading cost, for
  * grader/calibrate.sh and for whoever measures. Borrows path. */
 void tg_proc_log(const char *path);
+
+/* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
+ * output goes to <scratch>/<log_name>. */
+char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);
 
 /* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
 double tg_now(void);

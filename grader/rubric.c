@@ -1,6 +1,7 @@
 /* rubric.c - the rubric reader: rubric.txt names every hidden
  * test and every memory check ("memory:<scenario>") with its points, and is the
- * only source of what a lab's code is worth. */
+ * only source of what a lab's code is worth; and the performance tier's scale
+ * ("perf:<share>%"), its extra credit. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -53,6 +55,49 @@ static char *next_word(char **p)
     return w;
 }
 
+/* A positive number, the whole word; 0 if it is not one. */
+static double positive(const char *w)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(w, &end);
+    return end == w || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0 ? 0 : v;
+}
+
+/* Adds the tier `<lab> perf:<share>% <points>` (its words) to r, in share
+ * order. Returns NULL, or a static reason. */
+static const char *add_tier(struct tg_rubric *r, const char *lab, const char *name, const char *pts)
+{
+    struct tg_rubric_tier t = {tg_lab_index(lab), 0, positive(pts)};
+    if (t.lab < 0)
+        return "unknown lab (not in the data dir's labs.txt, labs/manifest)";
+    size_t len = strlen(name);
+    char share[32];
+    if (len < 2 || len >= sizeof share || name[len - 1] != '%')
+        return "a performance tier is `<lab> perf:<share>% <points>`, the share in percent";
+    memcpy(share, name, len - 1);
+    share[len - 1] = '\0';
+    if ((t.share = positive(share)) == 0)
+        return "the share of a performance tier must be a positive percentage";
+    if (t.points == 0)
+        return "the points must be a positive number";
+    if (r->n_tiers == TG_RUBRIC_TIERS_MAX)
+        return "too many performance tiers";
+    size_t at = 0;
+    while (at < r->n_tiers && r->tiers[at].share < t.share)
+        at++;
+    for (size_t i = 0; i < r->n_tiers; i++)
+        if (r->tiers[i].lab != t.lab)
+            return "the performance tiers must all be of one lab";
+    if ((at < r->n_tiers && !(r->tiers[at].share > t.share && r->tiers[at].points > t.points)) ||
+        (at > 0 && !(r->tiers[at - 1].points < t.points)))
+        return "a performance tier must have a share and points of its own, more points for a larger share";
+    memmove(&r->tiers[at + 1], &r->tiers[at], (r->n_tiers - at) * sizeof r->tiers[0]);
+    r->tiers[at] = t;
+    r->n_tiers++;
+    return NULL;
+}
+
 /* Parses one non-comment line into e. Returns NULL, or a static reason. */
 static const char *parse_line(char *line, struct tg_rubric_entry *e, char **test, char **desc)
 {
@@ -74,12 +119,10 @@ static const char *parse_line(char *line, struct tg_rubric_entry *e, char **test
     }
     if (!is_identifier(name))
         return "the test name must be a C identifier of at most 128 characters";
-    char *end;
-    errno = 0;
-    double v = strtod(pts, &end);
-    if (end == pts || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0)
+    if ((e->points = positive(pts)) == 0)
         return "the points must be a positive number";
-    e->points = v;
+    if (!tg_points_exact(e->points))
+        return "the points must have at most two decimals (every report prints them so)";
     while (*p == ' ' || *p == '\t')
         p++;
     size_t dl = strlen(p);
@@ -128,6 +171,22 @@ int tg_rubric_load(const char *path, struct tg_rubric *r, char **err)
                 goto out;
             r->entries = ne;
             alloc = na;
+        }
+        {
+            /* a performance tier: its own table, in no total */
+            char *p = q, *lab = next_word(&p), *name = next_word(&p), *pts = next_word(&p);
+            if (lab != NULL && name != NULL && pts != NULL && strncmp(name, "perf:", 5) == 0) {
+                const char *why = add_tier(r, lab, name + 5, pts);
+                if (why != NULL) {
+                    *err = tg_asprintf("%s:%u: %s", path, lineno, why);
+                    goto out;
+                }
+                continue;
+            }
+            /* next_word cut the words: put the line back together */
+            for (char *c = q; c < p; c++)
+                if (*c == '\0')
+                    *c = ' ';
         }
         struct tg_rubric_entry *e = &r->entries[r->n];
         memset(e, 0, sizeof *e);

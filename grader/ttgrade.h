@@ -7,11 +7,12 @@
  *                 timelimits.c the calibrated time limits (timelimits.h)
  *   intake.c      submission (dir, .tar.gz, .zip: ttunpack, unpack.h) ->
  *                 scratch/src/<lab>.c and answers.txt
- *   grade.c       compile each lab, inspect its object (inspect.h), link and
- *                 run the hidden tests, turn their reports into verdicts; its
- *                 pool (proc.h) runs the two stages below with the tests
- *   memcheck.c    the memory checks under Valgrind (memcheck.h; mem*.c)
- *   perf.c        lab 1's performance tier under callgrind (perf.h)
+ *   grade.c       tg_grade: the phases below, run by one scheduler in one
+ *                 pool (sched.c, phase.h; proc.h), round by round
+ *     grade.c     the hidden tests: compile each lab, inspect its object
+ *                 (inspect.h), link, run, turn the reports into verdicts
+ *     memcheck.c  the memory checks under Valgrind (memcheck.h; mem*.c)
+ *     perf.c      lab 1's performance tier under callgrind (perf.h)
  *   questions.h   the systems questions: answers.txt graded against the
  *                 student's variant (q*.c, qbank.h)
  *   result.c      scores, and what every report says of an item
@@ -86,7 +87,8 @@ char *tg_datadir_labs(const char *datadir);
 /* -------------------------------------------------------------- rubric -- */
 
 /* One rubric line: `<lab> <test_name> <points> [description...]`, or a
- * memory check `<lab> memory:<scenario> <points> [description...]`. */
+ * memory check `<lab> memory:<scenario> <points> [description...]`. (A
+ * performance tier's line is a struct tg_rubric_tier instead.) */
 struct tg_rubric_entry {
     int lab;              /* index into tg_lab_names */
     int category;         /* an enum tg_item_category: TG_ITEM_TEST, TG_ITEM_MEMORY */
@@ -96,8 +98,22 @@ struct tg_rubric_entry {
     unsigned line;        /* where it was in rubric.txt */
 };
 
+/* The most tiers a lab's performance tier may have. */
+#define TG_RUBRIC_TIERS_MAX 8
+
+/* One step of a performance tier's scale, `<lab> perf:<share>% <points>
+ * [description...]`: a speedup of at least `share` percent of the
+ * reference's earns `points` extra points in all (perf.h). */
+struct tg_rubric_tier {
+    int lab;              /* index into tg_lab_names */
+    double share;         /* percent of the reference's speedup, > 0 */
+    double points;        /* > 0; more than the tier below's */
+};
+
 struct tg_rubric {
-    struct tg_rubric_entry *entries;  /* in file order */
+    struct tg_rubric_entry *entries;  /* in file order; not the tiers */
+    struct tg_rubric_tier tiers[TG_RUBRIC_TIERS_MAX];  /* by share, lowest first */
+    size_t n_tiers;
     size_t n;
     double lab_total[TG_MAX_LABS];      /* the sum of the points of each lab */
     size_t lab_tests[TG_MAX_LABS];      /* how many tests each lab has */
@@ -335,10 +351,6 @@ int tg_grade(const struct tg_setup *setup, const struct tg_rubric *rubric,
 /* The first line of `cc --version` (malloc'd, sanitised), or NULL. Uses
  * <scratch>/out for its output. */
 char *tg_cc_version(const char *cc, const char *scratch);
-
-/* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
- * output goes to <scratch>/<log_name>. */
-char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);
 
 /* -------------------------------------------------------------- report -- */
 

@@ -29,6 +29,22 @@
 /* The size whose instructions are counted. */
 #define PERF_N 128
 
+/* The scale, the one place its numbers are set: PERF_TIER(share, points,
+ * "description"): a tt_matmul_fast whose speedup (the naive loop's count /
+ * its own) is at least `share` percent of the reference tt_matmul_fast's,
+ * counted the same way by the same compiler when the grader was built
+ * (grader/calibrate.sh writes <datadir>/perf/matmul.ref), earns `points`
+ * extra points in all. Shares, not speedups: the counts move with the
+ * compiler (gcc 12 counts the reference at 5.21x, gcc 11 at 6.32x, clang 14
+ * at 3.7x), the ratio to the reference far less. tools/gen-rubric copies
+ * these lines into the rubric (`matmul perf:<share>% <points> ...`), which
+ * ttgrade, its --help, the student kit and the handout's table follow; the
+ * driver itself does not use them. */
+#define PERF_TIER(share, points, description)
+PERF_TIER(40, 1, "speedup at least 40% of the reference's")
+PERF_TIER(60, 2, "speedup at least 60% of the reference's")
+PERF_TIER(87, 3, "speedup at least 87% of the reference's")
+
 extern tt_tensor *tt_matmul_fast(const tt_tensor *a, const tt_tensor *b) __attribute__((weak));
 
 static const char *token = "";
