@@ -112,14 +112,18 @@ struct netq {
     double v[NQ_N];
 };
 
+/* Their names in a bank, NQ_* order (qexpr.c). */
+extern const char *const q_nq_names[NQ_N];
+
 /* The measurements already made for one student: questions that share a
- * network (same layers, same input) build and run it once. */
+ * network (same layers, same input) measure it once. */
 struct mcache {
     struct mentry {
         char *key;             /* the input shape and the layers, spelt out */
         struct netq q;
     } *v;
     size_t n, cap;
+    int verify;                /* also build each network with the reference library, which must agree */
 };
 
 /* What names mean while evaluating. */

@@ -53,7 +53,7 @@ char *q_trim_dup(const char *s, size_t n)
     return tg_strndup(s, n);
 }
 
-static const char *const nq_names[NQ_N] = {
+const char *const q_nq_names[NQ_N] = {
     "params", "param_tensors", "param_bytes", "flops", "input_bytes", "output_bytes",
     "activation_bytes", "out_size", "out_features", "out_ndim", "layers",
 };
@@ -177,7 +177,7 @@ static int ex_name(struct cur *c, double *v)
             return q_cur_fail(c, "no network is called '%s'", name);
         }
         size_t k = 0;
-        while (k < NQ_N && strcmp(nq_names[k], field) != 0)
+        while (k < NQ_N && strcmp(q_nq_names[k], field) != 0)
             k++;
         if (k == NQ_N) {
             c->p = at;

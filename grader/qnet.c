@@ -1,9 +1,13 @@
 /* qnet.c - the network language of the banks (`mlp(784 -> h1 -> 10)`,
- * layer lists), and building each network with the reference library to
- * measure it: parameters, FLOPs, bytes (qbank.h). Measurements are cached
- * per student, so questions that share a network build it once. */
+ * layer lists), and measuring each network: parameters, FLOPs, bytes
+ * (qbank.h). A grading works them out from the layers by the summary's
+ * counting rules, without drawing weights or running forward passes; a
+ * bank check (mcache.verify) also builds every network with the reference
+ * library and requires the same numbers. Measurements are cached per
+ * student, so questions that share a network measure it once. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,9 +269,157 @@ static tt_module *spec_build(const struct lspec *seq, tt_rng *rng, char **err)
     return s;
 }
 
+/* What tt_module_summary reports about a network, worked out from its
+ * layers alone by the counting rules tt_summary.h states: no weights are
+ * drawn and no forward pass runs. */
+struct walk {
+    size_t ndim, shape[TT_MAX_DIMS]; /* the activation so far */
+    size_t rows, act_bytes, params, tensors;
+    uint64_t flops;
+};
+
+/* The elements of w's activation. */
+static size_t walk_elems(const struct walk *w)
+{
+    size_t n = 1;
+    for (size_t d = 0; d < w->ndim; d++)
+        n *= w->shape[d];
+    return n;
+}
+
+/* Runs seq's layers over w's shape. Returns 0, or 1 when this walk does not
+ * answer for the library: a layer that does not fit its input, an empty seq
+ * (a leaf of its own to the summary), an activation of more than
+ * Q_INPUT_MAX elements. Then the library builds the network and says. */
+static int spec_walk(const struct lspec *seq, struct walk *w)
+{
+    if (seq->n_kids == 0)
+        return 1;
+    for (size_t i = 0; i < seq->n_kids; i++) {
+        const struct lspec *k = &seq->kids[i];
+        if (k->kind == L_SEQ) { /* a container: its children are the rows */
+            if (spec_walk(k, w) != 0)
+                return 1;
+            continue;
+        }
+        if (k->kind == L_LINEAR) {
+            if (w->ndim == 0 || w->shape[w->ndim - 1] != k->in)
+                return 1;
+            uint64_t rows = walk_elems(w) / k->in;
+            w->flops += 2 * rows * k->in * k->out + (k->bias ? rows * k->out : 0);
+            w->shape[w->ndim - 1] = k->out;
+            w->params += k->in * k->out + (k->bias ? k->out : 0);
+            w->tensors += k->bias ? 2 : 1;
+        } else if (k->kind == L_FLATTEN) {
+            long nd = (long)w->ndim, start = k->start_dim < 0 ? k->start_dim + nd : k->start_dim;
+            if (nd == 0 || start < 0 || start >= nd)
+                return 1;
+            size_t merged = 1;
+            for (size_t d = (size_t)start; d < w->ndim; d++)
+                merged *= w->shape[d];
+            w->shape[start] = merged;
+            w->ndim = (size_t)start + 1;
+        } /* L_RELU: the same shape, no parameters, no FLOPs */
+        size_t n = walk_elems(w);
+        if ((double)n > Q_INPUT_MAX)
+            return 1;
+        w->act_bytes += n * sizeof(float);
+        w->rows++;
+    }
+    return 0;
+}
+
+/* Measures root on the input shape[0..ndim-1] without the library. 0, or 1
+ * as spec_walk. */
+static int walk_measure(const struct lspec *root, size_t ndim, const size_t *shape, struct netq *out)
+{
+    struct walk w = {.ndim = ndim};
+    memcpy(w.shape, shape, ndim * sizeof *shape);
+    size_t in_bytes = walk_elems(&w) * sizeof(float);
+    if (spec_walk(root, &w) != 0)
+        return 1;
+    out->v[NQ_PARAMS] = (double)w.params;
+    out->v[NQ_PARAM_TENSORS] = (double)w.tensors;
+    out->v[NQ_PARAM_BYTES] = (double)(w.params * sizeof(float));
+    out->v[NQ_FLOPS] = (double)w.flops;
+    out->v[NQ_INPUT_BYTES] = (double)in_bytes;
+    out->v[NQ_OUTPUT_BYTES] = (double)(walk_elems(&w) * sizeof(float));
+    out->v[NQ_ACTIVATION_BYTES] = (double)w.act_bytes;
+    out->v[NQ_OUT_SIZE] = (double)walk_elems(&w);
+    out->v[NQ_OUT_FEATURES] = w.ndim > 0 ? (double)w.shape[w.ndim - 1] : 1;
+    out->v[NQ_OUT_NDIM] = (double)w.ndim;
+    out->v[NQ_LAYERS] = (double)w.rows;
+    return 0;
+}
+
+/* Measures root on the input shape[0..ndim-1] with the reference library:
+ * builds it, summarises it, and checks the summary against lab 2's own
+ * counts. Returns 0, or -1 with *why set (NULL: out of memory). */
+static int library_measure(const struct lspec *root, size_t ndim, const size_t *shape, struct netq *out,
+                           char **why)
+{
+    tt_rng rng;
+    tt_rng_seed(&rng, 0); /* any seed: only shapes and counts are read */
+    tt_module *m = spec_build(root, &rng, why);
+    if (m == NULL)
+        return -1; /* why says what failed; NULL: out of memory */
+    tt_summary *s = tt_module_summary(m, ndim, shape);
+    if (s == NULL) {
+        *why = tg_asprintf("%s", tt_last_error());
+        tt_module_free(m);
+        return -1;
+    }
+    int rc = -1;
+    size_t np = tt_module_num_parameters(m), nt = tt_module_parameters(m, NULL, 0);
+    if (np != s->total_params || nt != s->total_param_tensors) {
+        *why = tg_asprintf("the library disagrees with itself: tt_module_num_parameters %zu and "
+                           "tt_module_parameters %zu, but the summary counts %zu in %zu tensors",
+                           np, nt, s->total_params, s->total_param_tensors);
+    } else {
+        out->v[NQ_PARAMS] = (double)s->total_params;
+        out->v[NQ_PARAM_TENSORS] = (double)s->total_param_tensors;
+        out->v[NQ_PARAM_BYTES] = (double)s->total_param_bytes;
+        out->v[NQ_FLOPS] = (double)s->total_flops;
+        out->v[NQ_INPUT_BYTES] = (double)s->input_bytes;
+        out->v[NQ_OUTPUT_BYTES] = (double)s->output_bytes;
+        out->v[NQ_ACTIVATION_BYTES] = (double)s->activation_bytes;
+        out->v[NQ_OUT_SIZE] = (double)(s->output_bytes / sizeof(float));
+        out->v[NQ_OUT_FEATURES] = s->out_ndim > 0 ? (double)s->out_shape[s->out_ndim - 1] : 1;
+        out->v[NQ_OUT_NDIM] = (double)s->out_ndim;
+        out->v[NQ_LAYERS] = (double)s->n_rows;
+        rc = 0;
+    }
+    tt_summary_free(s);
+    tt_module_free(m);
+    return rc;
+}
+
+/* The measurement of root: by spec_walk, falling back to the library where
+ * the walk does not answer; with verify, by both, which must agree bit for
+ * bit. Returns 0, or -1 with *why set (NULL: out of memory). */
+static int measure(const struct lspec *root, size_t ndim, const size_t *shape, int verify, struct netq *out,
+                   char **why)
+{
+    struct netq walked;
+    int have = walk_measure(root, ndim, shape, &walked) == 0;
+    if (have && !verify) {
+        *out = walked;
+        return 0;
+    }
+    if (library_measure(root, ndim, shape, out, why) != 0)
+        return -1;
+    for (int k = 0; have && k < NQ_N; k++)
+        if (memcmp(&out->v[k], &walked.v[k], sizeof walked.v[k]) != 0) {
+            *why = tg_asprintf("measured without the library, its %s is %.17g, but the library says %.17g",
+                               q_nq_names[k], walked.v[k], out->v[k]);
+            return -1;
+        }
+    return 0;
+}
+
 /* Measures network net (its shape and layers evaluated with penv's
- * parameter values): builds it, summarises it for its input, and checks the
- * summary against lab 2's own counts. dry: only checks the text. */
+ * parameter values) for its input, as measure() does. dry: only checks the
+ * text. */
 int q_net_measure(const struct qnet *net, const struct env *penv, int dry, struct mcache *mc,
                   struct netq *out, char **err)
 {
@@ -333,55 +485,25 @@ int q_net_measure(const struct qnet *net, const struct env *penv, int dry, struc
         }
     }
 
-    tt_rng rng;
-    tt_rng_seed(&rng, 0); /* any seed: only shapes and counts are read */
-    tt_module *m = spec_build(&root, &rng, &why);
-    if (m == NULL) {
-        free(key);
-        goto out; /* why says what failed; NULL: out of memory */
-    }
-    tt_summary *s = tt_module_summary(m, ndim, shape);
-    if (s == NULL) {
-        why = tg_asprintf("%s", tt_last_error());
-        tt_module_free(m);
+    if (measure(&root, ndim, shape, mc != NULL && mc->verify, out, &why) != 0) {
         free(key);
         goto out;
     }
-    size_t np = tt_module_num_parameters(m), nt = tt_module_parameters(m, NULL, 0);
-    if (np != s->total_params || nt != s->total_param_tensors) {
-        why = tg_asprintf("the library disagrees with itself: tt_module_num_parameters %zu and "
-                          "tt_module_parameters %zu, but the summary counts %zu in %zu tensors",
-                          np, nt, s->total_params, s->total_param_tensors);
-    } else {
-        out->v[NQ_PARAMS] = (double)s->total_params;
-        out->v[NQ_PARAM_TENSORS] = (double)s->total_param_tensors;
-        out->v[NQ_PARAM_BYTES] = (double)s->total_param_bytes;
-        out->v[NQ_FLOPS] = (double)s->total_flops;
-        out->v[NQ_INPUT_BYTES] = (double)s->input_bytes;
-        out->v[NQ_OUTPUT_BYTES] = (double)s->output_bytes;
-        out->v[NQ_ACTIVATION_BYTES] = (double)s->activation_bytes;
-        out->v[NQ_OUT_SIZE] = (double)(s->output_bytes / sizeof(float));
-        out->v[NQ_OUT_FEATURES] = s->out_ndim > 0 ? (double)s->out_shape[s->out_ndim - 1] : 1;
-        out->v[NQ_OUT_NDIM] = (double)s->out_ndim;
-        out->v[NQ_LAYERS] = (double)s->n_rows;
-        rc = 0;
-        if (mc != NULL && mc->n == mc->cap) {
-            size_t cap = mc->cap ? mc->cap * 2 : 8;
-            struct mentry *nv = realloc(mc->v, cap * sizeof *nv);
-            if (nv != NULL) {
-                mc->v = nv;
-                mc->cap = cap;
-            }
-        }
-        if (mc != NULL && mc->n < mc->cap) { /* else simply not cached */
-            mc->v[mc->n].key = key;
-            mc->v[mc->n++].q = *out;
-            key = NULL;
+    rc = 0;
+    if (mc != NULL && mc->n == mc->cap) {
+        size_t cap = mc->cap ? mc->cap * 2 : 8;
+        struct mentry *nv = realloc(mc->v, cap * sizeof *nv);
+        if (nv != NULL) {
+            mc->v = nv;
+            mc->cap = cap;
         }
     }
+    if (mc != NULL && mc->n < mc->cap) { /* else simply not cached */
+        mc->v[mc->n].key = key;
+        mc->v[mc->n++].q = *out;
+        key = NULL;
+    }
     free(key);
-    tt_summary_free(s);
-    tt_module_free(m);
 out:
     lspec_clear(&root);
     if (rc != 0 && why != NULL) {
