@@ -27,6 +27,7 @@ KIT_TEMPLATES = \
 	kit/kit_optional.h \
 	kit/kit_optional.c \
 	kit/check_answers.c \
+	kit/crash_cause.c \
 	kit/handout-filter \
 	kit/annotate \
 	kit/make-rubric \
@@ -37,7 +38,7 @@ student-kit: $(KIT_TARBALL)
 .PHONY: student-kit
 
 $(KIT_TARBALL): $(DISTFILES) $(PERF_DATA_INPUTS) grader/rubric.txt grader/data/limits.txt
-	$(AM_V_GEN)KIT_HEADERS='$(noinst_HEADERS)' \
+	$(AM_V_GEN)KIT_HEADERS='$(API_HEADER_FILES)' \
 	KIT_RUBRIC=grader/rubric.txt \
 	KIT_SUPPORT='$(SUPPORT_SOURCES)' \
 	KIT_PUBLIC_TESTS='$(PUBLIC_TEST_SOURCES)' \

@@ -98,7 +98,7 @@ echo
 # them (their warnings, which ttgrade keeps in its logs, to a log here).
 {
     for lab in $LABS; do
-        printf '%s -I %s -c %s -o %s 2>> %s & pids="$pids $!"\n' "$CC $flags" "'$top_srcdir/include'" \
+        printf '%s -I %s -c %s -o %s 2>> %s & pids="$pids $!"\n' "$CC $flags" "'$top_builddir/grader/data/include'" \
             "'$ex/complete/$lab.c'" "'$scratch/floor.$lab.o'" "'$scratch/floor.log'"
     done
     echo 'ok=0; for p in $pids; do wait "$p" || ok=1; done; exit $ok'
@@ -187,10 +187,14 @@ T(t01) T(t02) T(t03) T(t04) T(t05) T(t06) T(t07) T(t08) T(t09) T(t10)
 T(t11) T(t12) T(t13) T(t14) T(t15) T(t16) T(t17) T(t18) T(t19) T(t20)
 EOF
 work_cpu() { awk 'BEGIN { for (i = 0; i < 20000000; i++) s += i }'; }
+# The control's compile: the reference's sequential.c, with every header.
+control_src=$top_srcdir/$("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" reference sequential)
+# every header, as ttgrade compiles: its data dir's include/
+control_inc="-I$top_builddir/grader/data/include"
 work_compile() {
     for n in 1 2 3; do
-        # shellcheck disable=SC2086 # a word list
-        $CC $flags -I "$top_srcdir/include" -c "$ex/complete/sequential.c" -o "$scratch/c$1.$n.o" 2> /dev/null ||
+        # shellcheck disable=SC2086 # word lists
+        $CC $flags $control_inc -c "$control_src" -o "$scratch/c$1.$n.o" 2> /dev/null ||
             die "the control's compile failed"
     done
 }

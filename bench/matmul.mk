@@ -8,7 +8,7 @@
 ## (PKG_CHECK_MODULES([OPENBLAS], [openblas], ...), the conditional
 ## HAVE_OPENBLAS); without it the bench runs and says that OpenBLAS is missing.
 ##
-## The bench compiles its own copy of reference/matmul.c with the flags below,
+## The bench compiles its own copy of labs/01-matmul/matmul.c (the reference) with the flags below,
 ## not the kit's: -O3 -march=native lets the compiler use every vector
 ## instruction of this CPU, and -ffp-contract=fast lets it fuse a * b + c
 ## into one FMA instruction (-std=c11 turns that off by default). Other flags:
@@ -20,7 +20,7 @@ BENCH_MATMUL_SIZES =
 BENCH_MATMUL_SRCS = \
 	$(srcdir)/bench/matmul_bench.c \
 	$(srcdir)/bench/matmul_steps.c \
-	$(srcdir)/reference/matmul.c
+	$(srcdir)/labs/01-matmul/matmul.c
 if HAVE_OPENBLAS
 BENCH_MATMUL_BLAS = -DHAVE_OPENBLAS $(OPENBLAS_CFLAGS)
 BENCH_MATMUL_BLAS_LIBS = $(OPENBLAS_LIBS)
@@ -34,7 +34,7 @@ CLEANFILES += bench/matmul_bench
 
 bench/matmul_bench: $(BENCH_MATMUL_SRCS) $(srcdir)/bench/matmul_steps.h $(noinst_HEADERS) support/libttsupport.a
 	$(AM_V_at)$(MKDIR_P) bench
-	$(AM_V_CCLD)$(CC) $(WARN_CFLAGS) $(BENCH_MATMUL_FLAGS) -I$(srcdir)/include -I$(srcdir)/bench \
+	$(AM_V_CCLD)$(CC) $(WARN_CFLAGS) $(BENCH_MATMUL_FLAGS) $(AM_CPPFLAGS) -I$(srcdir)/bench \
 	  $(BENCH_MATMUL_BLAS) -o $@ $(BENCH_MATMUL_SRCS) support/libttsupport.a $(BENCH_MATMUL_BLAS_LIBS) -lm
 
 # OPENBLAS_NUM_THREADS=1 as well as openblas_set_num_threads(1) in the

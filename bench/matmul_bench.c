@@ -5,7 +5,7 @@
  *   i-k-j           loop order          (bench/matmul_steps.c)
  *   blocked         + cache blocks      (bench/matmul_steps.c)
  *   register-tiled  + a register tile   (bench/matmul_steps.c)
- *   tt_matmul_fast  + packing: the reference fast path (reference/matmul.c)
+ *   tt_matmul_fast  + packing: the reference fast path (labs/01-matmul/matmul.c)
  *   OpenBLAS        cblas_sgemm, one thread
  *
  * Each line shows the best time of a few runs, GFLOP/s (2 n^3 / time) and the

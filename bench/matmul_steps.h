@@ -2,7 +2,7 @@
  * plain row-major float arrays: c (m, n) += a (m, k) @ b (k, n), c zeroed by
  * the caller. bench/matmul_bench.c times them side by side; lab 1's handout
  * explains each step. The last step, packing both operands, is the
- * reference tt_matmul_fast itself (reference/matmul.c). */
+ * reference tt_matmul_fast itself (labs/01-matmul/matmul.c). */
 #ifndef TT_MATMUL_STEPS_H
 #define TT_MATMUL_STEPS_H
 

@@ -12,6 +12,7 @@
 #include "batch_int.h"
 #include "classreport.h"
 #include "perf.h"
+#include "points.h"
 #include "proc.h"
 #include "ttgrade.h"
 
@@ -170,7 +171,7 @@ static void csv_num(struct tg_buf *b, int have, double v)
 {
     tg_buf_putc(b, ',');
     if (have)
-        tg_buf_printf(b, "%g", round(v * 1e6) / 1e6);
+        tg_buf_printf(b, "%.*f", TG_POINTS(v));
 }
 
 /* One CSV line (no newline), malloc'd; NULL when memory ran out. */

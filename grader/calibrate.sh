@@ -2,9 +2,10 @@
 # calibrate.sh - measures the reference's own CPU time on this machine and
 # writes ttgrade's time limits from it (grader/timelimits.h reads them).
 #
-# Usage: calibrate.sh TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]
+# Usage: calibrate.sh TTGRADE DATADIR SRCDIR OUT [RUNS]
 #
-# Grades the reference's lab files (REFERENCE_DIR/<lab>.c) RUNS times
+# Grades the reference's lab files (SRCDIR/labs/NN-<lab>/<lab>.c, where
+# SRCDIR/tools/labs finds them) RUNS times
 # (default 3) with ttgrade and the data dir DATADIR, at the fixed limits, and
 # reads what each run left in its scratch dir: each hidden test's CPU time
 # from its PASS record ("PASS lab::test WALL CPU", grader/hidden/hidden_util.c),
@@ -31,8 +32,8 @@
 # tier ran (Valgrind and the driver there).
 # Fails (status 1, nothing written) unless every run gives full marks.
 set -u
-[ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR REFERENCE_DIR OUT [RUNS]" >&2; exit 2; }
-ttgrade=$1 datadir=$2 refdir=$3 out=$4 runs=${5:-3}
+[ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR SRCDIR OUT [RUNS]" >&2; exit 2; }
+ttgrade=$1 datadir=$2 srcdir=$3 out=$4 runs=${5:-3}
 TEST_FLOOR=0.1 TEST_FACTOR=100 MEM_FLOOR=1 MEM_FACTOR=5 PERF_FLOOR=1 PERF_FACTOR=3
 AWK=${AWK:-awk}
 
@@ -44,10 +45,10 @@ trap 'rm -rf "$work" $kept' EXIT
 chmod 755 "$work"
 mkdir "$work/sub" "$work/tmp" && chmod 755 "$work/sub" && chmod 711 "$work/tmp" || exit 1
 # the labs: the data dir's labs.txt, a copy of labs/manifest
-labs=$($AWK '!/^#/ && NF { print $1 }' "$datadir/labs.txt") && [ -n "$labs" ] ||
+refs=$("$srcdir/tools/labs" "$datadir/labs.txt" all reference) ||
     { echo "$0: no labs in $datadir/labs.txt" >&2; exit 1; }
-for lab in $labs; do
-    cp "$refdir/$lab.c" "$work/sub/" || exit 1
+for f in $refs; do
+    cp "$srcdir/$f" "$work/sub/" || exit 1
 done
 chmod 644 "$work"/sub/*.c
 

@@ -11,6 +11,7 @@
 
 #include "classreport.h"
 #include "mistake.h"
+#include "points.h"
 #include "text.h"
 
 #define CLASS_BINS 10        /* histogram bins of 100/CLASS_BINS percent */
@@ -690,8 +691,8 @@ static void text_item(struct tg_buf *x, const struct tg_class *t, const struct i
 {
     char name[260];
     snprintf(name, sizeof name, "%s%s%s", with_lab ? t->labs[m->lab].name : "", with_lab ? ": " : "", m->name);
-    tg_buf_printf(x, "  %-46s %3g pts  %3.0f%% (%u/%u)  ", name, m->points, pct(m->passed, m->total), m->passed,
-                  m->total);
+    tg_buf_printf(x, "  %-46s %3.*f pts  %3.0f%% (%u/%u)  ", name, TG_POINTS(m->points), pct(m->passed, m->total),
+                  m->passed, m->total);
     if (m->att_total)
         tg_buf_printf(x, "attempted: %3.0f%% (%u/%u)\n", pct(m->att_passed, m->att_total), m->att_passed,
                       m->att_total);
@@ -724,7 +725,8 @@ char *tg_class_text(struct tg_class *t, const struct tg_class_run *b)
             tg_buf_puts(&x, b->skip_list);
     }
     if (t->n_pct > 0) {
-        tg_buf_printf(&x, "\nScores, as a percentage of the maximum (%g), %zu graded submissions:\n", t->max, t->n_pct);
+        tg_buf_printf(&x, "\nScores, as a percentage of the maximum (%.*f), %zu graded submissions:\n", TG_POINTS(t->max),
+                      t->n_pct);
         unsigned peak = hist_peak(t);
         for (int i = 0; i < CLASS_BINS; i++) {
             char lbl[16];
@@ -837,7 +839,7 @@ static void html_item(struct tg_buf *x, const struct tg_class *t, const struct i
         html_escape(x, m->description);
         tg_buf_puts(x, "</small>");
     }
-    tg_buf_printf(x, "</td><td class=\"n\">%g</td>", m->points);
+    tg_buf_printf(x, "</td><td class=\"n\">%.*f</td>", TG_POINTS(m->points));
     html_rate(x, m->passed, m->total);
     html_rate(x, m->att_passed, m->att_total);
     tg_buf_puts(x, "<td>");
@@ -873,10 +875,10 @@ char *tg_class_html(struct tg_class *t, const struct tg_class_run *b)
         unsigned peak = hist_peak(t);
         double mean, med;
         mean_median(t->pct, t->n_pct, &mean, &med);
-        tg_buf_printf(&x, "<h2 id=\"scores\">Scores</h2>\n<p>Percentage of the maximum score (%g), %zu graded "
+        tg_buf_printf(&x, "<h2 id=\"scores\">Scores</h2>\n<p>Percentage of the maximum score (%.*f), %zu graded "
                           "submissions: mean %.1f%%, median %.1f%%, lowest %.1f%%, highest %.1f%%. Each bin holds "
                           "its lower bound, not its upper one; the last holds 100%%.</p>\n",
-                      t->max, t->n_pct, mean, med, t->pct[0], t->pct[t->n_pct - 1]);
+                      TG_POINTS(t->max), t->n_pct, mean, med, t->pct[0], t->pct[t->n_pct - 1]);
         tg_buf_printf(&x, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
                           "aria-label=\"score histogram\">\n",
                       left * 2 + CLASS_BINS * (bw + gap), h + top + 40);
@@ -966,7 +968,10 @@ char *tg_class_html(struct tg_class *t, const struct tg_class_run *b)
             html_item(&x, t, &t->items[items[i]], 1);
         tg_buf_puts(&x, "</table>\n");
         tg_buf_printf(&x, "<h2 id=\"items\">Items by lab</h2>\n<p>In the rubric's order, over the %zu graded "
-                          "submissions and among those who attempted the lab.</p>\n",
+                          "submissions and among those who attempted the lab. <button type=\"button\" "
+                          "id=\"sort-rate\">Sort each lab by pass rate</button> <button type=\"button\" "
+                          "id=\"sort-rubric\">Rubric order</button> (or open this page as "
+                          "<code>summary.html#sort-rate</code>)</p>\n",
                       t->graded);
         for (size_t l = 0; l < t->n_labs; l++) {
             tg_buf_printf(&x, "<h3 id=\"lab-%zu\">", l);
@@ -992,8 +997,28 @@ char *tg_class_html(struct tg_class *t, const struct tg_class_run *b)
         }
         tg_buf_puts(&x, "</table>\n");
     }
-    tg_buf_puts(&x, "<p>Gradebook: <code>grades.csv</code>; each student's reports: <code>students/</code>.</p>\n"
-                    "</body>\n</html>\n");
+    tg_buf_puts(&x, "<p>Gradebook: <code>grades.csv</code>; each student's reports: <code>students/</code>.</p>\n");
+    /* Sorting each lab's items by pass rate (the lowest first, the rubric's
+     * order among equals) and back: a few lines inline, offline; without
+     * them, "Items by pass rate" above is the same order. No '<' or '&' in
+     * it: the page stays well-formed XML. */
+    tg_buf_puts(&x, "<script>\n(function () {\n"
+                    "  var tables = Array.prototype.slice.call(document.querySelectorAll('h2#items ~ table.items'));\n"
+                    "  var rubric = tables.map(function (t) {\n"
+                    "    return Array.prototype.slice.call(t.querySelectorAll('tr[data-rate]'));\n"
+                    "  });\n"
+                    "  function order(byRate) {\n"
+                    "    tables.forEach(function (t, i) {\n"
+                    "      var rows = rubric[i].slice();\n"
+                    "      if (byRate) rows.sort(function (a, b) { return a.dataset.rate - b.dataset.rate; });\n"
+                    "      rows.forEach(function (r) { r.parentNode.appendChild(r); });\n"
+                    "    });\n"
+                    "  }\n"
+                    "  var r = document.getElementById('sort-rate'), u = document.getElementById('sort-rubric');\n"
+                    "  if (r) r.onclick = function () { order(true); };\n"
+                    "  if (u) u.onclick = function () { order(false); };\n"
+                    "  if (location.hash === '#sort-rate') order(true);\n"
+                    "})();\n</script>\n</body>\n</html>\n");
     free(items);
     free(groups);
     return tg_buf_take(&x);

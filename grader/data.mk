@@ -2,10 +2,10 @@
 ## everything that is not the student's is compiled once, at build time.
 ##
 ##   grader/data/labs.txt           the labs, a copy of labs/manifest
-##   grader/data/include/*.h        the public headers
+##   grader/data/include/*.h        the public headers (include/, each lab's)
 ##   grader/data/rubric.txt         every hidden test and memory scenario with its
 ##                                  points, made by tools/gen-rubric from where
-##                                  they are declared (grader/hidden, memcheck,
+##                                  they are declared (each lab's folder;
 ##                                  grader/perf: the performance tier's scale)
 ##   grader/data/sources.txt        the course files it was made from: ttgrade
 ##                                  refuses to grade when one is newer (not
@@ -14,7 +14,7 @@
 ##   grader/data/ref/<lab>.o        the reference object of each lab
 ##   grader/data/hidden/<lab>.o     the hidden Criterion tests of each lab
 ##   grader/data/hidden/libhidden.a helpers linked into every hidden test program
-##   grader/data/memcheck/<lab>.o   the memory driver of each lab (memcheck/mem_<lab>.c)
+##   grader/data/memcheck/<lab>.o   the memory driver of each lab (mem_<lab>.c)
 ##   grader/data/memcheck/libttmem.a the drivers' shared runner (grader/memcheck.mk)
 ##   grader/data/memcheck/ttmemhost the program Valgrind runs: it runs each driver
 ##                                  in a child of its own (grader/memcheck.mk)
@@ -46,6 +46,8 @@ grader_hidden_libhidden_a_SOURCES = \
 	grader/hidden/setup_mark.h \
 	grader/hidden/hidden_util.c \
 	grader/hidden/hidden_limit.c
+# the crash record (included by hidden_limit.c; the student kit's tests link it too)
+EXTRA_DIST += grader/crash_record.c
 grader_hidden_libhidden_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
 
 # Only built to get the objects: an archive would drop Criterion's test
@@ -54,7 +56,7 @@ grader_hidden_libhiddentests_a_SOURCES = $(LAB_HIDDEN_SOURCES)
 grader_hidden_libhiddentests_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader/hidden $(CRITERION_CFLAGS)
 
 GRADER_DATA_INPUTS = \
-	$(noinst_HEADERS) \
+	$(API_HEADER_FILES) \
 	$(srcdir)/labs/manifest \
 	grader/rubric.txt \
 	support/libttsupport.a \
@@ -76,59 +78,49 @@ CLEANFILES += grader/rubric.txt
 EXTRA_DIST += tools/gen-rubric
 
 # What the data dir is made from, for ttgrade's check that none changed since.
-GRADER_DATA_ORIGINS = labs/manifest $(noinst_HEADERS) $(LAB_REFERENCE_SOURCES) $(LAB_HIDDEN_SOURCES) \
+GRADER_DATA_ORIGINS = labs/manifest $(API_HEADER_FILES) $(LAB_REFERENCE_SOURCES) $(LAB_HIDDEN_SOURCES) \
 	$(LAB_MEMCHECK_SOURCES) $(QUESTION_BANKS) grader/perf/perf_matmul.c
 EXTRA_DIST += grader/calibrate.sh
 
-# Assembled in a temporary folder and renamed, so a failed or interrupted
-# build never leaves a half-made data dir behind.
-grader/data/stamp: $(GRADER_DATA_INPUTS)
-	$(AM_V_GEN)rm -rf grader/data grader/data.tmp && \
-	mkdir -p grader/data.tmp/include grader/data.tmp/ref grader/data.tmp/hidden grader/data.tmp/memcheck && \
-	mkdir -p grader/data.tmp/questions && \
-	for b in $(QUESTION_BANKS); do \
-	  lab=$${b%/questions.txt}; lab=$${lab##*/[0-9][0-9]-}; \
-	  cp $(srcdir)/$$b grader/data.tmp/questions/$$lab.txt || exit 1; \
+# grader/mkdatadir assembles it (and the kit's, kit/Makefile.am), in a
+# temporary folder renamed at the end, so a failed or interrupted build never
+# leaves a half-made data dir behind. Each lab's objects: automake names an
+# object of a library with flags of its own after the library.
+grader/data/stamp: $(GRADER_DATA_INPUTS) $(srcdir)/grader/mkdatadir
+	$(AM_V_GEN)abs=`cd $(srcdir) && pwd` && \
+	for f in $(GRADER_DATA_ORIGINS); do echo "$$abs/$$f"; done > grader/data.sources && \
+	banks= && for b in $(QUESTION_BANKS); do banks="$$banks $(srcdir)/$$b"; done && \
+	headers= && for h in $(API_HEADER_FILES); do headers="$$headers $(srcdir)/$$h"; done && \
+	ref= hidden= mem= && for src in $(LAB_REFERENCE_SOURCES); do \
+	  dir=$${src%/*} lab=$${src##*/}; lab=$${lab%.c}; \
+	  ref="$$ref $$dir/$$lab.$(OBJEXT)"; \
+	  hidden="$$hidden $$dir/grader_hidden_libhiddentests_a-hidden_$$lab.$(OBJEXT)"; \
+	  mem="$$mem $$dir/memcheck_libttmemdrivers_a-mem_$$lab.$(OBJEXT)"; \
 	done && \
-	for h in $(noinst_HEADERS); do \
-	  case $$h in include/*) cp $(srcdir)/$$h grader/data.tmp/include/ || exit 1;; esac; \
-	done && \
-	cp $(srcdir)/labs/manifest grader/data.tmp/labs.txt && \
-	cp grader/rubric.txt grader/data.tmp/rubric.txt && \
-	abs=`cd $(srcdir) && pwd` && \
-	for f in $(GRADER_DATA_ORIGINS); do echo "$$abs/$$f"; done > grader/data.tmp/sources.txt && \
-	cp support/libttsupport.a grader/data.tmp/libttsupport.a && \
-	cp grader/hidden/libhidden.a grader/data.tmp/hidden/libhidden.a && \
-	cp memcheck/libttmem.a grader/data.tmp/memcheck/libttmem.a && \
-	cp memcheck/ttmemhost$(EXEEXT) grader/data.tmp/memcheck/ttmemhost && \
-	cp grader/ttunpack$(EXEEXT) grader/data.tmp/ttunpack && \
-	mkdir grader/data.tmp/canary && \
-	for lab in $(LABS); do canary=$$lab; done && \
-	cp $(srcdir)/reference/$$canary.c grader/data.tmp/canary/ && \
-	for lab in $(LABS); do \
-	  cp reference/$$lab.$(OBJEXT) grader/data.tmp/ref/$$lab.o && \
-	  cp grader/hidden/libhiddentests_a-hidden_$$lab.$(OBJEXT) grader/data.tmp/hidden/$$lab.o && \
-	  cp memcheck/libttmemdrivers_a-mem_$$lab.$(OBJEXT) grader/data.tmp/memcheck/$$lab.o || exit 1; \
-	done && \
-	for p in $(PERF_DATA_INPUTS); do \
-	  mkdir -p grader/data.tmp/perf && cp $$p grader/data.tmp/perf/matmul.o || exit 1; \
-	done && \
-	for l in $(GIT2_SHIM_LIB); do \
-	  mkdir -p grader/data.tmp/lib && cp $$l grader/data.tmp/lib/ || exit 1; \
-	done && \
-	touch grader/data.tmp/stamp && mv grader/data.tmp grader/data
+	set -- sources.txt=grader/data.sources ttunpack=grader/ttunpack$(EXEEXT) && \
+	for p in $(PERF_DATA_INPUTS); do set -- "$$@" perf/matmul.o=$$p; done && \
+	for src in $(LAB_REFERENCE_SOURCES); do canary=$$src; done && \
+	set -- "$$@" canary/$${canary##*/}=$(srcdir)/$$canary && \
+	for l in $(GIT2_SHIM_LIB); do set -- "$$@" lib/$${l##*/}=$$l; done && \
+	$(SHELL) $(srcdir)/grader/mkdatadir grader/data --labs '$(LABS)' \
+	  --manifest $(srcdir)/labs/manifest --rubric grader/rubric.txt --headers "$$headers" --banks "$$banks" \
+	  --ref "$$ref" --hidden "$$hidden" --mem "$$mem" --support support/libttsupport.a \
+	  --hidden-lib grader/hidden/libhidden.a --memcheck-lib memcheck/libttmem.a \
+	  --memhost memcheck/ttmemhost$(EXEEXT) "$$@"
+CLEANFILES += grader/data.sources
+EXTRA_DIST += grader/mkdatadir
 
 # The limits are measured with ttgrade itself, grading the reference's lab
 # files; they are remade with the data dir (whose rule removes them).
 grader/data/limits.txt: grader/data/stamp grader/ttgrade$(EXEEXT) $(srcdir)/grader/calibrate.sh \
-		$(LABS:%=$(srcdir)/reference/%.c)
+		$(LAB_REFERENCE_SOURCES:%=$(srcdir)/%)
 	$(AM_V_GEN)AWK='$(AWK)' $(SHELL) $(srcdir)/grader/calibrate.sh grader/ttgrade$(EXEEXT) grader/data \
-	  $(srcdir)/reference $@
+	  $(srcdir) $@
 
 # `make calibrate`: measure the limits again (on a new grading machine).
 calibrate: grader/data/stamp grader/ttgrade$(EXEEXT)
 	AWK='$(AWK)' $(SHELL) $(srcdir)/grader/calibrate.sh grader/ttgrade$(EXEEXT) grader/data \
-	  $(srcdir)/reference grader/data/limits.txt
+	  $(srcdir) grader/data/limits.txt
 .PHONY: calibrate
 
 all-local: grader/data/stamp grader/data/limits.txt

@@ -13,7 +13,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "proc.h"
 #include "text.h"
 #include "inspect.h"
@@ -55,12 +55,6 @@
 
 #define TG_NO_RESULT "no result: the test program crashed, hung or exited early"
 
-/* A crashed test is rerun alone under Valgrind to name its cause (step 5 of
- * tg_grade): at most this many per lab, in rubric order (a submission whose
- * every test crashes must not cost minutes), each within this wall-clock
- * limit, Valgrind's start included. */
-#define TG_CRASH_RERUNS 3
-#define TG_CRASH_VG_SECONDS 60.0
 
 /* ------------------------------------------------------------- argv -- */
 
@@ -301,34 +295,6 @@ static double find_record(const char *records, const char *kind, const char *lab
     return -1;
 }
 
-/* "SIGSEGV" for a signal a test may die of, or NULL. A table, not
- * sigabbrev_np(): that is a GNU extension, and these few are all a crash
- * message needs. */
-static const char *signal_name(int sig)
-{
-    static const struct {
-        int sig;
-        const char *name;
-    } names[] = {
-        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"}, {SIGFPE, "SIGFPE"},
-        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},
-        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGPIPE, "SIGPIPE"}, {SIGTERM, "SIGTERM"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].sig == sig)
-            return names[i].name;
-    return NULL;
-}
-
-/* "killed by SIGSEGV (Segmentation fault)" for signal sig (> 0). */
-static char *killed_by(int sig)
-{
-    const char *name = signal_name(sig);
-    if (name != NULL)
-        return tg_asprintf("killed by %s (%s)", name, strsignal(sig));
-    return tg_asprintf("killed by signal %d (%s)", sig, strsignal(sig));
-}
-
 /* Sets the verdict of item it from Criterion's entry for it (never NULL);
  * *crashed as struct lab_job says. */
 static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *records, const char *lab, int *crashed)
@@ -368,7 +334,7 @@ static int verdict_from_entry(struct tg_item *it, const cJSON *t, const char *re
             out = join_messages(t, "the test timed out");
         } else if (sig >= 1 && sig < 65) {
             *crashed = (int)sig;
-            char *how = killed_by(*crashed);
+            char *how = tg_killed_by(*crashed);
             out = how ? tg_asprintf("the test crashed: %s", how) : NULL;
             free(how);
         } else {
@@ -887,20 +853,7 @@ static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const ch
     c->envp = tg_valgrind_env(s->envp, cpu_var);
     if (c->xml == NULL || c->log == NULL || c->envp == NULL)
         return -1;
-    /* Criterion runs the test in a worker it execs: Valgrind follows it
-     * (one report per process, hence %p); no leak check, only the crash */
-    static const char *const flags[] = {
-        "--tool=memcheck", "--leak-check=no", "--trace-children=yes", "--child-silent-after-fork=yes",
-        "--num-callers=20", "--error-limit=no", "--vgdb=no", "--xml=yes",
-    };
-    tg_argv_add(&c->argv, valgrind);
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        tg_argv_add(&c->argv, flags[i]);
-    tg_argv_addf(&c->argv, "--xml-file=%s", c->xml);
-    tg_argv_add(&c->argv, j->bin);
-    tg_argv_add(&c->argv, "--jobs=1");
-    tg_argv_addf(&c->argv, "--timeout=%g", TG_CRASH_VG_SECONDS - 10);
-    tg_argv_addf(&c->argv, "--filter=%s/%s", lab, test);
+    tg_crash_valgrind_argv(&c->argv, valgrind, c->xml, j->bin, lab, test, TG_CRASH_VG_SECONDS - 10);
     if (c->argv.failed)
         return -1;
     c->task.argv = c->argv.v;
@@ -913,68 +866,21 @@ static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const ch
 }
 
 /* After crash run c: the cause Valgrind saw, added to the item's message
- * ("the test crashed: killed by SIGSEGV: invalid write of size 4 at
- * flatten.c:31 in tt_flatten"); sig is the signal Criterion saw (-1: not
- * known). Of the reports (one per process, in name order), the first whose
- * first memory error is in the student's file wins, else the first with a
- * memory error (the runner's own should have none). Nothing found, or the
- * rerun failed: the message stays as it was. */
+ * (crash.c); sig is the signal Criterion saw (-1: not known). Nothing found,
+ * or the rerun failed: the message stays as it was. */
 static int crash_collect(struct crash_run *c, int sig)
 {
     struct tg_item *it = &c->lr->items[c->item];
-    char file[64], vgsig[32] = "", *cause = NULL;
+    char file[64], *out = NULL;
     snprintf(file, sizeof file, "%s.c", tg_lab_names[c->lr->lab]);
     if (!c->task.started)
         return 0;
-    size_t pl = strlen(c->xml);
-    char *pattern = pl > 7 ? tg_asprintf("%.*s*.xml", (int)(pl - 6), c->xml) : NULL; /* "%p.xml" -> "*.xml" */
-    if (pattern == NULL)
+    if (tg_crash_explain(c->xml, file, sig, TG_MESSAGE_BYTES, &out) != 0)
         return -1;
-    glob_t g;
-    memset(&g, 0, sizeof g);
-    int gr = glob(pattern, 0, NULL, &g);
-    free(pattern);
-    if (gr == GLOB_NOSPACE)
-        return -1;
-    int rc = 0, mine = 0;
-    char at[80];
-    snprintf(at, sizeof at, " at %s:", file);
-    for (size_t k = 0; gr == 0 && k < g.gl_pathc && !mine && rc == 0; k++) {
-        size_t len = 0;
-        char *text = tg_read_file(g.gl_pathv[k], TG_CHILD_FSIZE_MAX, &len, NULL);
-        char name[32], *found = NULL;
-        if (text != NULL && tg_memcheck_crash_cause(text, len, file, &found, name) < 0)
-            rc = -1;
-        mine = found != NULL && strstr(found, at + 1) != NULL; /* "at flatten.c:" anywhere */
-        if (found != NULL && (cause == NULL || mine)) {
-            free(cause);
-            cause = found;
-            found = NULL;
-            snprintf(vgsig, sizeof vgsig, "%s", name);
-        }
-        free(found);
-        free(text);
+    if (out != NULL) {
+        free(it->output);
+        it->output = out;
     }
-    globfree(&g);
-    if (rc != 0 || cause == NULL) {
-        free(cause);
-        return rc;
-    }
-    char *how = sig > 0 ? killed_by(sig) : vgsig[0] ? tg_asprintf("killed by %s", vgsig) : tg_strdup("");
-    /* "killed by SIGFPE (...) at flatten.c:40 in tt_flatten" when Valgrind
-     * saw no memory error, only where the signal struck */
-    const char *sep = !how || !how[0] ? "" : strncmp(cause, "at ", 3) == 0 ? " " : ": ";
-    char *out = how ? tg_asprintf("the test crashed: %s%s%s\n(seen by Valgrind when the test was run again alone)",
-                                  how, sep, cause)
-                    : NULL;
-    char *clean = out ? tg_sanitize(out, strlen(out), TG_MESSAGE_BYTES) : NULL;
-    free(how);
-    free(out);
-    free(cause);
-    if (clean == NULL)
-        return -1;
-    free(it->output);
-    it->output = clean;
     return 0;
 }
 

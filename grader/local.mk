@@ -31,6 +31,8 @@ grader_ttgrade_SOURCES = \
 	grader/sched.c \
 	grader/valgrind.c \
 	grader/valgrind.h \
+	grader/crash.c \
+	grader/crash.h \
 	grader/timelimits.c \
 	grader/timelimits.h \
 	grader/report.c \
@@ -40,6 +42,7 @@ grader_ttgrade_SOURCES = \
 	grader/inspect.c \
 	grader/inspect.h \
 	grader/text.h \
+	grader/points.h \
 	grader/batch.h \
 	grader/batch_int.h \
 	grader/batch.c \
@@ -74,7 +77,7 @@ grade: grader/ttgrade grader/data/stamp
 	if test $$status -gt 1; then echo "make grade: ttgrade could not grade '$(SUBMISSION)' (exit $$status)" >&2; exit $$status; fi
 .PHONY: grade
 
-EXTRA_DIST += examples/submissions examples/mistakes tools/mistakes grader/mutants grader/hostile grader/packaging grader/SECURITY.md
+EXTRA_DIST += examples/submissions examples/mistakes tools/mistakes grader/hostile grader/packaging grader/SECURITY.md
 
 include grader/fuzz/fuzz.mk
 

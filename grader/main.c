@@ -151,7 +151,7 @@ static void usage_long(void)
            "  -h, --help           show this help\n"
            "  --version            show the version\n"
            "\n"
-           "Memory checks: each lab's memory driver (memcheck/mem_<lab>.c) runs once under\n"
+           "Memory checks: each lab's memory driver (mem_<lab>.c) runs once under\n"
            "Valgrind against the lab file (one Valgrind for all labs, a process for\n"
            "each); each scenario scores its points if it ran and\n"
            "Valgrind found no invalid access, uninitialised value, bad free, or definitely\n"

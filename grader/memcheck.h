@@ -1,4 +1,4 @@
-/* memcheck.h - the memory checks: each lab's memory driver (memcheck/mem_<lab>.c,
+/* memcheck.h - the memory checks: each lab's memory driver (mem_<lab>.c,
  * precompiled in the data dir) is linked with the student's object for that lab
  * and the reference objects of the others into a shared object, and run once
  * under Valgrind, in a child of its own of memcheck/ttmemhost (one Valgrind

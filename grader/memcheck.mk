@@ -1,7 +1,8 @@
-## grader/memcheck.mk - the memory checks: the public memory drivers
-## (memcheck/), their objects in the grader's data dir, ttgrade's part
-## (grader/memcheck.h and the grader/mem*.c files of grader/memcheck_int.h,
-## which read Valgrind's XML with libxml2), and `make memcheck`.
+## grader/memcheck.mk - the memory checks: the public memory drivers (each
+## lab's mem_<lab>.c, and their runner in memcheck/), their objects in the
+## grader's data dir, ttgrade's part (grader/memcheck.h and the grader/mem*.c
+## files of grader/memcheck_int.h, which read Valgrind's XML with libxml2),
+## and `make memcheck`.
 ##
 ## It needs, in configure.ac, libxml2 (PKG_CHECK_MODULES([LIBXML2], ...)),
 ## the check for <valgrind/memcheck.h> and the substitution TTGRADE_VALGRIND

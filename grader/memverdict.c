@@ -187,7 +187,7 @@ static int verdicts(struct parse *p, const struct tg_task *t, int readable, cons
                                stop_title[0] ? stop_title : "?");
         } else if (p->done) {
             text = tg_asprintf("not run: the memory driver has no scenario %s (is the data dir's rubric.txt "
-                               "made from this memcheck/mem_%s.c?)", it->name, p->lab);
+                               "made from this mem_%s.c?)", it->name, p->lab);
         } else if (!t->started) {
             text = tg_asprintf("not run: Valgrind could not be started: %s", strerror(t->spawn_errno));
         } else if (!readable) {

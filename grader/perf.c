@@ -14,6 +14,7 @@
 #include "timelimits.h"
 #include "valgrind.h"
 #include "perf.h"
+#include "points.h"
 #include "proc.h"
 #include "text.h"
 
@@ -494,8 +495,8 @@ char *tg_perf_line(const struct tg_perf *p)
         return NULL;
     if (p->state == TG_PERF_UNGRADED)
         return tg_asprintf("matmul: extra credit (performance tier): ungraded (%s)", p->why ? p->why : "?");
-    return tg_asprintf("matmul: extra credit (performance tier): %g/%g: %s", p->points, p->max_points,
-                       p->why ? p->why : "?");
+    return tg_asprintf("matmul: extra credit (performance tier): %.*f/%.*f: %s", TG_POINTS(p->points),
+                       TG_POINTS(p->max_points), p->why ? p->why : "?");
 }
 
 /* ----------------------------------------------------------- the phase -- */

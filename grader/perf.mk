@@ -19,7 +19,7 @@ if HAVE_VALGRIND_H
 PERF_DATA_INPUTS = grader/perf/perf_matmul.o
 grader/perf/perf_matmul.o: $(srcdir)/grader/perf/perf_matmul.c $(noinst_HEADERS)
 	$(AM_V_at)$(MKDIR_P) grader/perf
-	$(AM_V_CC)$(CC) $(WARN_CFLAGS) -std=c11 $(TTGRADE_PERF_CFLAGS) -I$(srcdir)/include -c -o $@ \
+	$(AM_V_CC)$(CC) $(WARN_CFLAGS) -std=c11 $(TTGRADE_PERF_CFLAGS) $(AM_CPPFLAGS) -c -o $@ \
 	  $(srcdir)/grader/perf/perf_matmul.c
 else
 PERF_DATA_INPUTS =

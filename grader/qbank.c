@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "qbank.h"
 
 static void question_free(struct question *q)
@@ -388,6 +389,8 @@ static int bank_parse(struct bank *b, const char *text, char **err)
                 why = "a second `points`";
             else if (end == restd || *end != '\0' || !(v > 0) || v > Q_POINTS_MAX)
                 why = "the points must be a number above 0 (at most 100)";
+            else if (!tg_points_exact(v))
+                why = "the points must have at most two decimals (every report prints them so)";
             else
                 q->points = v;
         } else if (strcmp(key, "param") == 0) {

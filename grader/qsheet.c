@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "qbank.h"
 
 static const char sheet_header[] =
@@ -53,7 +54,8 @@ char *tg_questions_sheet(const struct tg_questions *qs, const char *student_id, 
     tg_buf_printf(&b, "student-id: %s\n", student_id ? student_id : "-");
     for (int l = 0; l < tg_n_labs; l++) {
         const struct bank *bk = &qs->banks[l];
-        tg_buf_printf(&b, "\n# ======== Lab %d: %s (%g points) ========\n", l + 1, tg_lab_names[l], bk->total);
+        tg_buf_printf(&b, "\n# ======== Lab %d: %s (%.*f points) ========\n", l + 1, tg_lab_names[l],
+                      TG_POINTS(bk->total));
         for (size_t i = 0; i < bk->n; i++) {
             const struct question *q = &bk->qs[i];
             struct qeval ev;
@@ -63,7 +65,7 @@ char *tg_questions_sheet(const struct tg_questions *qs, const char *student_id, 
             char *text = q_fill_text(q->text, &penv, err);
             if (text == NULL)
                 goto fail;
-            tg_buf_printf(&b, "\n# %s (%g point%s): %s\n#\n", q->full_id, q->points, q->points == 1 ? "" : "s",
+            tg_buf_printf(&b, "\n# %s (%.*f point%s): %s\n#\n", q->full_id, TG_POINTS(q->points), q->points == 1 ? "" : "s",
                           q->title);
             put_comment(&b, text, "   ");
             free(text);

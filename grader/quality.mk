@@ -2,7 +2,7 @@
 ## cover the reference and kill every mutant. Included from Makefile.am after
 ## grader/local.mk; needs gcovr (Debian package gcovr) and jq.
 ##
-##   make coverage           reference/ run by the hidden tests, the memory
+##   make coverage           the labs' solutions run by the hidden tests, the memory
 ##                           drivers and the allocation-failure sweep; report
 ##                           in coverage/ (summary.txt, html/index.html) and
 ##                           the gate: 100% of lines and 90% of branches in
@@ -10,8 +10,8 @@
 ##   make coverage-student   student/ run by the public tests, in
 ##                           coverage-student/, no gate (the same as
 ##                           make coverage COVERAGE_TREE=student)
-##   make mutants            grade every mutant of grader/mutants/ (patches of
-##                           reference/, made by tools/mutant-new); each must
+##   make mutants            grade every mutant of the labs' mutants/ (patches
+##                           of a lab's solution, made by tools/mutant-new); each must
 ##                           lose points in its own lab and only there
 ##                           (tools/mutants; MUTANTS_FLAGS=--direct grades
 ##                           all five labs of every mutant)

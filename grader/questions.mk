@@ -17,6 +17,7 @@ EXTRA_DIST += $(QUESTION_BANKS)
 QUESTIONS_SOURCES = \
 	grader/questions.h \
 	grader/qbank.h \
+	grader/points.h \
 	grader/qunits.c \
 	grader/qexpr.c \
 	grader/qnet.c \

@@ -15,20 +15,25 @@
 
 #include "memcheck.h"
 #include "perf.h"
+#include "points.h"
 #include "text.h"
 #include "ttgrade.h"
 
 static const char *const lab_status_names[] = {"graded", "compile_error", "link_error", "missing", "error",
                                                "refused"};
 
-/* Scores and times as they are printed: no 0.30000000000000004. */
-static double round_to(double x, double unit)
+/* x rounded to 1/per (the nearest double to it), as times and ratios are
+ * printed: no 0.30000000000000004. */
+static double round_to(double x, double per)
 {
-    return round(x / unit) * unit;
+    return round(x * per) / per;
 }
 
-#define SCORE(x) round_to((x), 1e-6)
-#define SECS(x) round_to((x), 1e-3)
+/* Points in the JSON reports: hundredths, as the text prints them
+ * (points.h); every point of the rubric is a whole hundredth, so nothing is
+ * lost. */
+#define SCORE(x) tg_points_value(x)
+#define SECS(x) round_to((x), 1e3)
 
 /* ------------------------------------------------------------ terminal -- */
 
@@ -62,8 +67,8 @@ static void print_questions(const struct tg_lab_result *lr, const char *ok, cons
         if (it->category != TG_ITEM_QUESTION || it->ungraded)
             continue;
         char title[200];
-        printf("%s: %s: %s [%g/%g]\n", tg_lab_names[lr->lab], item_title(it, title, sizeof title),
-               it->passed ? ok : fail, SCORE(it->score), SCORE(it->points));
+        printf("%s: %s: %s [%.*f/%.*f]\n", tg_lab_names[lr->lab], item_title(it, title, sizeof title),
+               it->passed ? ok : fail, TG_POINTS(it->score), TG_POINTS(it->points));
         if (it->output != NULL && it->output[0] != '\0')
             print_indented(it->output);
     }
@@ -87,7 +92,8 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
         const struct tg_lab_result *lr = &res->labs[i];
         const char *lab = tg_lab_names[lr->lab];
         if (lr->status != TG_LAB_GRADED) {
-            printf("%s: %s: %g/%g\n", lab, lr->reason ? lr->reason : "not graded", lr->score, lr->max_score);
+            printf("%s: %s: %.*f/%.*f\n", lab, lr->reason ? lr->reason : "not graded", TG_POINTS(lr->score),
+                   TG_POINTS(lr->max_score));
             if ((lr->status == TG_LAB_COMPILE_ERROR || lr->status == TG_LAB_LINK_ERROR ||
                  lr->status == TG_LAB_REFUSED) && lr->build_output)
                 print_indented(lr->build_output);
@@ -107,15 +113,15 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
                 /* "linear: memory: forward with bias: OK", then its findings
                  * (a pass may have notes: still-reachable blocks) */
                 char title[200];
-                printf("%s: %s: %s [%g/%g]\n", lab, tg_item_title(it, title, sizeof title), it->passed ? ok : fail,
-                       SCORE(it->score), SCORE(it->points));
+                printf("%s: %s: %s [%.*f/%.*f]\n", lab, tg_item_title(it, title, sizeof title), it->passed ? ok : fail,
+                       TG_POINTS(it->score), TG_POINTS(it->points));
                 if (it->output)
                     print_indented(it->output);
                 continue;
             }
             /* xv6's "name: OK (0.01s)", then the points: "[2/2]" */
-            printf("%s: %s: %s (%.2fs) [%g/%g]\n", lab, it->name, it->passed ? ok : fail, it->time, SCORE(it->score),
-                   SCORE(it->points));
+            printf("%s: %s: %s (%.2fs) [%.*f/%.*f]\n", lab, it->name, it->passed ? ok : fail, it->time,
+                   TG_POINTS(it->score), TG_POINTS(it->points));
             if (!it->passed && it->output)
                 print_indented(it->output);
         }
@@ -124,9 +130,9 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
          * is said once, at the end */
         for (int k = 0; k < 8; k++)
             if (ungraded[k] > 0 && (k == TG_ITEM_MEMORY || !res->memcheck || !res->memcheck->tests_skipped))
-                printf("%s: %s: UNGRADED (%g points left out of the score)\n", lab, tg_category_label(k),
-                       ungraded[k]);
-        printf("%s: %g/%g\n", lab, lr->score, lr->max_score);
+                printf("%s: %s: UNGRADED (%.*f points left out of the score)\n", lab, tg_category_label(k),
+                       TG_POINTS(ungraded[k]));
+        printf("%s: %.*f/%.*f\n", lab, TG_POINTS(lr->score), TG_POINTS(lr->max_score));
     }
     if (!o->quiet && !res->error && res->answers.n_notes > 0) {
         printf("questions: about answers.txt:\n");
@@ -144,7 +150,7 @@ void tg_report_terminal(const struct tg_result *res, const struct tg_report_opts
     free(note);
     if (!o->quiet && res->sandbox != NULL)
         printf("sandbox: %s\n", res->sandbox);
-    printf("Score: %g/%g\n", res->score, res->max_score);
+    printf("Score: %.*f/%.*f\n", TG_POINTS(res->score), TG_POINTS(res->max_score));
     fflush(stdout);
 }
 
@@ -321,12 +327,13 @@ static char *summary_text(const struct tg_result *res, const char *visibility)
         tg_buf_printf(&b, "%s: ", tg_lab_names[lr->lab]);
         if (!res->error && lr->status != TG_LAB_GRADED && lr->reason != NULL)
             tg_buf_printf(&b, "%s: ", lr->reason);
-        tg_buf_printf(&b, "%g/%g\n", lr->score, lr->max_score);
+        tg_buf_printf(&b, "%.*f/%.*f\n", TG_POINTS(lr->score), TG_POINTS(lr->max_score));
     }
     double bonus = extra_points(res);
-    tg_buf_printf(&b, "Total: %g/%g", SCORE(res->score + bonus), res->max_score);
+    tg_buf_printf(&b, "Total: %.*f/%.*f", TG_POINTS(res->score + bonus), TG_POINTS(res->max_score));
     if (bonus > 0)
-        tg_buf_printf(&b, " (%g/%g, plus %g extra credit points)", res->score, res->max_score, bonus);
+        tg_buf_printf(&b, " (%.*f/%.*f, plus %.*f extra credit points)", TG_POINTS(res->score),
+                      TG_POINTS(res->max_score), TG_POINTS(bonus));
     char *line = res->error ? NULL : tg_perf_line(res->perf);
     if (line != NULL)
         tg_buf_printf(&b, "\n%s", line);
@@ -489,8 +496,8 @@ int tg_report_json(const char *path, const struct tg_result *res, char **err)
         /* the counts whenever they were taken (grader/calibrate.sh reads the
          * reference's while the tier has no scale yet) */
         int counted = !res->error && pf != NULL && pf->fast_ir > 0;
-        add_num(ec, "speedup", counted ? round_to(pf->speedup, 1e-4) : 0, &bad);
-        add_num(ec, "share", graded ? round_to(pf->share, 1e-2) : 0, &bad);
+        add_num(ec, "speedup", counted ? round_to(pf->speedup, 1e4) : 0, &bad);
+        add_num(ec, "share", graded ? round_to(pf->share, 1e2) : 0, &bad);
         add_num(ec, "naive_instructions", counted ? (double)pf->naive_ir : 0, &bad);
         add_num(ec, "fast_instructions", counted ? (double)pf->fast_ir : 0, &bad);
         add_str(ec, "message", pf && pf->state != TG_PERF_NONE ? pf->why : NULL, &bad);
@@ -623,8 +630,9 @@ int tg_report_prairielearn(const char *path, const struct tg_result *res, char *
      * report's score, and capped at 1 as PrairieLearn requires. */
     double bonus = extra_points(res), total = res->score + bonus;
     double frac = res->max_score > 0 ? total / res->max_score : 0;
-    add_num(root, "score", round_to(frac > 1 ? 1 : frac < 0 ? 0 : frac, 1e-6), &bad);
-    char *msg = tg_asprintf("Score: %g/%g", SCORE(total), res->max_score);
+    /* a fraction, to 1e-4: a percentage with at most two decimals */
+    add_num(root, "score", round_to(frac > 1 ? 1 : frac < 0 ? 0 : frac, 1e4), &bad);
+    char *msg = tg_asprintf("Score: %.*f/%.*f", TG_POINTS(total), TG_POINTS(res->max_score));
     char *summary = summary_text(res, "visible");
     if (msg == NULL || summary == NULL)
         bad = 1;
@@ -913,9 +921,9 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
         xml_attr(&b, "hostname", host);
         xml_attr(&b, "file", file);
         tg_buf_puts(&b, ">\n");
-        tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
-                          "      <property name=\"max_score\" value=\"%g\"/>\n",
-                      lr->score, lr->max_score);
+        tg_buf_printf(&b, "    <properties>\n      <property name=\"score\" value=\"%.*f\"/>\n"
+                          "      <property name=\"max_score\" value=\"%.*f\"/>\n",
+                      TG_POINTS(lr->score), TG_POINTS(lr->max_score));
         tg_buf_puts(&b, "      <property");
         xml_attr(&b, "name", "status");
         xml_attr(&b, "value", res->error ? "error" : lab_status_names[lr->status]);
@@ -927,8 +935,8 @@ int tg_report_junit(const char *path, const struct tg_result *res, char **err)
             tg_buf_puts(&b, "/>\n");
         }
         if (lab_extra)
-            tg_buf_printf(&b, "      <property name=\"extra_credit\" value=\"%g\"/>\n",
-                          extra_skipped ? 0 : pf->points);
+            tg_buf_printf(&b, "      <property name=\"extra_credit\" value=\"%.*f\"/>\n",
+                          TG_POINTS(extra_skipped ? 0 : pf->points));
         tg_buf_puts(&b, "    </properties>\n");
         for (size_t j = 0; j < lr->n_items; j++) {
             const struct tg_item *it = &lr->items[j];

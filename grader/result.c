@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "memcheck.h"
+#include "points.h"
 #include "questions.h"
 #include "text.h"
 #include "ttgrade.h"
@@ -159,7 +160,7 @@ char *tg_ungraded_note(const struct tg_result *res)
         if (points[c] <= 0)
             continue;
         const char *why = c == TG_ITEM_MEMORY ? (mc ? mc->skipped : NULL) : (mc ? mc->tests_skipped : NULL);
-        tg_buf_printf(&b, "%s: %g points ungraded (%s): left out of the score\n", tg_category_label(c), points[c],
+        tg_buf_printf(&b, "%s: %.*f points ungraded (%s): left out of the score\n", tg_category_label(c), TG_POINTS(points[c]),
                       why ? why : "not graded");
     }
     return tg_buf_take(&b);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "text.h"
 #include "ttgrade.h"
 
@@ -120,6 +121,8 @@ static const char *parse_line(char *line, struct tg_rubric_entry *e, char **test
         return "the test name must be a C identifier of at most 128 characters";
     if ((e->points = positive(pts)) == 0)
         return "the points must be a positive number";
+    if (!tg_points_exact(e->points))
+        return "the points must have at most two decimals (every report prints them so)";
     while (*p == ' ' || *p == '\t')
         p++;
     size_t dl = strlen(p);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "points.h"
 #include "questions.h"
 #include "student_id.h"
 #include "text.h"
@@ -183,8 +184,8 @@ int main(int argc, char **argv)
         }
         if (rc == 0)
             printf("ttquestions: the banks are fine: every question computed for the course's numbers and %ld "
-                   "sample students; each lab's questions are worth %g points\n",
-                   checks, tg_questions_lab_points(q, 0));
+                   "sample students; each lab's questions are worth %.*f points\n",
+                   checks, TG_POINTS(tg_questions_lab_points(q, 0)));
     } else if (expected) {
         rc = tg_questions_print_expected(q, sid, &err) != 0;
     } else {

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "qbank.h"
 
 /* The file, NUL-terminated, in *len bytes; NULL with errno set (EFBIG: more
@@ -105,7 +106,7 @@ static int check_all(const struct tg_questions *qs, const struct answers *a)
                 strstr(it.output, "whole number") == NULL)
                 readable++;
             else
-                tg_buf_printf(&lines, "%s (%g point%s): %s\n", q->full_id, q->points, q->points == 1 ? "" : "s",
+                tg_buf_printf(&lines, "%s (%.*f point%s): %s\n", q->full_id, TG_POINTS(q->points), q->points == 1 ? "" : "s",
                               it.output ? it.output : "?");
             free(it.output);
         }
@@ -188,8 +189,8 @@ int main(int argc, char **argv)
         free(text);
     }
     if (rc == 0)
-        printf("Questions are not in this kit's Score: in the course's grade they carry %g points more "
-               "(the banks in labs/*/questions.txt).\n", question_points(qs));
+        printf("Questions are not in this kit's Score: in the course's grade they carry %.*f points more "
+               "(the banks in labs/*/questions.txt).\n", TG_POINTS(question_points(qs)));
     tg_questions_free(qs);
     tg_labs_free();
     return rc;

@@ -1,5 +1,6 @@
 /* kit_pass.c - the PASS records of the public tests under `make grade`
- * (see kit_pass.h); linked into every test program ttgrade builds. */
+ * (see kit_pass.h), and the SIG record of a crashed one; linked into every
+ * test program ttgrade builds. */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 #include <unistd.h>
 
 #include "kit_pass.h"
+/* the crash record, as the course's hidden tests have it, and record_append */
+#include "../grader/crash_record.c"
 
 double kit_pass_now(void)
 {
@@ -18,18 +21,9 @@ double kit_pass_now(void)
 
 void kit_pass(const char *suite, const char *name, double t0)
 {
-    const char *path = getenv("TTGRADE_PASS_FILE");
-    if (path == NULL || path[0] == '\0')
-        return;
     char line[512];
     int n = snprintf(line, sizeof line, "PASS %s::%s %.3f\n", suite, name, kit_pass_now() - t0);
     if (n <= 0 || (size_t)n >= sizeof line)
         return;
-    /* One short O_APPEND write: records never interleave. */
-    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    ssize_t w = write(fd, line, (size_t)n);
-    (void)w;
-    close(fd);
+    record_append(line, (size_t)n);
 }

@@ -94,8 +94,8 @@ fi
 if grep -q 'Scores, as a percentage' "$scratch/batch.out" && grep -q 'Pass rate of each graded item' "$scratch/batch.out" \
    && cmp -s "$scratch/batch.out" "$out/summary.txt" \
    && grep -q '<svg' "$out/summary.html" && grep -q '</html>' "$out/summary.html" \
-   && ! grep -qiE '<script|<link|<img|src=|href="[^#]|url\(' "$out/summary.html"; then
-    ok "the class summary is printed, saved as text, and as HTML with inline SVG and no external asset"
+   && ! grep -qiE '<link|<img|src=|href="[^#]|url\(' "$out/summary.html"; then
+    ok "the class summary is printed, saved as text, and as HTML with inline SVG and script, and no external asset"
 else
     not_ok "the class summary is printed, saved as text, and as HTML with inline SVG and no external asset" \
         "$(head -n 20 "$scratch/batch.out")"
@@ -235,6 +235,32 @@ if [ -n "$chromium" ]; then
     else
         not_ok "headless Chromium: the page shows the common mistakes, a lab's mean, a failing student" \
             "$(head -c 600 "$scratch/dom.html")" "$(tail -n 3 "$scratch/chromium.err")"
+    fi
+    # Sorting each lab's items by pass rate: the rates of the tables after
+    # "Items by lab", in rubric order in the file (not all sorted), sorted by
+    # the page's script when opened as summary.html#sort-rate.
+    # lab_rates FILE: each per-lab table's rates on one line.
+    lab_rates() {
+        sed -n '/<h2 id="items">/,$p' "$1" | $AWK '/<table class="items">/ { if (r != "") print r; r = "-" }
+            match($0, /<tr data-rate="[0-9.]+">/) { v = substr($0, RSTART + 15, RLENGTH - 17); r = r " " v }
+            END { if (r != "") print r }'
+    }
+    sorted_rows() { $AWK '{ for (i = 3; i <= NF; i++) if ($i + 0 < $(i - 1) + 0) bad++ } END { print NR, bad + 0 }'; }
+    timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --user-data-dir="$scratch/chromium" --dump-dom "file://$html#sort-rate" \
+        > "$scratch/dom-sorted.html" 2> "$scratch/chromium-sorted.err"
+    read -r n_raw unsorted_raw <<EOF_RAW
+$(lab_rates "$html" | sorted_rows)
+EOF_RAW
+    read -r n_js unsorted_js <<EOF_JS
+$(lab_rates "$scratch/dom-sorted.html" | sorted_rows)
+EOF_JS
+    if [ "$n_raw" -eq "$n_labs" ] && [ "$unsorted_raw" -gt 0 ] && [ "$n_js" -eq "$n_labs" ] && [ "$unsorted_js" -eq 0 ] \
+       && grep -q 'id="sort-rate"' "$scratch/dom-sorted.html"; then
+        ok "headless Chromium: summary.html#sort-rate sorts each of the $n_labs labs' items by pass rate ($unsorted_raw rows out of order in the file, none after)"
+    else
+        not_ok "headless Chromium: summary.html#sort-rate sorts each lab's items by pass rate" \
+            "tables: $n_raw in the file ($unsorted_raw out of order), $n_js in the page ($unsorted_js out of order)" "$(tail -n 3 "$scratch/chromium-sorted.err")"
     fi
 else
     ok "# SKIP chromium not found (apt-get install chromium)"

@@ -2,11 +2,11 @@
 # clauses.sh - every clause of every lab header has a public test, and the
 # hidden tests only add cases of clauses the public tests show.
 #
-# A lab header (include/tt_<lab>.h) tags each clause of its contract with
-# [<lab>.<clause>]. A test names the clauses it covers on a comment line
-# above it, "/* clauses: flatten.shape, flatten.copy */": the public tests
-# (tests/public/test_<lab>.c, every test) and the hidden ones
-# (grader/hidden/hidden_<lab>.c, every test). A clause that no public test can
+# A lab header (tt_<lab>.h, in the lab's folder) tags each clause of its
+# contract with [<lab>.<clause>]. A test names the clauses it covers on a
+# comment line above it, "/* clauses: flatten.shape, flatten.copy */": the
+# public tests (test_<lab>.c, every test) and the hidden ones
+# (hidden_<lab>.c, every test). A clause that no public test can
 # exercise (an allocation failure) is listed in the public test file as
 # "/* no public test: <lab>.<clause>, ...: <why> */", and no hidden test may
 # name it. Prints, per header, each clause and the public tests that cover it.
@@ -14,18 +14,13 @@
 
 $AWK 'BEGIN { exit 0 }' || { not_ok "awk ($AWK) runs"; done_testing; }
 
-# The labs and their headers: labs/manifest when the tree has one, else every
-# lab with hidden tests and a header of its own.
+# The labs and their files, "<lab> <header> <public tests> <hidden tests>"
+# (labs/manifest).
 labs="$scratch/labs"
-if [ -f "$top_srcdir/labs/manifest" ]; then
-    $AWK '!/^#/ && NF >= 3 { print $1, $3 }' "$top_srcdir/labs/manifest" > "$labs"
-else
-    for f in "$top_srcdir"/grader/hidden/hidden_*.c; do
-        lab=${f##*/hidden_}; lab=${lab%.c}
-        [ -f "$top_srcdir/include/tt_$lab.h" ] && echo "$lab include/tt_$lab.h"
-    done > "$labs"
-fi
-[ -s "$labs" ] || { not_ok "found the labs" "no labs/manifest and no grader/hidden/hidden_<lab>.c"; done_testing; }
+for lab in $(lab_names); do
+    echo "$lab $(lab_file header "$lab") $(lab_file test "$lab") $(lab_file hidden "$lab")"
+done > "$labs"
+[ -s "$labs" ] || { not_ok "found the labs" "no lab in labs/manifest"; done_testing; }
 
 # tags FILE: the header's clause tags, one a line, in order.
 tags() {
@@ -66,7 +61,7 @@ covers() {
 }
 
 all_clauses="$scratch/clauses"; : > "$all_clauses"
-while read -r lab header; do
+while read -r lab header test hidden; do
     h="$top_srcdir/$header"
     if [ ! -f "$h" ]; then not_ok "$header exists" "labs list $lab with the header $header"; continue; fi
     tags "$h" > "$scratch/tags.$lab"
@@ -81,10 +76,10 @@ done < "$labs"
 
 # What the public and the hidden tests name.
 pub="$scratch/public"; hid="$scratch/hidden"; : > "$pub"; : > "$hid"
-while read -r lab header; do
-    f="$top_srcdir/tests/public/test_$lab.c"
-    if [ -f "$f" ]; then covers "$f" >> "$pub"; else not_ok "tests/public/test_$lab.c exists"; fi
-    f="$top_srcdir/grader/hidden/hidden_$lab.c"
+while read -r lab header test hidden; do
+    f="$top_srcdir/$test"
+    if [ -f "$f" ]; then covers "$f" >> "$pub"; else not_ok "$test exists"; fi
+    f="$top_srcdir/$hidden"
     [ -f "$f" ] && covers "$f" >> "$hid"
 done < "$labs"
 grep '^!exempt' "$pub" | cut -f2,3 > "$scratch/exempt"
@@ -115,7 +110,7 @@ else ok "every clause listed as having no public test is in a header"; fi
 # Per header: each clause and its public tests (or why it has none); a
 # clause with neither fails, and so does a hidden test of a clause with no
 # public test.
-while read -r lab header; do
+while read -r lab header test hidden; do
     [ -s "$scratch/tags.$lab" ] || continue
     $AWK -F '\t' -v header="$header" '
     FILENAME == ARGV[1] { tests[$2] = tests[$2] (tests[$2] == "" ? "" : ", ") substr($1, index($1, ":") + 1); next }
@@ -152,28 +147,31 @@ done < "$labs"
 # files and expect the failure it must report.
 [ -n "${CLAUSES_SELFTEST:-}" ] && done_testing
 plant() { # WHAT FILE SED-SCRIPT EXPECTED-FAILURE
-    copy="$scratch/plant"; rm -rf "$copy"; mkdir -p "$copy/tests/public" "$copy/grader/hidden" "$copy/labs"
-    cp -R "$top_srcdir/include" "$copy/"
+    copy="$scratch/plant"; rm -rf "$copy"; mkdir -p "$copy/tests" "$copy/tools" "$copy/labs"
     cp "$top_srcdir"/tests/lib.sh "$copy/tests/"
-    cp "$top_srcdir"/tests/public/test_*.c "$copy/tests/public/"
-    cp "$top_srcdir"/grader/hidden/hidden_*.c "$copy/grader/hidden/"
-    [ -f "$top_srcdir/labs/manifest" ] && cp "$top_srcdir/labs/manifest" "$copy/labs/"
+    cp "$top_srcdir"/tools/labs "$copy/tools/"
+    cp "$top_srcdir/labs/manifest" "$copy/labs/"
+    while read -r lab header test hidden; do
+        for f in "$header" "$test" "$hidden"; do
+            [ ! -f "$top_srcdir/$f" ] || { mkdir -p "$copy/${f%/*}" && cp "$top_srcdir/$f" "$copy/$f"; }
+        done
+    done < "$labs"
     sed -i "$3" "$copy/$2"
     if cmp -s "$top_srcdir/$2" "$copy/$2"; then not_ok "planted $1" "the sed script changed nothing in $2"; return; fi
     out=$(top_srcdir="$copy" CLAUSES_SELFTEST=1 sh "$top_srcdir/tests/clauses.sh" 2>&1)
     if printf '%s\n' "$out" | grep -q "^not ok .*$4"; then ok "planted $1: fails with \"$4\""
     else not_ok "planted $1: fails with \"$4\"" "$(printf '%s\n' "$out" | grep '^not ok' || echo 'no failure at all')"; fi
 }
-plant "a clause without a public test" tests/public/test_flatten.c \
+plant "a clause without a public test" "$(lab_file test flatten)" \
     's|^/\* clauses: flatten.layer_negative \*/$|/* clauses: flatten.layer */|' "tt_flatten.h: every clause has a public test"
-plant "a public test naming an unknown clause" tests/public/test_flatten.c \
+plant "a public test naming an unknown clause" "$(lab_file test flatten)" \
     's|^/\* clauses: flatten.copy \*/$|/* clauses: flatten.copy, flatten.no_such */|' "every clause a public test names is in a header"
-plant "a public test naming no clause" tests/public/test_flatten.c \
+plant "a public test naming no clause" "$(lab_file test flatten)" \
     '/^\/\* clauses: flatten.copy \*\/$/d' "every public test names the clauses it covers"
-plant "a hidden test naming an unknown clause" grader/hidden/hidden_flatten.c \
+plant "a hidden test naming an unknown clause" "$(lab_file hidden flatten)" \
     's|^/\* clauses: flatten.range \*/$|/* clauses: flatten.range_too_big */|' "every clause a hidden test names is in a header"
-plant "a hidden test naming no clause" grader/hidden/hidden_flatten.c \
+plant "a hidden test naming no clause" "$(lab_file hidden flatten)" \
     '/^\/\* clauses: flatten.range \*\/$/d' "every hidden test names the clauses it covers"
-plant "a hidden test of a clause no public test shows" grader/hidden/hidden_flatten.c \
+plant "a hidden test of a clause no public test shows" "$(lab_file hidden flatten)" \
     's|^/\* clauses: flatten.range \*/$|/* clauses: flatten.range, flatten.enomem */|' "every clause a hidden test grades has a public test"
 done_testing

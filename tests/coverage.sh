@@ -6,15 +6,15 @@
 # make coverage-student does).
 . "$top_srcdir/tests/lib.sh"
 command -v gcovr > /dev/null 2>&1 || skip_all "gcovr not found (apt-get install gcovr)"
-labs=$(lab_names | tr '\n' ' ') n_labs=$(lab_count)
+n_labs=$(lab_count)
 
 # Every exclusion marker of the reference gives its reason: "GCOVR_EXCL_LINE: why".
-bad=$(grep -n 'GCOVR_EXCL_\(LINE\|START\|BR_LINE\|BR_START\)' "$top_srcdir"/reference/*.c |
+bad=$(cd "$top_srcdir" && grep -n 'GCOVR_EXCL_\(LINE\|START\|BR_LINE\|BR_START\)' $(lab_files reference) |
       grep -v 'GCOVR_EXCL_[A-Z_]*: [^ ]' || true)
 if [ -z "$bad" ]; then
-    ok "every coverage exclusion in reference/ gives a reason"
+    ok "every coverage exclusion in the reference lab files gives a reason"
 else
-    not_ok "every coverage exclusion in reference/ gives a reason" "$bad"
+    not_ok "every coverage exclusion in the reference lab files gives a reason" "$bad"
 fi
 
 status=0
@@ -34,17 +34,17 @@ for p in $(sed -n 's/^coverage: ran \([^:]*\): .*/\1/p' "$scratch/ref.out"); do
 done
 if [ -f "$top_srcdir/memcheck/scenario.c" ]; then
     if grep -q 'programs run:.* mem_' "$summary"; then
-        ok "the memory drivers (memcheck/) are part of the coverage run"
+        ok "the memory drivers (mem_<lab>.c) are part of the coverage run"
     else
-        not_ok "the memory drivers (memcheck/) are part of the coverage run" "$(head -n 1 "$summary")"
+        not_ok "the memory drivers (mem_<lab>.c) are part of the coverage run" "$(head -n 1 "$summary")"
     fi
 fi
-for lab in $labs; do
-    line=$(grep "^reference/$lab\\.c " "$summary" || true)
+for f in $(lab_files reference); do
+    line=$($AWK -v f="$f" '$1 == f' "$summary")
     case $line in
     *"   ok") ok "$(echo "$line" | sed 's/ \{2,\}/ /g')" ;;
-    "") not_ok "reference/$lab.c is in the coverage report" "$(cat "$summary")" ;;
-    *) not_ok "$(echo "$line" | sed 's/ \{2,\}/ /g')" "$(sed -n "/^reference\\/$lab\\.c /,/^[^ ]/p" "$summary")" ;;
+    "") not_ok "$f is in the coverage report" "$(cat "$summary")" ;;
+    *) not_ok "$(echo "$line" | sed 's/ \{2,\}/ /g')" "$($AWK -v f="$f" '$1 == f { on = 1; print; next } on && /^[^ ]/ { exit } on' "$summary")" ;;
     esac
 done
 if [ $status -eq 0 ] && grep -q '^Gate: passed' "$summary" && [ -s "$scratch/ref/html/index.html" ]; then

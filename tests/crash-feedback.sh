@@ -13,10 +13,10 @@ command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 # plant NAME FILE SED-SCRIPT: a copy of the reference in $scratch/NAME with
 # FILE edited; fails the check if the edit changed nothing.
 plant() {
-    mkdir -p "$scratch/$1"
-    cp "$top_srcdir"/reference/*.c "$scratch/$1/"
-    sed -e "$3" "$top_srcdir/reference/$2" > "$scratch/$1/$2"
-    if cmp -s "$top_srcdir/reference/$2" "$scratch/$1/$2"; then
+    copy_reference "$scratch/$1"
+    ref=$top_srcdir/$(lab_file reference "${2%.c}")
+    sed -e "$3" "$ref" > "$scratch/$1/$2"
+    if cmp -s "$ref" "$scratch/$1/$2"; then
         not_ok "$1: the bug is planted in $2"
         return 1
     fi
@@ -64,7 +64,7 @@ if plant doublefree flatten.c 's|^    return tt_tensor_from(keep + 1, shape, x->
     grade doublefree flatten
     got=$(out doublefree start_dim_1_merges_the_rest)
     check "double free: the crash names its signal" "$got" '^the test crashed: killed by SIGABRT'
-    reruns=$(sed -n 's/^#define TG_CRASH_RERUNS \([0-9][0-9]*\).*/\1/p' "$top_srcdir/grader/grade.c")
+    reruns=$(sed -n 's/^#define TG_CRASH_RERUNS \([0-9][0-9]*\).*/\1/p' "$top_srcdir/grader/crash.h")
     crashed=$(jq '[.labs[].tests[] | select(.output | startswith("the test crashed"))] | length' "$scratch/doublefree.json")
     if [ -n "${VALGRIND:-}" ]; then
         check "double free: the crash names the kind and flatten.c:$line" "$got" \

@@ -120,14 +120,68 @@ check_json "results.json for PrairieLearn has its documented fields (gradable, s
       and (.points | type == "number") and (.max_points | type == "number")
       and (.message | type == "string") and (.output | type == "string") and .points >= 0
       and (.points <= .max_points or .max_points == 0))' "$scratch/pl.json"
-check_json "PrairieLearn's score is the grade's fraction, and its tests add up to it" \
-    "((.score - $(jq '.score / .max_score' "$scratch/pl-report.json")) | fabs) < 1e-5
-     and ((.score - (([.tests[].points] | add) / ([.tests[].max_points] | add))) | fabs) < 1e-5" "$scratch/pl.json"
+check_json "PrairieLearn's score is the grade's fraction (to 1e-4), and its tests add up to it" \
+    "((.score - $(jq '.score / .max_score' "$scratch/pl-report.json")) | fabs) <= 5.0001e-5
+     and ((.score - (([.tests[].points] | add) / ([.tests[].max_points] | add))) | fabs) <= 5.0001e-5" "$scratch/pl.json"
 tail -n 1 "$scratch/pl.out" > "$scratch/autolab.json"
 check_json "--autolab: the last line is Autolab's scores line, one score per lab as graded, the total first on the scoreboard" "
   (.scores | keys_unsorted) == $(jq -c '[.labs[].name]' "$scratch/pl-report.json")
   and ([.scores[]] == $(jq -c '[.labs[].score]' "$scratch/pl-report.json"))
   and .scoreboard[0] == $(jq '.score' "$scratch/pl-report.json") and all(.scoreboard[]; type == \"number\")" "$scratch/autolab.json"
+
+# Points print with at most two decimals, and every report says the same
+# number. In a copy of the data dir, linear's tests are worth 1.33 points
+# each and module's 2.5 (whole hundredths, which the rubric requires): the
+# sample fails some of both, so its scores have two decimals. A rubric with
+# a third decimal is refused, naming the rule.
+mkdir -p "$scratch/hundredths"
+cp -R "$top_builddir/grader/data/." "$scratch/hundredths/"
+$AWK '!/^#/ && $1 == "linear" && $2 !~ /^memory:/ { $3 = "1.33" } !/^#/ && $1 == "module" && $2 !~ /^memory:/ { $3 = "2.5" } { print }' \
+    "$top_builddir/grader/data/rubric.txt" > "$scratch/hundredths/rubric.txt"
+h="$scratch/hundredths"
+"$ttgrade" --datadir "$h" --no-memcheck --no-perf --visibility visible --json "$scratch/h.json" --gradescope "$scratch/h-gs.json" \
+    --junit "$scratch/h-junit.xml" --prairielearn "$scratch/h-pl.json" --autolab "$sample" > "$scratch/h.out" 2>&1
+total=$(grep '^Score: ' "$scratch/h.out" | sed 's|^Score: \([0-9.]*\)/.*|\1|')
+# a score is "N/M" in a text, a property's value in JUnit
+LONG='[0-9]+\.[0-9]{3,}/|/[0-9]+\.[0-9]{3,}|"score" value="[0-9]+\.[0-9]{3,}'
+long=$({ cat "$scratch/h.out" "$scratch/h-junit.xml"; jq -r '.output' "$scratch/h-gs.json"; jq -r '.message, .output' "$scratch/h-pl.json"; } |
+       grep -oE "$LONG" | head -n 3)
+# hundredths PATH: the scores' numbers under PATH in a JSON report are whole hundredths
+hundredths() {
+    echo "[$1 | .. | objects | to_entries[] | select(.key | test(\"^(score|max_score|points|max_points)\$\")) | .value
+          | select(type == \"number\")] as \$v | (\$v | length) > 10 and all(\$v[]; (. * 100 - (. * 100 | round) | fabs) < 1e-9)"
+}
+case $total in
+*.[0-9]*) ;;
+*) total="" ;;
+esac
+if [ -n "$total" ] && [ -z "$long" ] && grep -q '^linear: [a-z_0-9]*: FAIL (.*) \[0/1\.33\]$' "$scratch/h.out" \
+   && grep -q '^linear: [a-z_0-9]*: OK (.*) \[1\.33/1\.33\]$' "$scratch/h.out" \
+   && grep -q "<property name=\"score\" value=\"[0-9]*\.[0-9][0-9]\"/>" "$scratch/h-junit.xml" \
+   && jq -r '.output' "$scratch/h-gs.json" | grep -q "^Total: $total/" \
+   && jq -r '.message' "$scratch/h-pl.json" | grep -q "^Score: $total/"; then
+    ok "points of 1.33 and 2.5: the terminal, JUnit, Gradescope's and PrairieLearn's texts print at most two decimals (Score: $total)"
+else
+    not_ok "points print with at most two decimals in every text report" "Score: $total; too long: $long" "$(grep -m 5 'linear' "$scratch/h.out")"
+fi
+check_json "points of 1.33 and 2.5: our JSON's scores and points are whole hundredths, its score the terminal's" \
+    "$(hundredths .) and .score == $total" "$scratch/h.json"
+check_json "points of 1.33 and 2.5: Gradescope's scores are whole hundredths and add up to its score" \
+    "$(hundredths .) and .score == $total and (([.tests[].score] | add) * 100 | round) == ($total * 100 | round)" "$scratch/h-gs.json"
+check_json "points of 1.33 and 2.5: PrairieLearn's points are whole hundredths, its score a fraction to 1e-4" \
+    "$(hundredths .tests) and ((.score * 1e4 - (.score * 1e4 | round)) | fabs) < 1e-9" "$scratch/h-pl.json"
+tail -n 1 "$scratch/h.out" > "$scratch/h-autolab.json"
+check_json "points of 1.33 and 2.5: Autolab's scoreboard starts with the terminal's score, every number whole hundredths" \
+    ".scoreboard[0] == $total and all(.scoreboard[], .scores[]; (. * 100 - (. * 100 | round) | fabs) < 1e-9)" "$scratch/h-autolab.json"
+$AWK '!/^#/ && $1 == "linear" && $2 !~ /^memory:/ && !d { $3 = "1.333"; d = 1 } { print }' \
+    "$top_builddir/grader/data/rubric.txt" > "$scratch/hundredths/rubric.txt"
+"$ttgrade" --datadir "$h" --no-memcheck --no-perf "$sample" > "$scratch/h3.out" 2>&1
+status=$?
+if [ "$status" -eq 2 ] && grep -q 'rubric.txt:[0-9]*: .*at most two decimals' "$scratch/h3.out"; then
+    ok "a rubric worth 1.333 points is refused (exit 2), naming the line and the rule"
+else
+    not_ok "a rubric worth 1.333 points is refused, naming the line and the rule" "exit $status" "$(head -n 3 "$scratch/h3.out")"
+fi
 
 # --lab and --quiet
 "$ttgrade" --quiet --lab matmul --lab flatten --json "$scratch/two.json" "$sample" > "$scratch/two.out" 2>&1

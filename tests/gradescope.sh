@@ -141,7 +141,7 @@ done
 # no Valgrind for the memory checks (ungraded: left out of the tests): the
 # output shows the scores, and its Total is the score, extra points included.
 submit "$top_srcdir/examples/submissions/complete"/*
-cp "$top_srcdir/reference/matmul.c" "$root/submission/matmul.c"
+cp "$top_srcdir/$(lab_file reference matmul)" "$root/submission/matmul.c"
 grade visible "--visibility visible"
 check visible "visible tests: the output lists the scores; its Total is the score, extra credit included" "$AGREE and $FORM"
 check visible "the extra credit is a passed test worth 0 whose score is the extra points (the score exceeds the maximum)" \

@@ -68,7 +68,7 @@ for c in $order; do
     if [ -n "$a" ] && [ "$a" != "$arch" ]; then continue; fi
     cp -R "$corpus/$c" "$scratch/sub/$c" && rm -f "$scratch/sub/$c/EXPECT" || exit 99
     chmod -R u+w "$scratch/sub/$c" 2> /dev/null # make distcheck's source tree is read-only
-    for lab in $(expect with "$c"); do cp "$top_srcdir/reference/$lab.c" "$scratch/sub/$c/" || exit 99; done
+    for lab in $(expect with "$c"); do cp "$top_srcdir/$(lab_file reference "$lab")" "$scratch/sub/$c/" || exit 99; done
     for f in $(expect fifo "$c"); do mkfifo "$scratch/sub/$c/$f" || exit 99; done
     # "symlink NAME TARGET": made here too, as make dist copies what links point to.
     expect symlink "$c" | while read -r f target; do ln -s "$target" "$scratch/sub/$c/$f" || exit 99; done || exit 99

@@ -5,26 +5,32 @@
 # catches, add a question. Until `make`, ttgrade refuses the stale data dir,
 # naming an edited file; after it, the totals follow, the mutant is caught,
 # and the checks that read the rubric (the examples, the questions) pass with
-# nothing else changed.
+# nothing else changed. The copy is of this tree as built (copy_built_tree),
+# so make rebuilds what the edits touch, as in an instructor's tree; a VPATH
+# build (make distcheck) copies the sources and builds them instead.
 . "$top_srcdir/tests/lib.sh"
 command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 command -v git > /dev/null 2>&1 || skip_all "git not found (apt-get install git)"
 command -v patch > /dev/null 2>&1 || skip_all "patch not found (apt-get install patch)"
 
 tree="$scratch/tree"
-copy_tree "$tree"
 start=$(date +%s)
-if ! (cd "$tree" && ./bootstrap && make -j2) > "$scratch/build.log" 2>&1; then
-    not_ok "the copy builds" "$(tail -n 30 "$scratch/build.log")"
-    done_testing
+if ! copy_built_tree "$tree"; then
+    rm -rf "$tree" && copy_tree "$tree"
+    if ! (cd "$tree" && ./bootstrap && make -j2) > "$scratch/build.log" 2>&1; then
+        not_ok "the copy builds" "$(tail -n 30 "$scratch/build.log")"
+        done_testing
+    fi
 fi
+labs_of() { "$tree/tools/labs" "$tree/labs/manifest" "$@"; }
+reference=$(labs_of reference matmul) mutants=$tree/$(labs_of mutants matmul)
 ttgrade="$tree/grader/ttgrade"
 rubric="$tree/grader/rubric.txt"
 total() { $AWK '!/^#/ && NF >= 3 && $2 !~ /^perf:/ { t += $3 } END { printf "%g", t }' "$rubric"; }
 before=$(total)
 
 # 1. Double the points of matmul's first hidden test, on its HIDDEN_TEST line.
-hidden="$tree/grader/hidden/hidden_matmul.c"
+hidden="$tree/$(labs_of hidden matmul)"
 set -- $($AWK -F'[(), ]+' '/^HIDDEN_TEST\(matmul,/ { print $3, $4; exit }' "$hidden")
 name=$1 old=$2
 sed -i "s/^HIDDEN_TEST(matmul, $name, $old,/HIDDEN_TEST(matmul, $name, $((old * 2)),/" "$hidden"
@@ -48,17 +54,17 @@ HIDDEN_TEST(matmul, one_by_one_product, 1, "(1, 1) @ (1, 1)")
     HIDDEN_PASS();
 }
 EOF
-mkdir -p "$tree/grader/mutants/matmul"
-sed 's/^\( *c->data\[i \* n + j\] = \)sum;$/\1m * n == 1 ? 0.0f : sum;/' "$tree/reference/matmul.c" > "$scratch/mutant.c"
+mkdir -p "$mutants"
+sed 's/^\( *c->data\[i \* n + j\] = \)sum;$/\1m * n == 1 ? 0.0f : sum;/' "$tree/$reference" > "$scratch/mutant.c"
 {
     echo "MUTANT: a (1, 1) result is 0."
     echo "Caught by: matmul::one_by_one_product."
-    diff -u --label a/reference/matmul.c --label b/reference/matmul.c "$tree/reference/matmul.c" "$scratch/mutant.c"
-} > "$tree/grader/mutants/matmul/one_by_one_zero.patch"
+    diff -u --label "a/$reference" --label "b/$reference" "$tree/$reference" "$scratch/mutant.c"
+} > "$mutants/one_by_one_zero.patch"
 
 # 3. A question, in the last lab's bank.
-last=$("$tree/tools/labs" "$tree/labs/manifest" names | tail -n 1)
-bank="$tree/$("$tree/tools/labs" "$tree/labs/manifest" folder "$last")/questions.txt"
+last=$(labs_of names | tail -n 1)
+bank="$tree/$(labs_of questions "$last")"
 cat >> "$bank" <<'EOF'
 
 question flat_output_bytes
@@ -78,7 +84,8 @@ edited=$(git -C "$tree" status --porcelain | $AWK '{ print $2 }' | tr '\n' ' ')
 echo "# edited: $edited"
 
 # Before make: the data dir is older than the edits, and ttgrade says so.
-"$ttgrade" --quiet "$tree/reference" > "$scratch/stale.out" 2>&1
+copy_reference "$scratch/reference-files" "$tree"
+"$ttgrade" --quiet "$scratch/reference-files" > "$scratch/stale.out" 2>&1
 status=$?
 if [ "$status" -eq 2 ] && grep -q 'changed after the data directory .* was made: run make first' "$scratch/stale.out"; then
     ok "before make, ttgrade refuses the stale data dir, naming an edited file"
@@ -114,8 +121,8 @@ fi
 
 # The new mutant loses points in matmul, applied as `make mutants` will.
 rm -rf "$scratch/mut" && cp -R "$scratch/ref" "$scratch/mut"
-patch --quiet --fuzz=0 -o "$scratch/mut/matmul.c" "$tree/reference/matmul.c" \
-    < "$tree/grader/mutants/matmul/one_by_one_zero.patch" > "$scratch/patch.out" 2>&1
+patch --quiet --fuzz=0 -o "$scratch/mut/matmul.c" "$tree/$reference" \
+    < "$mutants/one_by_one_zero.patch" > "$scratch/patch.out" 2>&1
 "$ttgrade" --quiet --no-memcheck --lab matmul --json "$scratch/mut.json" "$scratch/mut" > "$scratch/mut.out" 2>&1
 status=$?
 if [ "$status" -eq 1 ] && [ "$(jq -r '[.labs[].tests[] | select(.name == "one_by_one_product")][0].status' "$scratch/mut.json")" = failed ]; then

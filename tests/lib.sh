@@ -26,10 +26,14 @@ chmod 711 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
 
 # The labs, from labs/manifest (tools/labs): their names in order, and how
-# many; a lab's folder (labs/NN-<lab>).
+# many; a lab's folder (labs/NN-<lab>); a lab's file of a kind (reference,
+# header, test, hidden, mem, mutants, ...: see tools/labs), from the top of
+# the tree; every lab's file of a kind.
 lab_names() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" names; }
 lab_count() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" count; }
 lab_folder() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" folder "$1"; }
+lab_file() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" "$1" "$2"; }
+lab_files() { "$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" all "$1"; }
 
 # rubric_items: every graded item, "<lab> <kind>:<name> <points>" (kind:
 # test, memory or question), from the rubric the build made (the points next
@@ -101,8 +105,54 @@ copy_tree() {
         cp -R "$top_srcdir/." "$1"
     fi
     chmod -R u+w "$1"
+    git_snapshot "$1"
+}
+
+# git_snapshot DIR: DIR made a git repository of its own, everything its
+# .gitignore does not leave out committed as "before".
+git_snapshot() {
     git -C "$1" init -q && git -C "$1" add -A &&
         git -C "$1" -c user.name=t -c user.email=t@example.org commit -q -m before
+}
+
+# copy_built_tree DEST: a copy of this tree as built (objects, configure's
+# results, the generated files, the data dir) in DEST, made a git repository
+# of its own as copy_tree's is (.gitignore leaves the build out of it), so
+# that make there rebuilds only what an edit touches, as in an instructor's
+# tree. The absolute paths configure and make wrote (config.status, the
+# Makefile, the data dir's sources.txt) are rewritten for DEST with their
+# times kept, so make finds nothing out of date. Only for a build in the
+# source tree (./bootstrap && make); status 1 for any other (make distcheck's
+# VPATH build): copy_tree and build instead.
+copy_built_tree() {
+    [ -f "$top_builddir/config.status" ] && [ -x "$top_builddir/grader/ttgrade" ] &&
+        [ "$(cd "$top_srcdir" && pwd -P)" = "$(cd "$top_builddir" && pwd -P)" ] || return 1
+    cb_old=$(sed -n 's/^abs_top_builddir = //p' "$top_builddir/Makefile")
+    [ -n "$cb_old" ] || return 1
+    mkdir -p "$1" && cb_new=$(cd "$1" && pwd) || return 1
+    # Not the checkout's .git, the logs of the tests running now, nor the
+    # other tests' and targets' folders of their own.
+    tar -C "$top_builddir" -cf - --exclude=./.git --exclude='*.log' --exclude='*.trs' \
+        --exclude=./kit.tree --exclude='./kit.stage.*' --exclude='./gradescope.tmp.*' \
+        --exclude=./coverage --exclude=./coverage-student --exclude='./ttlab-[0-9]*' . 2> "$scratch/copy-built.err" |
+        tar -C "$cb_new" -xf - || return 1
+    chmod -R u+w "$cb_new"
+    grep -rlIF --exclude-dir=.git "$cb_old" "$cb_new" > "$scratch/copy-built.paths" || true
+    while IFS= read -r cb_f; do
+        cp -p "$cb_f" "$scratch/copy-built.time" &&
+            sed -i "s|$cb_old|$cb_new|g" "$cb_f" && touch -r "$scratch/copy-built.time" "$cb_f" || return 1
+    done < "$scratch/copy-built.paths"
+    git_snapshot "$cb_new"
+}
+
+# copy_reference DEST [SRC]: every lab's reference file (<lab>.c) of the
+# source tree SRC (default: this one) into the folder DEST, made if need be.
+copy_reference() {
+    cr_src=${2:-$top_srcdir}
+    mkdir -p "$1" || return 1
+    for cr_f in $("$cr_src/tools/labs" "$cr_src/labs/manifest" all reference); do
+        cp "$cr_src/$cr_f" "$1/" || return 1
+    done
 }
 
 # reference_submission SRC BUILD DEST: a submission of the reference's lab
@@ -112,10 +162,10 @@ copy_tree() {
 # ttquestions', or 1 when the files cannot be copied.
 reference_submission() {
     rs_src=$1 rs_build=$2 rs_dest=$3
-    mkdir -p "$rs_dest" && cp "$rs_src"/reference/*.c "$rs_dest/" || return 1
+    copy_reference "$rs_dest" "$rs_src" || return 1
     set --
-    for rs_lab in $("$rs_src/tools/labs" "$rs_src/labs/manifest" names); do
-        set -- "$@" "$rs_src/$("$rs_src/tools/labs" "$rs_src/labs/manifest" folder "$rs_lab")/questions.txt"
+    for rs_f in $("$rs_src/tools/labs" "$rs_src/labs/manifest" all questions); do
+        set -- "$@" "$rs_src/$rs_f"
     done
     "$rs_build/grader/ttquestions" --key -o "$rs_dest/answers.txt" "$@" 2> "$scratch/key.err"
 }

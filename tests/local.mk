@@ -9,17 +9,21 @@ PUBLIC_TEST_SOURCES = \
 check_PROGRAMS += tests/public/ref_tests tests/public/student_tests tests/public/support_tests
 
 # The public tests linked with the reference solutions: every test must pass.
+PUBLIC_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/public
 tests_public_ref_tests_SOURCES = $(PUBLIC_TEST_SOURCES)
+tests_public_ref_tests_CPPFLAGS = $(PUBLIC_TEST_CPPFLAGS)
 tests_public_ref_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_public_ref_tests_LDADD = reference/libttref.a $(CRITERION_LIBS)
 
 # The same tests linked with the skeleton: every test must fail, cleanly.
 tests_public_student_tests_SOURCES = $(PUBLIC_TEST_SOURCES)
+tests_public_student_tests_CPPFLAGS = $(PUBLIC_TEST_CPPFLAGS)
 tests_public_student_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_public_student_tests_LDADD = student/libttstudent.a $(CRITERION_LIBS)
 
 # The support library's own tests: pass in both trees.
 tests_public_support_tests_SOURCES = tests/public/ptest.h tests/public/test_support.c
+tests_public_support_tests_CPPFLAGS = $(PUBLIC_TEST_CPPFLAGS)
 tests_public_support_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_public_support_tests_LDADD = reference/libttref.a $(CRITERION_LIBS)
 

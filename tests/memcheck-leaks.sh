@@ -73,9 +73,9 @@ for variant in once twice; do
     for lab in $LABS; do
         sed -e "/^#include \"tinytorch.h\"/r $scratch/$variant.c" \
             -e "/$(leak_fn "$lab")/,/^{/ s/^{\$/{ ttleak();/" \
-            "$top_srcdir/reference/$lab.c" > "$scratch/$variant/$lab.c"
+            "$top_srcdir/$(lab_file reference "$lab")" > "$scratch/$variant/$lab.c"
         if [ "$(grep -c 'ttleak();' "$scratch/$variant/$lab.c")" != 1 ] || ! grep -q 'static void ttleak' "$scratch/$variant/$lab.c"; then
-            not_ok "$variant: ttleak() injected into reference/$lab.c" "$(leak_fn "$lab") not found"
+            not_ok "$variant: ttleak() injected into $(lab_file reference "$lab")" "$(leak_fn "$lab") not found"
         fi
     done
     "$ttgrade" --memcheck-only --json "$scratch/$variant.json" "$scratch/$variant" > "$scratch/$variant.out" 2>&1

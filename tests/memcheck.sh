@@ -42,19 +42,20 @@ done
 [ -n "${VALGRIND:-}" ] || { not_ok "valgrind is installed (apt-get install valgrind)"; done_testing; }
 
 # The memory scenarios and their points, as the rubric (made from the
-# MEM_SCENARIO lines of memcheck/mem_<lab>.c) has them.
+# MEM_SCENARIO lines of each lab's mem_<lab>.c) has them.
 rubric="$top_builddir/grader/rubric.txt"
 n_scen=$($AWK '$2 ~ /^memory:/ { n++ } END { print n + 0 }' "$rubric")
 mem_total=$($AWK '$2 ~ /^memory:/ { t += $3 } END { printf "%g", t }' "$rubric")
 mem_of() { $AWK -v lab="$1" '$1 == lab && $2 ~ /^memory:/ { t += $3 } END { printf "%g", t }' "$rubric"; }
 tests_of() { $AWK -v lab="$1" '$1 == lab && $2 !~ /^(memory|perf):/ && !/^#/ { t += $3 } END { printf "%g", t }' "$rubric"; }
 
+copy_reference "$scratch/reference"
 # 2. A full grading of the reference, with ttgrade itself under Valgrind
 #    (its children run natively): every memory point, no error, no leak.
 "$VALGRIND" --trace-children=no --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
     --track-origins=yes --log-file="$scratch/self.vg" \
     "$ttgrade" --json "$scratch/ref.json" --gradescope "$scratch/ref-gs.json" --junit "$scratch/ref-junit.xml" \
-    "$top_srcdir/reference" > "$scratch/ref.out" 2>&1
+    "$scratch/reference" > "$scratch/ref.out" 2>&1
 status=$?
 check_json "the reference gets every memory point: $n_scen scenarios, $mem_total/$mem_total, all passed" '
   ([.labs[].memory[]] | length == '"$n_scen"') and all(.labs[].memory[]; .status == "passed" and .score == .points)
@@ -69,7 +70,7 @@ fi
 # 2b. The memory checks run in one Valgrind: the host (memcheck/ttmemhost)
 #     and a child per lab, each with its own report; the host's own report
 #     holds no record at all (not even a block still reachable).
-"$ttgrade" --memcheck-only --keep "$top_srcdir/reference" > "$scratch/keep.out" 2>&1
+"$ttgrade" --memcheck-only --keep "$scratch/reference" > "$scratch/keep.out" 2>&1
 kept=$(sed -n 's/^ttgrade: kept the scratch directory //p' "$scratch/keep.out")
 host_errors=- children=0
 if [ -n "$kept" ] && [ -d "$kept/out" ]; then
@@ -163,7 +164,7 @@ if [ "$status" -eq 1 ] && [ "$(tail -n 1 "$scratch/skel.out")" = "Score: 0/$mem_
 else
     not_ok "--memcheck-only (make memcheck) on the skeleton: Score: 0/$mem_total, exit 1" "exit $status" "$(tail -n 5 "$scratch/skel.out")"
 fi
-"$ttgrade" --memcheck-only --lab flatten "$top_srcdir/reference" > "$scratch/only.out" 2>&1
+"$ttgrade" --memcheck-only --lab flatten "$scratch/reference" > "$scratch/only.out" 2>&1
 status=$?
 if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$scratch/only.out")" = "Score: $(mem_of flatten)/$(mem_of flatten)" ] \
    && grep -q "^tests: $(tests_of flatten) points ungraded (--memcheck-only: only the memory checks ran" "$scratch/only.out"; then
@@ -175,7 +176,7 @@ fi
 # 7. --no-memcheck: every report says the memory points are ungraded and
 #    leaves them out of both score and max_score.
 "$ttgrade" --no-memcheck --lab matmul --lab linear --gradescope "$scratch/nm-gs.json" --junit "$scratch/nm-junit.xml" \
-    --json "$scratch/nm.json" "$top_srcdir/reference" > "$scratch/nm.out" 2>&1
+    --json "$scratch/nm.json" "$scratch/reference" > "$scratch/nm.out" 2>&1
 ref_max=$(jq '[.labs[] | select(.name == "matmul" or .name == "linear") | .max_score] | add' "$scratch/ref.json")
 check_json "--no-memcheck: our JSON marks the 8 memory items ungraded and leaves their 20 points out of max_score" "
   .memcheck.status == \"skipped\" and (.memcheck.ungraded | test(\"memory: 20 points ungraded\"))
@@ -197,7 +198,7 @@ fi
 
 # 8. No Valgrind at run time: the same, with the reason.
 TTGRADE_VALGRIND="$scratch/no-valgrind" "$ttgrade" --memcheck-only --lab matmul --json "$scratch/novg.json" \
-    "$top_srcdir/reference" > "$scratch/novg.out" 2>&1
+    "$scratch/reference" > "$scratch/novg.out" 2>&1
 check_json "without Valgrind the memory points are ungraded (\"valgrind was not found\"), never 0 or full" '
   .memcheck.status == "skipped" and (.memcheck.skipped | test("valgrind was not found"))
   and all(.labs[].memory[]; .status == "ungraded") and .max_score == 0' "$scratch/novg.json"
@@ -208,7 +209,7 @@ mkdir -p "$scratch/data"
 cp -R "$top_builddir/grader/data/." "$scratch/data/"
 $AWK '$1 == "matmul" && $2 ~ /^memory:/ && !done { $3 += 1; done = 1 } { print }' \
     "$top_builddir/grader/data/rubric.txt" > "$scratch/data/rubric.txt"
-"$ttgrade" --memcheck-only --datadir "$scratch/data" --json "$scratch/rubric.json" "$top_srcdir/reference" > "$scratch/rubric.out" 2>&1
+"$ttgrade" --memcheck-only --datadir "$scratch/data" --json "$scratch/rubric.json" "$scratch/reference" > "$scratch/rubric.out" 2>&1
 status=$?
 check_json "a lab's memory checks may total more than another's: matmul's maximum is one more, the others' unchanged" '
   ([.labs[] | select(.name == "matmul") | .max_score] == ['"$(mem_of matmul)"' + 1])

@@ -16,7 +16,7 @@ command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 [ -n "${VALGRIND:-}" ] || skip_all "valgrind not found"
 
 if ! "$top_srcdir/tools/mistakes" "$top_srcdir" "$scratch/corpus" 2> "$scratch/apply.err"; then
-    not_ok "every mistake's patch applies to reference/ with --fuzz=0" "$(cat "$scratch/apply.err")"
+    not_ok "every mistake's patch applies to its lab's solution with --fuzz=0" "$(cat "$scratch/apply.err")"
 fi
 "$ttgrade" batch --jobs 2 --quiet --out "$scratch/out" "$scratch/corpus" -- --no-perf --no-questions \
     > "$scratch/batch.out" 2>&1 || not_ok "ttgrade batch grades the corpus" "$(tail -n 20 "$scratch/batch.out")"

@@ -3,39 +3,42 @@
 # two mutants per lab, one of them memory-only if the lab has one): each is
 # killed, in its own lab only. The whole corpus is `make mutants`. Also: every
 # mutant's patch still applies to the reference as it is (patch --fuzz=0), so
-# an edit of reference/ makes its author refresh the mutants it touches, and
+# an edit of a reference file makes its author refresh the mutants it touches, and
 # the harness leaves no temporary files and no processes behind.
 . "$top_srcdir/tests/lib.sh"
 
-# Every grader/mutants/<lab>/<name>.patch: a header (MUTANT: or MUTANT(memory):,
-# then Caught by:) and a patch that applies exactly; no full copies left.
+# Every <name>.patch of a lab's mutants/ folder: a header (MUTANT: or
+# MUTANT(memory):, then Caught by:) and a patch that applies exactly to the
+# lab's reference file; no full copies left.
 command -v patch > /dev/null 2>&1 || skip_all "patch not found (apt-get install patch)"
-bad="" n=0
-for p in "$top_srcdir"/grader/mutants/*/*.patch; do
-    [ -f "$p" ] || continue
-    n=$((n + 1))
-    id=${p#"$top_srcdir"/grader/mutants/} id=${id%.patch}
-    lab=${id%%/*} name=${id#*/}
-    case $(head -n 1 "$p") in 'MUTANT: '* | 'MUTANT(memory): '*) ;; *) bad="$bad
+bad="" n="0" copies=""
+for lab in $(lab_names); do
+    ref=$(lab_file reference "$lab") mdir=$(lab_file mutants "$lab")
+    copies="$copies $(cd "$top_srcdir" && ls -d "$mdir"/*.c 2> /dev/null || true)"
+    for p in "$top_srcdir/$mdir"/*.patch; do
+        [ -f "$p" ] || continue
+        n=$((n + 1))
+        name=$(basename "$p" .patch); id=$lab/$name
+        case $(head -n 1 "$p") in 'MUTANT: '* | 'MUTANT(memory): '*) ;; *) bad="$bad
 $id.patch: its first line must be MUTANT: <the bug> or MUTANT(memory): <the bug>" ;; esac
-    sed -n '/^---/q; p' "$p" | grep -q '^Caught by: ' || bad="$bad
+        sed -n '/^---/q; p' "$p" | grep -q '^Caught by: ' || bad="$bad
 $id.patch: its header has no Caught by: line (the hidden tests or memory scenarios that must catch it)"
-    if [ ! -f "$top_srcdir/reference/$lab.c" ]; then
-        bad="$bad
-$id.patch: no reference/$lab.c"
-    elif ! patch --dry-run --fuzz=0 --batch --silent -o "$scratch/mutant.c" \
-        "$top_srcdir/reference/$lab.c" < "$p" > "$scratch/patch.out" 2>&1; then
-        bad="$bad
-grader/mutants/$id.patch no longer applies to reference/$lab.c: refresh it with tools/mutant-new --refresh $lab $name"
-    fi
+        if [ ! -f "$top_srcdir/$ref" ]; then
+            bad="$bad
+$id.patch: no $ref"
+        elif ! patch --dry-run --fuzz=0 --batch --silent -o "$scratch/mutant.c" \
+            "$top_srcdir/$ref" < "$p" > "$scratch/patch.out" 2>&1; then
+            bad="$bad
+$mdir/$name.patch no longer applies to $ref: refresh it with tools/mutant-new --refresh $lab $name"
+        fi
+    done
 done
-copies=$(cd "$top_srcdir/grader/mutants" && ls -d */*.c 2> /dev/null || true)
-[ -z "$copies" ] || bad="$bad
+[ -z "$(echo $copies)" ] || bad="$bad
 full copies instead of patches (make them patches: tools/mutant-convert): $(echo $copies)"
 if [ $n -gt 0 ] && [ -z "$bad" ]; then
-    ok "all $n mutant patches have a header and apply to reference/ with --fuzz=0"
+    ok "all $n mutant patches have a header and apply to their lab's reference file with --fuzz=0"
 else
-    not_ok "all $n mutant patches have a header and apply to reference/ with --fuzz=0" "$bad"
+    not_ok "all $n mutant patches have a header and apply to their lab's reference file with --fuzz=0" "$bad"
 fi
 
 command -v jq > /dev/null 2>&1 || { ok "# SKIP the mutant gate: jq not found (apt-get install jq)"; done_testing; }

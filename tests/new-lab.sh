@@ -1,9 +1,13 @@
 #!/bin/sh
 # new-lab.sh - a lab is data. In a copy of this tree, add the toy lab `scale`
-# (tests/toy-lab/) with exactly the commands of README.md's "Add a lab"
-# block, then: the build takes it, ttgrade gives the reference full marks and
-# the skeleton 0, its mutant loses points in that lab alone, the student kit
-# carries it, and nothing but the manifest and the umbrella header was edited.
+# (tests/toy-lab/, a lab's folder) with exactly the commands of README.md's
+# "Add a lab" block, then: the build takes it, ttgrade gives the reference
+# full marks and the skeleton 0, its mutant loses points in that lab alone,
+# the student kit carries it, and nothing outside the lab's folder was
+# touched but the manifest (make student adds the skeleton, student/scale.c).
+# The copy is of this tree as built (copy_built_tree), so the steps' make
+# rebuilds what a new lab changes, as in an instructor's tree; a VPATH build
+# (make distcheck) copies the sources and bootstraps them instead.
 . "$top_srcdir/tests/lib.sh"
 command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 command -v git > /dev/null 2>&1 || skip_all "git not found (apt-get install git)"
@@ -20,13 +24,15 @@ else
 fi
 
 tree="$scratch/tree"
-copy_tree "$tree"
 g() { git -C "$tree" -c user.name=t -c user.email=t@example.org "$@"; }
 
-# The instructor's tree: configured (bootstrap), then the steps, as they are
-# written, in it.
+# The instructor's tree: built (or configured: bootstrap), then the steps,
+# as they are written, in it.
 start=$(date +%s)
-(cd "$tree" && ./bootstrap) > "$scratch/bootstrap.log" 2>&1 || { not_ok "bootstrap the copy" "$(tail -n 20 "$scratch/bootstrap.log")"; done_testing; }
+if ! copy_built_tree "$tree"; then
+    rm -rf "$tree" && copy_tree "$tree"
+    (cd "$tree" && ./bootstrap) > "$scratch/bootstrap.log" 2>&1 || { not_ok "bootstrap the copy" "$(tail -n 20 "$scratch/bootstrap.log")"; done_testing; }
+fi
 if (cd "$tree" && set -e && . "$scratch/steps.sh") > "$scratch/steps.log" 2>&1; then
     ok "the README's steps add the lab and build ($(( $(date +%s) - start )) s)"
 else
@@ -34,18 +40,21 @@ else
     done_testing
 fi
 
-# What the steps changed outside the new lab's folder: edited, only the
-# manifest and the umbrella header; the new files are listed.
-folder=$("$tree/tools/labs" "$tree/labs/manifest" folder scale)
+# What the steps touched outside the new lab's folder: the manifest alone,
+# and make student's skeleton of the lab (student/scale.c; the umbrella
+# header is made, not edited, and left out of git).
+labs_of() { "$tree/tools/labs" "$tree/labs/manifest" "$@"; }
+folder=$(labs_of folder scale) skeleton=$(labs_of student scale)
 g add -A
-edited=$(g diff --cached --name-only --diff-filter=M | tr '\n' ' ')
-added=$(g diff --cached --name-only --diff-filter=A | grep -v "^$folder/" | tr '\n' ' ')
-echo "# edited: $edited"
-echo "# new, outside $folder/: $added"
-if [ "$edited" = "include/tinytorch.h labs/manifest " ]; then
-    ok "no file but labs/manifest and include/tinytorch.h was edited"
+touched=$(g diff --cached --name-only | grep -v "^$folder/" | grep -vx "$skeleton" | tr '\n' ' ')
+made=$(g diff --cached --name-only --diff-filter=A | grep -x "$skeleton" | tr '\n' ' ')
+echo "# touched outside $folder/: $touched"
+echo "# made outside it, by make student: $made"
+if [ "$touched" = "labs/manifest " ] && [ "$made" = "$skeleton " ]; then
+    ok "nothing outside $folder/ was touched but labs/manifest (and make student made $skeleton)"
 else
-    not_ok "no file but labs/manifest and include/tinytorch.h was edited" "edited: $edited"
+    not_ok "nothing outside $folder/ was touched but labs/manifest (and make student made $skeleton)" \
+        "touched: $touched" "made: $made"
 fi
 
 ttgrade="$tree/grader/ttgrade"
@@ -74,11 +83,12 @@ else
     not_ok "the skeleton scores 0, scale's generated skeleton included" "exit $status" "$(tail -n 30 "$scratch/skeleton.out")"
 fi
 
-for p in "$tree"/grader/mutants/scale/*.patch; do
+reference=$(labs_of reference scale)
+for p in "$tree/$(labs_of mutants scale)"/*.patch; do
     name=$(basename "$p" .patch)
     rm -rf "$scratch/mut" && cp -R "$scratch/ref" "$scratch/mut"
-    if ! patch --quiet --fuzz=0 -o "$scratch/mut/scale.c" "$tree/reference/scale.c" < "$p" > "$scratch/patch.out" 2>&1; then
-        not_ok "mutant scale/$name applies to reference/scale.c" "$(cat "$scratch/patch.out")"
+    if ! patch --quiet --fuzz=0 -o "$scratch/mut/scale.c" "$tree/$reference" < "$p" > "$scratch/patch.out" 2>&1; then
+        not_ok "mutant scale/$name applies to $reference" "$(cat "$scratch/patch.out")"
         continue
     fi
     grade "mut-$name" "$scratch/mut"
@@ -115,7 +125,8 @@ if (cd "$tree" && make student-kit) > "$scratch/kit.log" 2>&1; then
              "$folder/README.md" "$folder/questions.txt"; do
         grep -qx "$f" "$scratch/kit.list" || missing="$missing $f"
     done
-    grep -E '^(reference/|grader/hidden/|grader/mutants/)' "$scratch/kit.list" > "$scratch/kit.leaks" && leaked=$(cat "$scratch/kit.leaks")
+    { grep -Fx -e "$reference" -e "$(labs_of hidden scale)" "$scratch/kit.list"
+      grep -E "^($(labs_of mutants scale)|grader/hidden)/" "$scratch/kit.list"; } > "$scratch/kit.leaks" && leaked=$(cat "$scratch/kit.leaks")
     if [ -z "$missing" ] && [ -z "$leaked" ]; then
         ok "the student kit carries the new lab (skeleton, header, public tests, memory driver, handout, questions), no solution"
     else
@@ -124,5 +135,5 @@ if (cd "$tree" && make student-kit) > "$scratch/kit.log" 2>&1; then
 else
     not_ok "make student-kit in the copy" "$(tail -n 30 "$scratch/kit.log")"
 fi
-echo "# new-lab.sh took $(( $(date +%s) - start )) s after bootstrap"
+echo "# new-lab.sh took $(( $(date +%s) - start )) s"
 done_testing

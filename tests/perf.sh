@@ -29,12 +29,12 @@ expect() {
 
 # A submission folder: the reference's files, with matmul.c from $2.
 submission() {
-    mkdir -p "$scratch/$1"
-    cp "$top_srcdir"/reference/*.c "$scratch/$1/"
+    copy_reference "$scratch/$1"
     cp "$2" "$scratch/$1/matmul.c"
 }
 
-grade reference "$top_srcdir/reference"
+copy_reference "$scratch/reference-files"
+grade reference "$scratch/reference-files"
 # The scale is a share of the reference's own speedup with this compiler
 # (perf.h: gcc 12 counts it at 5.2x, gcc 11 at 6.3x, clang 14 at 3.7x), so
 # the reference earns the top tier whatever the compiler.
@@ -52,9 +52,10 @@ fi
 grade complete "$top_srcdir/examples/submissions/complete"
 expect complete graded 0 "a matmul.c without tt_matmul_fast"
 
+ref_matmul=$top_srcdir/$(lab_file reference matmul)
 # The skeleton's stub over the reference's naive tt_matmul: correct, no
 # faster (the reference up to tt_matmul_fast, whose body is the stub's).
-sed '/^tt_tensor \*tt_matmul_fast(/,$d' "$top_srcdir/reference/matmul.c" > "$scratch/stub.c"
+sed '/^tt_tensor \*tt_matmul_fast(/,$d' "$ref_matmul" > "$scratch/stub.c"
 printf 'tt_tensor *tt_matmul_fast(const tt_tensor *a, const tt_tensor *b)\n{\n    return tt_matmul(a, b);\n}\n' \
     >> "$scratch/stub.c"
 submission stub "$scratch/stub.c"
@@ -64,9 +65,9 @@ expect stub graded 0 "the skeleton's stub (tt_matmul_fast returns tt_matmul)"
 # Fast but wrong: the reference, whose micro-kernel drops the last column
 # of every partial tile.
 sed 's/for (size_t j = 0; j < nr; j++)/for (size_t j = 0; j + 1 < nr; j++)/' \
-    "$top_srcdir/reference/matmul.c" > "$scratch/wrong.c"
-if cmp -s "$top_srcdir/reference/matmul.c" "$scratch/wrong.c"; then
-    not_ok "a fast but wrong tt_matmul_fast" "the edit of reference/matmul.c no longer applies: update tests/perf.sh"
+    "$ref_matmul" > "$scratch/wrong.c"
+if cmp -s "$ref_matmul" "$scratch/wrong.c"; then
+    not_ok "a fast but wrong tt_matmul_fast" "the edit of $(lab_file reference matmul) no longer applies: update tests/perf.sh"
 else
     submission wrong "$scratch/wrong.c"
     grade wrong "$scratch/wrong"
@@ -87,10 +88,10 @@ awk '$1 == "fast" { $2 = int($2 / 2) } { print }' "$top_builddir/grader/data/per
     > "$scratch/data/perf/matmul.ref"
 want=$(awk '$2 ~ /^perf:/ { s = $2; gsub(/[^0-9.]/, "", s); if (s + 0 <= 50) p = $3 } END { print p + 0 }' \
     "$top_builddir/grader/data/rubric.txt")
-grade half "$top_srcdir/reference" --datadir "$scratch/data"
+grade half "$scratch/reference-files" --datadir "$scratch/data"
 expect half graded "$want" "the reference against a reference twice as fast: its 50% share's tier"
 rm "$scratch/data/perf/matmul.ref"
-grade noref "$top_srcdir/reference" --datadir "$scratch/data"
+grade noref "$scratch/reference-files" --datadir "$scratch/data"
 expect noref ungraded 0 "no perf/matmul.ref in the data dir"
 if [ "$(jq -r '.extra_credit.fast_instructions > 0' "$scratch/noref.json" 2> /dev/null)" = true ] &&
    jq -r '.extra_credit.message' "$scratch/noref.json" | grep -q 'make calibrate'; then
@@ -111,6 +112,6 @@ else
     not_ok "the matmul handout's table of tiers is the rubric's scale" "rubric: $want" "handout ($handout): $got"
 fi
 
-grade off "$top_srcdir/reference" --no-perf
+grade off "$scratch/reference-files" --no-perf
 expect off ungraded 0 "--no-perf"
 done_testing

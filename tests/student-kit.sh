@@ -1,17 +1,21 @@
 #!/bin/sh
 # student-kit.sh - the student kit (make student-kit) from its tarball:
-#  - it holds no solution and no hidden test: no reference/, examples/,
-#    grader/hidden/ or grader/mutants/; no line of a solution region of
-#    reference/*.c (see below); no name of a hidden test of grader/rubric.txt;
+#  - it holds no solution and no hidden test: no lab's reference file,
+#    hidden tests or mutants/, no examples/ or grader/hidden/; no line of a
+#    solution region of a reference file (see below); no name of a hidden
+#    test of grader/rubric.txt;
 #  - its CI workflow parses (with yq, when installed) and passes actionlint
-#    (when installed), and kit/annotate turns failing tests into annotations;
+#    (when installed), and kit/annotate turns failing tests into annotations
+#    at the student's file and line;
 #  - unpacked in kit.tree/ of the build folder, ./configure && make check
 #    builds the skeleton and fails only with "not implemented", each failure's
 #    reason on the console, matmul first; make check LAB=flatten runs only
 #    flatten's tests; make grade grades it (Score: 0/N);
 #  - check-answers reads answers.txt as the course's grader does;
 #  - with the reference files copied in: make check passes, make grade gives
-#    full marks, make perf counts the performance tier as the course's
+#    full marks; a crash planted in flatten.c is named (signal, and with
+#    Valgrind the kind and the student's line) by make check, kit/annotate
+#    and make grade; make perf counts the performance tier as the course's
 #    ttgrade does, make memcheck and make coverage run, make submit packs just
 #    the graded files (which the course's ttgrade then grades in full), and
 #    make distcheck passes, leaving a tarball not named like the kit;
@@ -40,12 +44,14 @@ fi
 
 # --- nothing of the solutions or the hidden tests
 found=""
-for d in reference examples grader/hidden grader/mutants; do [ -e "$src/$d" ] && found="$found $d"; done
+for d in examples grader/hidden $(lab_files reference) $(lab_files hidden) $(lab_files mutants); do
+    [ -e "$src/$d" ] && found="$found $d"
+done
 found="$found$(find "$src" -type f | while read -r f; do cmp -s "$f" "$top_builddir/grader/rubric.txt" && printf ' %s' "${f#"$src"/}"; done)"
 if [ -z "$found" ]; then
-    ok "no reference/, examples/, grader/hidden/, grader/mutants/, nor the course's rubric"
+    ok "no reference file, hidden tests or mutants of a lab, no examples/ or grader/hidden/, nor the course's rubric"
 else
-    not_ok "no reference/, examples/, grader/hidden/, grader/mutants/, nor the course's rubric" "found:$found"
+    not_ok "no reference file, hidden tests or mutants of a lab, no examples/ or grader/hidden/, nor the course's rubric" "found:$found"
 fi
 
 # Solution lines. A line of a reference file inside BEGIN/END SOLUTION counts
@@ -58,9 +64,10 @@ fi
 norm() { $AWK '{ gsub(/[ \t\r]/, ""); print }' "$@"; }
 $AWK '/^[ \t]*\/\* END SOLUTION \*\/[ \t]*$/ { inside = 0 }
       inside { print }
-      /^[ \t]*\/\* BEGIN SOLUTION \*\/[ \t]*$/ { inside = 1 }' "$top_srcdir"/reference/*.c |
+      /^[ \t]*\/\* BEGIN SOLUTION \*\/[ \t]*$/ { inside = 1 }' $(lab_files reference | sed "s|^|$top_srcdir/|") |
     norm | $AWK 'length($0) >= 20' | LC_ALL=C sort -u > "$scratch/solution.lines"
-(cd "$top_srcdir" && norm student/*.c include/*.h support/*.c tests/public/*.[ch] memcheck/*.[ch] grader/*.[ch]) |
+(cd "$top_srcdir" && norm student/*.c include/*.h support/*.c tests/public/*.[ch] memcheck/*.[ch] grader/*.[ch] \
+    $(lab_files header) $(lab_files test) $(lab_files mem)) |
     LC_ALL=C sort -u > "$scratch/public.lines"
 LC_ALL=C comm -23 "$scratch/solution.lines" "$scratch/public.lines" > "$scratch/secret.lines"
 # leaks DIR: "file:line" of every line of a file under DIR that is a secret line.
@@ -73,13 +80,13 @@ leaks() {
 n_secret=$(wc -l < "$scratch/secret.lines")
 leaks "$src" > "$scratch/leaks"
 if [ "$n_secret" -ge 50 ] && [ ! -s "$scratch/leaks" ]; then
-    ok "no line of the $n_secret solution lines of reference/*.c is in the kit"
+    ok "no line of the $n_secret solution lines of the reference files is in the kit"
 else
-    not_ok "no line of the $n_secret solution lines of reference/*.c is in the kit (at least 50)" "$(head -n 20 "$scratch/leaks")"
+    not_ok "no line of the $n_secret solution lines of the reference files is in the kit (at least 50)" "$(head -n 20 "$scratch/leaks")"
 fi
 # The check would see a leak: a copy of one reference file among the kit's files.
 mkdir -p "$scratch/planted"
-cp "$top_srcdir/reference/linear.c" "$scratch/planted/notes.c"
+cp "$top_srcdir/$(lab_file reference linear)" "$scratch/planted/notes.c"
 if [ "$(leaks "$scratch/planted" | wc -l)" -ge 5 ]; then
     ok "the solution-line check finds a reference file planted in a copy of the kit"
 else
@@ -170,11 +177,14 @@ else
         "$n_fail FAIL lines, $n_bare without a reason, matmul first: $matmul_first" "$(grep -m 5 '^FAIL\|^ERROR' "$scratch/check0.out")"
 fi
 sh "$src/kit/annotate" "$scratch/check0.out" > "$scratch/annotations"
-n_ann=$(grep -c '^::error file=tests/public/test_[a-z]*\.c,line=[0-9][0-9]*,title=[a-z_]*%3A%3A[a-z0-9_]*::.*not implemented' "$scratch/annotations")
-if [ "$n_ann" -eq "$n_fail" ]; then
-    ok "kit/annotate: one ::error file=...,line=... annotation per failing test ($n_ann)"
+n_ann=$(grep -c '^::error file=student/[a-z]*\.c,line=[0-9][0-9]*,title=[a-z_]*%3A%3A[a-z0-9_]*::.*not implemented.* (test: tests/public/test_[a-z]*\.c:[0-9]*)$' "$scratch/annotations")
+# the matmul tests' annotations: at the line of student/matmul.c that defines tt_matmul
+mm_line=$(grep -n '^[a-z].*[^a-z_]tt_matmul(' "$src/student/matmul.c" | head -n 1 | cut -d: -f1)
+if [ "$n_ann" -eq "$n_fail" ] && [ -n "$mm_line" ] \
+   && grep -q "^::error file=student/matmul.c,line=$mm_line,title=matmul%3A%3Atwo_by_two::" "$scratch/annotations"; then
+    ok "kit/annotate: one ::error annotation per failing test ($n_ann), at the student's file (tt_matmul: student/matmul.c:$mm_line), the test's line in the message"
 else
-    not_ok "kit/annotate: one ::error file=...,line=... annotation per failing test" "$n_ann for $n_fail" "$(head -n 3 "$scratch/annotations")"
+    not_ok "kit/annotate: one ::error annotation per failing test, at the student's file" "$n_ann for $n_fail" "$(head -n 3 "$scratch/annotations")"
 fi
 kmake -C "$b" check LAB=flatten > "$scratch/check-lab.out" 2>&1
 suites=$($AWK '/^(PASS|FAIL|SKIP): tests\/public\/tests / { s = $0; sub(/.* - /, "", s); sub(/::.*/, "", s); print s }' "$scratch/check-lab.out" | sort -u | tr '\n' ' ')
@@ -221,7 +231,7 @@ else
 fi
 
 # --- solved: the reference files (and the complete example's answers) copied in
-cp "$top_srcdir"/reference/*.c "$src/student/"
+copy_reference "$src/student"
 cp "$top_srcdir/examples/submissions/complete/answers.txt" "$src/student/answers.txt"
 start=$(date +%s)
 if kmake -C "$b" -j2 check > "$scratch/check1.out" 2>&1; then
@@ -239,6 +249,33 @@ if [ "$s" -eq 0 ] && echo "$last" | $AWK '{ split($2, x, "/"); exit !(x[1] == x[
 else
     not_ok "make grade with the reference: full marks" "exit $s" "$(tail -n 20 "$scratch/grade1.out")"
 fi
+# A crash: a missing NULL check in flatten.c (tt_flatten(NULL, 0) reads
+# through NULL). make check names the signal and, with Valgrind, the kind
+# and the student's line, as the course's grader does; kit/annotate puts it
+# at that line; make grade names the signal too.
+cp "$b/student/flatten.c" "$scratch/flatten.c"
+sed 's/if (x == NULL || x->ndim == 0) {/if (x->ndim == 0) {/' "$scratch/flatten.c" > "$b/student/flatten.c"
+crash_line=$(grep -n 'if (x->ndim == 0) {' "$b/student/flatten.c" | head -n 1 | cut -d: -f1)
+kmake -C "$b" check LAB=flatten > "$scratch/crash-check.out" 2>&1
+kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS='--lab flatten --no-memcheck' > "$scratch/crash-grade.out" 2>&1
+sh "$src/kit/annotate" "$scratch/crash-check.out" > "$scratch/crash-annotations"
+reason=$(grep -A1 '^FAIL: .*flatten::null_and_scalar_are_einval' "$scratch/crash-check.out" | sed -n 2p)
+if [ -n "${VALGRIND:-}" ]; then
+    want="^# [^ ]*: student/flatten\\.c:$crash_line: the test crashed: killed by SIGSEGV \\([^)]*\\): invalid read of size [0-9]+ at flatten\\.c:$crash_line in tt_flatten"
+    want_ann="^::error file=student/flatten.c,line=$crash_line,title=flatten%3A%3Anull_and_scalar_are_einval::the test crashed: killed by SIGSEGV"
+else
+    want="^# [^ ]*: tests/public/test_flatten\\.c:[0-9]+: the test crashed: killed by SIGSEGV"
+    want_ann="^::error file=student/flatten.c,line=[0-9]+,title=flatten%3A%3Anull_and_scalar_are_einval::the test crashed: killed by SIGSEGV"
+fi
+if [ -n "$crash_line" ] && [ "$(grep -c '^FAIL: ' "$scratch/crash-check.out")" -ge 1 ] && printf '%s\n' "$reason" | grep -Eq "$want" \
+   && grep -Eq "$want_ann" "$scratch/crash-annotations" \
+   && grep -A1 '^flatten: null_and_scalar_are_einval: FAIL' "$scratch/crash-grade.out" | grep -q 'the test crashed: killed by SIGSEGV'; then
+    ok "a crash in make check names the signal${VALGRIND:+, the invalid read and student/flatten.c:$crash_line}; its annotation is at student/flatten.c; make grade names the signal"
+else
+    not_ok "a crash in make check names the signal (and with Valgrind the kind and the student's line)" "want: $want" "got: $reason" \
+        "$(grep 'null_and_scalar' "$scratch/crash-annotations")" "$(grep -A1 '^flatten: null_and_scalar_are_einval' "$scratch/crash-grade.out")"
+fi
+cp "$scratch/flatten.c" "$b/student/flatten.c"
 if [ -n "${VALGRIND:-}" ]; then
     kmake --no-print-directory -C "$b" memcheck TTGRADE_FLAGS='--lab matmul' > "$scratch/memcheck.out" 2>&1
     s=$?
@@ -305,7 +342,7 @@ rm -f "$b"/ttlab-your-work-*.tar.gz
 # tests are skipped, and it gets the course's full marks (grader/hidden has
 # no test of tt_matmul_fast).
 cp "$b/student/matmul.c" "$scratch/matmul.c"
-$AWK '/^\/\* The same product, fast/ { exit } { print }' "$top_srcdir/reference/matmul.c" > "$b/student/matmul.c"
+$AWK '/^\/\* The same product, fast/ { exit } { print }' "$top_srcdir/$(lab_file reference matmul)" > "$b/student/matmul.c"
 kmake -C "$b" check LAB=matmul > "$scratch/nofast-check.out" 2>&1
 s=$?
 kmake --no-print-directory -C "$b" grade TTGRADE_FLAGS='--no-memcheck --lab matmul' > "$scratch/nofast-grade.out" 2>&1

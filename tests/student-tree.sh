@@ -1,6 +1,6 @@
 #!/bin/sh
-# student-tree.sh - student/ is exactly what tools/gen-student makes of
-# reference/ now, and carries no solution markers.
+# student-tree.sh - student/ is exactly what tools/gen-student makes of the
+# labs' reference files now, and carries no solution markers.
 . "$top_srcdir/tests/lib.sh"
 
 if "$top_srcdir/tools/gen-student" --all "$top_srcdir" "$scratch/student" 2> "$scratch/err"; then

@@ -5,7 +5,7 @@
  * tests can see the order of the layers, what each one received, and what
  * Sequential frees. Module, Linear and ReLU are the reference or support
  * code here, so only sequential.c can lose these points. Each test names,
- * above it, the mutants of grader/mutants/sequential/ it kills.
+ * above it, the mutants (mutants/) it kills.
  */
 #include "oracle.h"
 

@@ -1,8 +1,8 @@
 /* hidden_matmul.c - hidden tests for lab 1, tt_matmul (tt_matmul.h).
  *
  * Only tt_matmul and the support library are called, so only matmul.c can
- * lose these points. Each test names, above it, the mutants of
- * grader/mutants/matmul/ it kills.
+ * lose these points. Each test names, above it, the mutants
+ * (mutants/) it kills.
  */
 #include "oracle.h"
 

@@ -3,7 +3,7 @@
  * Flatten only changes the shape, so every value is compared exactly with
  * the input's, in the same row-major order. Module, Sequential and Linear are
  * the reference here, so only flatten.c can lose these points. Each test
- * names, above it, the mutants of grader/mutants/flatten/ it kills.
+ * names, above it, the mutants (mutants/) it kills.
  */
 #include <limits.h>
 

@@ -2,7 +2,7 @@
  *
  * Only module.c's functions and the support library are called (modules are
  * test-defined types), so only module.c can lose these points. Each test
- * names, above it, the mutants of grader/mutants/module/ it kills.
+ * names, above it, the mutants (mutants/) it kills.
  */
 #include "oracle.h"
 

@@ -5,7 +5,7 @@
  * tensors: the expected weights and bias are drawn here from a copy of the
  * layer's generator (0.1f * tt_rng_normal, weights row-major first, then
  * bias), and y = x @ W + b is computed from them in double. Each test names,
- * above it, the mutants of grader/mutants/linear/ it kills.
+ * above it, the mutants (mutants/) it kills.
  */
 #include "oracle.h"
 
