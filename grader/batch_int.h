@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "batch.h"
+#include "proc.h"
 #include "text.h"
 
 /* The outer wall-clock limit of one submission's grading: a safety net, as
@@ -68,11 +69,11 @@ struct sub {
     int done;          /* its folder is in place */
     int retry;         /* recorded as failed, graded again (--retry-failed) */
     /* while its ttgrade runs */
-    pid_t pid;
+    struct tg_task task; /* in the pool of batchpool.c */
+    char **argv;       /* the task's */
+    char *text;        /* the task's out_path: <work>/report.txt */
     char *work;        /* OUT/.tmp/<key>.XXXXXX */
     double t0;
-    int stopping;      /* 1: SIGTERM sent; 2: SIGKILL sent */
-    double stop_at;
     int timed_out;     /* stopped for passing --limit: recorded as failed */
     int discard;       /* stopped because the batch was interrupted: not recorded */
 };

@@ -17,9 +17,6 @@
 #include <unistd.h>
 
 #include "batch_int.h"
-#if defined(__linux__)
-#include <sys/prctl.h>
-#endif
 
 #include "proc.h"
 #include "questions.h"
@@ -75,9 +72,18 @@ static char **child_argv(const struct batch *b, const struct sub *s)
     return v;
 }
 
-/* Starts the grading of s. Returns 0; 1 if it could not start (s->work is
- * removed; *err says why); -1 when memory ran out. */
-static int spawn(struct batch *b, struct sub *s, char **err)
+/* Frees what spawn took for s's task once it has ended (or not started). */
+static void spawn_done(struct sub *s)
+{
+    free_argv(s->argv);
+    s->argv = NULL;
+    free(s->text);
+    s->text = NULL;
+}
+
+/* Starts the grading of s in pool p. Returns 0; 1 if it could not start
+ * (s->work is removed; *err says why); -1 when memory ran out. */
+static int spawn(struct batch *b, struct sub *s, struct tg_pool *p, char **err)
 {
     char *tmpl = tg_asprintf("%s/%s.XXXXXX", b->tmp, s->key);
     if (tmpl == NULL)
@@ -88,107 +94,47 @@ static int spawn(struct batch *b, struct sub *s, char **err)
         return 1;
     }
     s->work = tmpl;
-    char **argv = child_argv(b, s);
-    char *text = tg_path_join(s->work, F_TEXT);
-    if (argv == NULL || text == NULL) {
-        free_argv(argv);
-        free(text);
-        return -1;
+    s->argv = child_argv(b, s);
+    s->text = tg_path_join(s->work, F_TEXT);
+    int rc = -1;
+    if (s->argv != NULL && s->text != NULL) {
+        /* Its own group, so that Ctrl-C reaches the batch alone, which
+         * then stops it; and it stops if the batch dies (even by SIGKILL). */
+        struct tg_task *t = &s->task;
+        memset(t, 0, sizeof *t);
+        t->argv = s->argv;
+        t->envp = environ;
+        t->out_path = s->text;
+        t->out_mode = 0644;
+        t->limit = b->o.limit;
+        t->grace = BATCH_GRACE_SECONDS;
+        t->own_limits = 1;
+        t->parent_death_sig = SIGTERM;
+        t->owner = s;
+        if (tg_pool_start(p, t)) {
+            s->t0 = tg_now();
+            s->timed_out = s->discard = 0;
+            b->running++;
+            return 0;
+        }
+        *err = tg_asprintf("cannot run %s: %s", b->self, strerror(t->spawn_errno));
+        rc = 1;
     }
-    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int out = open(text, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    int pfd[2] = {-1, -1};
-    free(text);
-    int rc = 1;
-    if (in < 0 || out < 0 || pipe(pfd) != 0 || fcntl(pfd[0], F_SETFD, FD_CLOEXEC) != 0 ||
-        fcntl(pfd[1], F_SETFD, FD_CLOEXEC) != 0) {
-        *err = tg_asprintf("cannot start ttgrade: %s", strerror(errno));
-        goto out;
-    }
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        *err = tg_asprintf("cannot start ttgrade: %s", strerror(errno));
-        goto out;
-    }
-    if (pid == 0) {
-        /* The child: only async-signal-safe calls up to execve. Its own group,
-         * so that Ctrl-C reaches the batch alone, which then stops it. */
-        int e;
-        sigset_t none;
-        setpgid(0, 0);
-#if defined(__linux__) && defined(PR_SET_PDEATHSIG)
-        /* If the batch dies (even by SIGKILL), this grading stops too. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-        if (getppid() != parent)
-            _exit(127);
-#else
-        (void)parent;
-#endif
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-            goto child_fail;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        execve(argv[0], argv, environ);
-    child_fail:
-        e = errno;
-        if (write(pfd[1], &e, sizeof e) < 0)
-            _exit(127);
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    close(pfd[1]);
-    pfd[1] = -1;
-    int child_err = 0;
-    ssize_t r;
-    do {
-        r = read(pfd[0], &child_err, sizeof child_err);
-    } while (r < 0 && errno == EINTR);
-    if (r == (ssize_t)sizeof child_err) {
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-            ;
-        *err = tg_asprintf("cannot run %s: %s", b->self, strerror(child_err));
-        goto out;
-    }
-    s->pid = pid;
-    s->t0 = tg_now();
-    s->stopping = s->timed_out = s->discard = 0;
-    b->running++;
-    rc = 0;
-out:
-    if (in >= 0)
-        close(in);
-    if (out >= 0)
-        close(out);
-    if (pfd[0] >= 0)
-        close(pfd[0]);
-    if (pfd[1] >= 0)
-        close(pfd[1]);
-    free_argv(argv);
-    if (rc != 0) {
-        tg_scratch_remove(s->work);
-        free(s->work);
-        s->work = NULL;
-    }
+    spawn_done(s);
+    tg_scratch_remove(s->work);
+    free(s->work);
+    s->work = NULL;
     return rc;
 }
 
-/* tg_kill_children's keep: a running child ttgrade of batch ctx. */
-static int is_running_child(pid_t pid, void *ctx)
+/* The sub of a task that pool p returned; its task's resources are freed. */
+static struct sub *ended(struct batch *b, struct tg_task *t)
 {
-    const struct batch *b = ctx;
-    for (size_t i = 0; i < b->n; i++)
-        if (b->subs[i].pid == pid)
-            return 1;
-    return 0;
-}
-
-/* A ttgrade that was killed leaves its test programs to us (we are a child
- * subreaper, tg_proc_init): kill every child that is not a running ttgrade. */
-static void kill_strays(const struct batch *b)
-{
-    tg_kill_children(is_running_child, (void *)b);
+    struct sub *s = t->owner;
+    spawn_done(s);
+    s->timed_out = t->timed_out;
+    b->running--;
+    return s;
 }
 
 /* Before any submission: grades a folder holding only an empty answers.txt
@@ -217,16 +163,16 @@ int batch_preflight(struct batch *b, char **err)
     if (fd < 0 || close(fd) != 0 || batch_sub_init(&s, "empty", empty, 0) != 0)
         goto out;
     char *spawn_err = NULL;
-    int r = spawn(b, &s, &spawn_err);
+    struct tg_pool pool;
+    tg_pool_open(&pool);
+    int r = spawn(b, &s, &pool, &spawn_err);
+    struct tg_task *t = r == 0 ? tg_pool_wait_any(&pool, -1) : NULL;
+    tg_pool_close(&pool);
     if (r != 0) {
         *err = spawn_err;
         goto out;
     }
-    int st;
-    while (waitpid(s.pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    b->running--;
-    s.pid = 0;
+    ended(b, t);
     char *jpath = tg_path_join(s.work, F_JSON);
     char *tpath = tg_path_join(s.work, F_TEXT);
     char *text = jpath ? tg_read_file(jpath, BATCH_REPORT_MAX, NULL, NULL) : NULL;
@@ -294,92 +240,51 @@ void batch_progress(struct batch *b, int final)
     b->progress_shown = 1;
 }
 
-static struct sub *find_pid(struct batch *b, pid_t pid)
-{
-    for (size_t i = 0; i < b->n; i++)
-        if (b->subs[i].pid == pid)
-            return &b->subs[i];
-    return NULL;
-}
-
-static void stop_child(struct sub *s, int sig, int level)
-{
-    kill(-s->pid, sig);
-    kill(s->pid, sig);
-    s->stopping = level;
-    s->stop_at = tg_now();
-}
-
 /* Grades every submission not done yet, b->o.jobs at a time. Returns 0, 1
  * if interrupted, -1 on an internal error (*err set; NULL: out of memory). */
 int batch_run_pool(struct batch *b, char **err)
 {
     unsigned jobs = b->o.jobs;
     size_t next = 0;
-    int rc = 0, stopping_all = 0;
-    sigset_t chld, old;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, &old);
+    int rc = 0;
+    struct tg_pool pool;
+    tg_pool_open(&pool);
     for (;;) {
-        if ((tg_interrupted() || rc != 0) && !stopping_all) {
-            stopping_all = 1;
-            for (size_t i = 0; i < b->n; i++)
-                if (b->subs[i].pid > 0) {
-                    b->subs[i].discard = 1;
-                    stop_child(&b->subs[i], SIGTERM, 1);
-                }
-        }
-        while (!stopping_all && b->running < jobs && next < b->n) {
+        /* Once stopped (interrupted, or rc set), what ends is not recorded. */
+        if (rc != 0 && !pool.stopped)
+            tg_pool_stop(&pool);
+        int stopping = pool.stopped || tg_interrupted();
+        while (!stopping && pool.n < jobs && next < b->n) {
             struct sub *s = &b->subs[next++];
             if (s->done || batch_sub_skipped(s))
                 continue;
-            int r = spawn(b, s, err);
-            if (r != 0) {
+            if (spawn(b, s, &pool, err) != 0) {
                 rc = -1; /* cannot start ttgrade at all: stop, record nothing */
                 break;
             }
         }
-        if (b->running == 0 && (stopping_all || next >= b->n))
+        if (pool.n == 0 && (stopping || rc != 0 || next >= b->n))
             break;
-        int st, hard = 0;
-        pid_t pid;
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-            struct sub *s = find_pid(b, pid);
-            if (s == NULL)
-                continue; /* an orphan of a killed ttgrade: reaped */
-            s->pid = 0;
-            b->running--;
-            hard |= WIFSIGNALED(st);
+        struct tg_task *t = tg_pool_wait_any(&pool, 0.1);
+        if (t != NULL) {
+            struct sub *s = ended(b, t);
+            s->discard = pool.stopped;
             if (s->discard) {
                 tg_scratch_remove(s->work);
                 free(s->work);
                 s->work = NULL;
-            } else if (batch_record(b, s, st) != 0 && rc == 0) {
+            } else if (batch_record(b, s, t->status) != 0 && rc == 0) {
                 rc = -1;
                 *err = NULL;
             }
-        }
-        if (hard)
-            kill_strays(b);
-        double now = tg_now();
-        for (size_t i = 0; i < b->n; i++) {
-            struct sub *s = &b->subs[i];
-            if (s->pid <= 0)
-                continue;
-            if (s->stopping == 0 && now - s->t0 > b->o.limit) {
-                s->timed_out = 1;
-                stop_child(s, SIGTERM, 1);
-            } else if (s->stopping == 1 && now - s->stop_at > BATCH_GRACE_SECONDS) {
-                stop_child(s, SIGKILL, 2);
-            }
+            /* A ttgrade that was killed leaves its test programs to us
+             * (we are a child subreaper, tg_proc_init). */
+            if (WIFSIGNALED(t->status))
+                tg_pool_kill_strays(&pool);
         }
         batch_progress(b, 0);
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        sigtimedwait(&chld, NULL, &ts);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    tg_reap_orphans();
+    tg_pool_close(&pool);
     if (rc != 0)
         return -1;
     return tg_interrupted() ? 1 : 0;

@@ -408,14 +408,17 @@ static void task_spawn(struct tg_task *t)
     t->status = 0;
     t->elapsed = 0;
     t->spawn_errno = 0;
+    t->stopping = 0;
+    t->next = NULL;
+    mode_t mode = t->out_mode ? (mode_t)t->out_mode : 0600;
     int in = -1, out = -1, errfd = -1, pfd[2] = {-1, -1};
     in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (t->out_path != NULL)
-        out = open(t->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        out = open(t->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
     else
         out = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (t->err_path != NULL && out >= 0)
-        errfd = open(t->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        errfd = open(t->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
     else
         errfd = out;
     if (in < 0 || out < 0 || errfd < 0 || pipe2(pfd, O_CLOEXEC) != 0) {
@@ -428,6 +431,7 @@ static void task_spawn(struct tg_task *t)
         goto fail;
     }
     clock_gettime(CLOCK_MONOTONIC, &t->t0);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         t->spawn_errno = errno;
@@ -439,14 +443,23 @@ static void task_spawn(struct tg_task *t)
         int err;
         sigset_t none;
         setpgid(0, 0);
+#if defined(__linux__) && defined(PR_SET_PDEATHSIG)
+        /* If the grader dies (even by SIGKILL), so does this program. */
+        if (t->parent_death_sig != 0 &&
+            (prctl(PR_SET_PDEATHSIG, t->parent_death_sig, 0, 0, 0) != 0 || getppid() != parent))
+            _exit(127);
+#else
+        (void)parent;
+#endif
         if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
             goto child_fail;
         if (t->cwd != NULL && chdir(t->cwd) != 0)
             goto child_fail;
         struct rlimit rl;
         rl.rlim_cur = rl.rlim_max = 0;
-        setrlimit(RLIMIT_CORE, &rl);
-        if (getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+        if (!t->own_limits)
+            setrlimit(RLIMIT_CORE, &rl);
+        if (!t->own_limits && getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
             (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)TG_CHILD_FSIZE_MAX)) {
             rl.rlim_cur = (rlim_t)TG_CHILD_FSIZE_MAX;
             setrlimit(RLIMIT_FSIZE, &rl);
@@ -553,10 +566,23 @@ static void log_task(const struct tg_task *t)
     close(fd);
 }
 
-/* Reaps every child that has ended. Returns how many pool tasks finished. */
-static size_t reap_finished(struct tg_task *tasks, size_t n)
+/* Moves t from the pool's running list to the end of its finished one. */
+static void task_finish(struct tg_pool *p, struct tg_task *t)
 {
-    size_t finished = 0;
+    struct tg_task **pp = &p->running;
+    while (*pp != t)
+        pp = &(*pp)->next;
+    *pp = t->next;
+    t->next = NULL;
+    for (pp = &p->finished; *pp != NULL; pp = &(*pp)->next)
+        ;
+    *pp = t;
+}
+
+/* Reaps every child that has ended: the pool's tasks among them are
+ * finished. */
+static void reap_finished(struct tg_pool *p)
+{
     for (;;) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
@@ -568,10 +594,9 @@ static size_t reap_finished(struct tg_task *tasks, size_t n)
         if (si.si_pid == 0)
             break; /* children exist, none has ended */
         pid_t pid = si.si_pid;
-        struct tg_task *t = NULL;
-        for (size_t i = 0; i < n; i++)
-            if (tasks[i].started && !tasks[i].done && tasks[i].pid == pid)
-                t = &tasks[i];
+        struct tg_task *t = p->running;
+        while (t != NULL && t->pid != pid)
+            t = t->next;
         /* Kill what the program left running in its group while its pid,
          * and so the group id, is still held by the zombie. */
         if (t != NULL)
@@ -593,74 +618,121 @@ static size_t reap_finished(struct tg_task *tasks, size_t n)
             t->elapsed = task_age(t, tg_now());
             t->done = 1;
             log_task(t);
-            finished++;
+            task_finish(p, t);
         }
     }
-    return finished;
 }
 
-int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs)
+/* Signals t's group (and t itself, should its group not be set yet). */
+static void task_signal(struct tg_task *t, int sig)
 {
-    if (jobs == 0)
-        jobs = 1;
-    sigset_t chld, old;
+    kill(-t->pid, sig);
+    kill(t->pid, sig);
+}
+
+/* Stops t: SIGKILL, or SIGTERM now and SIGKILL after its grace. */
+static void task_stop(struct tg_task *t, double now)
+{
+    if (t->stopping)
+        return;
+    t->stopping = t->grace > 0 ? 1 : 2;
+    t->stop_at = now;
+    task_signal(t, t->stopping == 1 ? SIGTERM : SIGKILL);
+}
+
+/* Enforces t's limits at `now`; returns how long until its next deadline. */
+static double task_deadline(struct tg_task *t, double now)
+{
+    if (t->stopping == 2)
+        return TG_POLL_SECONDS;
+    if (t->stopping == 1) {
+        double left = t->stop_at + t->grace - now;
+        if (left > 0)
+            return left;
+        t->stopping = 2;
+        task_signal(t, SIGKILL);
+        return TG_POLL_SECONDS;
+    }
+    double left = t->limit - task_age(t, now);
+    if (t->idle_limit > 0) {
+        task_watch(t, now);
+        double idle_left = t->last_progress + t->idle_limit - now;
+        if (idle_left <= 0 && left > 0) {
+            left = 0;
+            t->idle_killed = 1;
+        } else if (idle_left < left) {
+            left = idle_left;
+        }
+    }
+    if (left <= 0) {
+        t->timed_out = 1;
+        task_stop(t, now);
+        return t->stopping == 1 ? t->grace : TG_POLL_SECONDS;
+    }
+    return left;
+}
+
+/* The signal mask from before the open pool (there is one at a time). */
+static sigset_t pool_old_mask;
+
+void tg_pool_open(struct tg_pool *p)
+{
+    memset(p, 0, sizeof *p);
+    sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, &old);
-    for (size_t i = 0; i < n; i++) {
-        tasks[i].done = 0;
-        tasks[i].started = 0;
-        tasks[i].pid = 0;
-    }
-    size_t next = 0, running = 0;
-    int stopped = 0;
+    sigprocmask(SIG_BLOCK, &chld, &pool_old_mask);
+}
+
+int tg_pool_start(struct tg_pool *p, struct tg_task *t)
+{
+    t->done = 0;
+    t->pid = 0;
+    task_spawn(t);
+    if (!t->started)
+        return 0;
+    t->next = p->running;
+    p->running = t;
+    p->n++;
+    return 1;
+}
+
+void tg_pool_stop(struct tg_pool *p)
+{
+    p->stopped = 1;
+    double now = tg_now();
+    for (struct tg_task *t = p->running; t != NULL; t = t->next)
+        task_stop(t, now);
+}
+
+struct tg_task *tg_pool_wait_any(struct tg_pool *p, double max_wait)
+{
+    double until = max_wait >= 0 ? tg_now() + max_wait : -1;
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
     for (;;) {
-        if (tg_interrupted() && !stopped) {
-            stopped = 1;
-            for (size_t i = 0; i < n; i++) {
-                if (tasks[i].started && !tasks[i].done)
-                    kill(-tasks[i].pid, SIGKILL);
-                else if (i >= next) {
-                    tasks[i].spawn_errno = EINTR;
-                    tasks[i].done = 1;
-                }
-            }
-            next = n;
+        if (tg_interrupted() && !p->stopped)
+            tg_pool_stop(p);
+        if (p->finished == NULL && p->running != NULL)
+            reap_finished(p);
+        if (p->finished != NULL) {
+            struct tg_task *t = p->finished;
+            p->finished = t->next;
+            t->next = NULL;
+            p->n--;
+            return t;
         }
-        while (running < jobs && next < n) {
-            task_spawn(&tasks[next]);
-            if (tasks[next].started)
-                running++;
-            next++;
-        }
-        if (running == 0)
-            break;
-        running -= reap_finished(tasks, n);
-        if (running == 0)
-            continue;
         double now = tg_now(), wait = TG_POLL_SECONDS;
-        for (size_t i = 0; i < n; i++) {
-            struct tg_task *t = &tasks[i];
-            if (!t->started || t->done || t->timed_out)
-                continue;
-            double left = t->limit - task_age(t, now);
-            if (t->idle_limit > 0) {
-                task_watch(t, now);
-                double idle_left = t->last_progress + t->idle_limit - now;
-                if (idle_left <= 0 && left > 0) {
-                    left = 0;
-                    t->idle_killed = 1;
-                } else if (idle_left < left) {
-                    left = idle_left;
-                }
-            }
-            if (left <= 0) {
-                kill(-t->pid, SIGKILL);
-                t->timed_out = 1;
-            } else if (left < wait) {
+        if (p->running == NULL || (until >= 0 && now >= until))
+            return NULL;
+        for (struct tg_task *t = p->running; t != NULL; t = t->next) {
+            double left = task_deadline(t, now);
+            if (left < wait)
                 wait = left;
-            }
         }
+        if (until >= 0 && until - now < wait)
+            wait = until - now;
         struct timespec ts;
         ts.tv_sec = (time_t)wait;
         ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
@@ -668,8 +740,58 @@ int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs)
             ts.tv_nsec = 1000000; /* at least 1 ms: no busy loop */
         sigtimedwait(&chld, NULL, &ts);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* tg_kill_children's keep: a running task of pool ctx. */
+static int pool_has(pid_t pid, void *ctx)
+{
+    const struct tg_pool *p = ctx;
+    for (const struct tg_task *t = p->running; t != NULL; t = t->next)
+        if (t->pid == pid)
+            return 1;
+    return 0;
+}
+
+void tg_pool_kill_strays(const struct tg_pool *p)
+{
+    tg_kill_children(pool_has, (void *)p);
+}
+
+void tg_pool_close(struct tg_pool *p)
+{
+    (void)p;
+    sigprocmask(SIG_SETMASK, &pool_old_mask, NULL);
     tg_reap_orphans();
+}
+
+int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs)
+{
+    if (jobs == 0)
+        jobs = 1;
+    for (size_t i = 0; i < n; i++) {
+        tasks[i].done = 0;
+        tasks[i].started = 0;
+        tasks[i].pid = 0;
+    }
+    struct tg_pool p;
+    tg_pool_open(&p);
+    size_t next = 0;
+    int stopped = 0;
+    for (;;) {
+        if (tg_interrupted() && !stopped) {
+            stopped = 1;
+            for (; next < n; next++) {
+                tasks[next].spawn_errno = EINTR;
+                tasks[next].done = 1;
+            }
+        }
+        while (p.n < jobs && next < n)
+            tg_pool_start(&p, &tasks[next++]);
+        if (p.n == 0)
+            break;
+        tg_pool_wait_any(&p, -1);
+    }
+    tg_pool_close(&p);
     return stopped ? -1 : 0;
 }
 

@@ -39,7 +39,8 @@ enum tg_sandbox_mode {
     TG_SANDBOX_RLIMITS, /* rlimits (and, as root, an unprivileged user) only */
 };
 
-/* One program to run. The caller fills the "in" fields; tg_run_tasks fills the
+/* One program to run. The caller fills the "in" fields; the pool
+ * (tg_pool_start, tg_pool_wait_any, or tg_run_tasks over both) fills the
  * "out" fields. */
 struct tg_task {
     /* in */
@@ -56,6 +57,12 @@ struct tg_task {
     double cpu_rlimit;     /* RLIMIT_CPU of each confined process, seconds (rounded up); 0: the
                             * wall-clock limit's */
     const struct tg_confine *confine; /* NULL: a trusted program, run as it is */
+    unsigned out_mode;     /* permissions of a created out_path; 0: 0600 */
+    double grace;          /* > 0: stopped (limit, tg_pool_stop) by SIGTERM, SIGKILL this much later;
+                            * 0: SIGKILL at once */
+    int own_limits;        /* 1: no core or file-size rlimit (a child ttgrade sets its own) */
+    int parent_death_sig;  /* Linux: the child gets this signal if the grader dies; 0: none */
+    void *owner;           /* the caller's, untouched */
 
     /* out */
     int started;           /* 1 if the program was started */
@@ -73,7 +80,52 @@ struct tg_task {
     double last_progress;
     long long watch_size[2];
     int done;
+    int stopping;          /* 1: SIGTERM sent, SIGKILL due at stop_at + grace; 2: SIGKILL sent */
+    double stop_at;
+    struct tg_task *next;  /* in the pool's running or finished list */
 };
+
+/* A pool of running tasks, started one by one and collected as each ends.
+ * Every task of it is a child of the grader in a process group of its own;
+ * the pool reaps it and kills what it left in its group. While a pool is
+ * open, SIGCHLD is blocked (the pool waits for it with sigtimedwait): one
+ * pool at a time. The pool borrows its tasks from tg_pool_start until
+ * tg_pool_wait_any returns them. */
+struct tg_pool {
+    size_t n;              /* tasks started and not yet returned by tg_pool_wait_any */
+    int stopped;           /* 1 once tg_pool_stop ran (by the caller, or on an interruption) */
+    /* private to proc.c */
+    struct tg_task *running, *finished;
+};
+
+/* Opens an empty pool. */
+void tg_pool_open(struct tg_pool *p);
+
+/* Starts t (its "in" fields set). Returns 1 if it started (t is the pool's
+ * until tg_pool_wait_any returns it), else 0 with t->started == 0 and
+ * t->spawn_errno saying why. */
+int tg_pool_start(struct tg_pool *p, struct tg_task *t);
+
+/* Waits until a task of the pool has ended, enforcing every running task's
+ * limit, idle limit and grace meanwhile, and returns it, its "out" fields
+ * filled. Returns NULL when the pool has no task, or after max_wait seconds
+ * (< 0: no such bound) without an end. When the grader is interrupted
+ * (tg_interrupted) it first stops the pool (tg_pool_stop). */
+struct tg_task *tg_pool_wait_any(struct tg_pool *p, double max_wait);
+
+/* Stops every running task of the pool (SIGKILL to its group, or SIGTERM
+ * and, after its grace, SIGKILL); they still come back from
+ * tg_pool_wait_any. Not counted as passing a limit. */
+void tg_pool_stop(struct tg_pool *p);
+
+/* Kills and reaps every child of the grader that is not a running task of
+ * p: what a task that was killed left behind (it came back to the grader as
+ * subreaper, tg_proc_init). */
+void tg_pool_kill_strays(const struct tg_pool *p);
+
+/* Closes a pool that has no task left: restores the signal mask and kills
+ * and reaps the grader's other children (tg_reap_orphans). */
+void tg_pool_close(struct tg_pool *p);
 
 /* Runs tasks[0..n-1], at most `jobs` at a time, in order of index. Returns 0
  * when every task has finished (started or not: see each task's fields), or
@@ -143,7 +195,7 @@ char *tg_task_outcome(const struct tg_task *t);
 /* 1 if the task was started, was not timed out, and exited with status 0. */
 int tg_task_ok(const struct tg_task *t);
 
-/* From now on, tg_run_tasks appends a line "CPU WALL OUTPUT" (seconds, and
+/* From now on, the pool appends a line "CPU WALL OUTPUT" (seconds, and
  * the base name of out_path or "-") for each task that ends to the file at
  * `path` (NULL: no more): what each step of a grading cost, for
  * grader/calibrate.sh and for whoever measures. Borrows path. */
