@@ -4,7 +4,7 @@
 #ifndef TG_ATTRIBUTE_H
 #define TG_ATTRIBUTE_H
 
-#include "hidden/setup_mark.h"
+#include "setup_mark.h"
 #include "ttgrade.h"
 
 /* For every failed item of every graded lab of res, adds to its output:

@@ -43,7 +43,7 @@ support_libttsupport_a_SOURCES = $(SUPPORT_SOURCES)
 grader_hidden_libhidden_a_SOURCES = \
 	grader/hidden/hidden.h \
 	grader/hidden/oracle.h \
-	grader/hidden/setup_mark.h \
+	grader/setup_mark.h \
 	grader/hidden/hidden_util.c \
 	grader/hidden/hidden_limit.c
 # the crash record (included by hidden_limit.c; the student kit's tests link it too)

@@ -20,7 +20,7 @@ bin_PROGRAMS += grader/ttgrade
 grader_ttgrade_SOURCES = \
 	grader/ttgrade.h \
 	grader/main.c \
-	grader/attribute.c grader/attribute.h \
+	grader/attribute.c grader/attribute.h grader/setup_mark.h \
 	grader/canary.c \
 	grader/labs.c \
 	grader/rubric.c \

@@ -6,7 +6,7 @@
 # The convention for code blocks in the Markdown files:
 #   - A block fenced with ```c (info string exactly "c") is compiled as one
 #     whole translation unit, with `#include "tinytorch.h"` put in front of it:
-#         ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I include -c
+#         ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I include -I <each lab's folder> -c
 #     So a snippet must be valid at file scope: put statements inside a
 #     function (a non-static one, or -Wunused-function fires), and include any
 #     other header it needs (<stdio.h>, <string.h>, ...) itself.
@@ -61,6 +61,9 @@ awk=${AWK:-awk}
     ' README.md labs/*/README.md > "$scratch/manifest"
 ) || { not_ok "extract the C blocks from the handouts"; done_testing; }
 
+# the headers: include/ (support, tinytorch.h) and each lab's folder
+incs="-I$top_srcdir/include"
+for d in $("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" all folder); do incs="$incs -I$top_srcdir/$d"; done
 blocks=0
 tab=$(printf '\t')
 while IFS="$tab" read -r n where; do
@@ -69,7 +72,8 @@ while IFS="$tab" read -r n where; do
         continue
     fi
     blocks=$((blocks + 1))
-    if "$cc" -std=c11 -Wall -Wextra -Werror -I"$top_srcdir/include" \
+    # shellcheck disable=SC2086 # a word list
+    if "$cc" -std=c11 -Wall -Wextra -Werror $incs \
         -c "$scratch/block$n.c" -o "$scratch/block$n.o" > "$scratch/err" 2>&1; then
         ok "$where: the C block compiles"
     else

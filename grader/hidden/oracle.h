@@ -44,7 +44,7 @@
 #include <string.h>
 
 #include "hidden.h"
-#include "setup_mark.h"
+#include "../setup_mark.h"
 
 /* Relative tolerance of oracle comparisons, see above. */
 #define OR_RTOL 1e-4
