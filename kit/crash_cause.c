@@ -27,6 +27,7 @@
 #include "crash.h"
 #include "memcheck.h"
 #include "proc.h"
+#include "valgrind.h"
 
 extern char **environ;
 
