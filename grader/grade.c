@@ -716,6 +716,25 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     return 0;
 }
 
+void tg_link_lab_argv(struct tg_argv *ld, const struct tg_setup *s, int lab, const char *const *opts,
+                      const char *out, const char *kind)
+{
+    tg_argv_add(ld, s->cc);
+    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
+        tg_argv_add(ld, *w);
+    for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
+        tg_argv_add(ld, *w);
+    for (const char *const *w = opts; w != NULL && *w != NULL; w++)
+        tg_argv_add(ld, *w);
+    tg_argv_add(ld, "-o");
+    tg_argv_add(ld, out);
+    tg_argv_addf(ld, "%s/%s/%s.o", s->datadir, kind, tg_lab_names[lab]);
+    tg_argv_addf(ld, "obj/%s.o", tg_lab_names[lab]);
+    for (int other = 0; other < tg_n_labs; other++)
+        if (other != lab)
+            tg_argv_addf(ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
+}
+
 static int build_link(struct lab_job *j, const struct tg_setup *s)
 {
     const char *lab = tg_lab_names[j->lr->lab];
@@ -727,20 +746,7 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     free(bin);
     if (j->ld_log == NULL || j->bin == NULL)
         return -1;
-    tg_argv_add(&j->ld, s->cc);
-    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        tg_argv_add(&j->ld, *w);
-    for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
-        tg_argv_add(&j->ld, *w);
-    tg_argv_add(&j->ld, "-o");
-    tg_argv_add(&j->ld, j->bin);
-    tg_argv_addf(&j->ld, "%s/hidden/%s.o", s->datadir, lab);
-    tg_argv_addf(&j->ld, "obj/%s.o", lab);
-    for (int other = 0; other < tg_n_labs; other++) {
-        if (other == j->lr->lab)
-            continue;
-        tg_argv_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
-    }
+    tg_link_lab_argv(&j->ld, s, j->lr->lab, NULL, j->bin, "hidden");
     tg_argv_addf(&j->ld, "%s/hidden/libhidden.a", s->datadir);
     tg_argv_addf(&j->ld, "%s/libttsupport.a", s->datadir);
     for (char **w = s->criterion_libs; w != NULL && *w != NULL; w++)

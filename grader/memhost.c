@@ -49,22 +49,10 @@ int mem_prepare_link(struct mem_job *j, const struct tg_setup *s)
     free(so);
     if (j->ld_log == NULL || j->so == NULL)
         return -1;
-    tg_argv_add(&j->ld, s->cc);
-    for (char **w = s->cc_args; w != NULL && *w != NULL; w++)
-        tg_argv_add(&j->ld, *w);
-    for (char **w = s->ld_args; w != NULL && *w != NULL; w++)
-        tg_argv_add(&j->ld, *w);
     /* --no-undefined: a missing function is a link error here, as it is for
      * the test program, not a failure to load in the middle of the run */
-    tg_argv_add(&j->ld, "-shared");
-    tg_argv_add(&j->ld, "-Wl,--no-undefined");
-    tg_argv_add(&j->ld, "-o");
-    tg_argv_add(&j->ld, j->so);
-    tg_argv_addf(&j->ld, "%s/memcheck/%s.o", s->datadir, lab);
-    tg_argv_addf(&j->ld, "obj/%s.o", lab);
-    for (int other = 0; other < tg_n_labs; other++)
-        if (other != j->lr->lab)
-            tg_argv_addf(&j->ld, "%s/ref/%s.o", s->datadir, tg_lab_names[other]);
+    static const char *const shared[] = {"-shared", "-Wl,--no-undefined", NULL};
+    tg_link_lab_argv(&j->ld, s, j->lr->lab, shared, j->so, "memcheck");
     tg_argv_addf(&j->ld, "%s/memcheck/libttmem.a", s->datadir);
     tg_argv_addf(&j->ld, "%s/libttsupport.a", s->datadir);
     tg_argv_add(&j->ld, "-lm");

@@ -348,6 +348,16 @@ struct tg_setup {
 int tg_grade(const struct tg_setup *setup, const struct tg_rubric *rubric,
              const struct tg_intake *in, struct tg_result *res, char **err);
 
+/* Adds to ld the words of a link of one lab against the data dir: the
+ * compiler and its words (cc_args, ld_args), then opts (NULL-terminated, may
+ * be NULL), -o out, the lab's object from the data dir's folder `kind`
+ * ("hidden": its tests, "memcheck": its memory driver), the student's
+ * obj/<lab>.o and every other lab's reference. The caller adds the
+ * libraries. A failed allocation is left in ld->failed. */
+struct tg_argv; /* proc.h */
+void tg_link_lab_argv(struct tg_argv *ld, const struct tg_setup *s, int lab, const char *const *opts,
+                      const char *out, const char *kind);
+
 /* The first line of `cc --version` (malloc'd, sanitised), or NULL. Uses
  * <scratch>/out for its output. */
 char *tg_cc_version(const char *cc, const char *scratch);
