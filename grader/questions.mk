@@ -22,6 +22,7 @@ QUESTIONS_SOURCES = \
 	grader/qexpr.c \
 	grader/qnet.c \
 	grader/qvariant.c \
+	grader/fnv.h \
 	grader/qbank.c \
 	grader/qanswers.c \
 	grader/qgrade.c \
