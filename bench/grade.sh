@@ -23,7 +23,7 @@
 #      rubric as an empty Criterion test in a program per lab (Criterion runs
 #      each test in a process of its own, which is what a test costs at the
 #      least); for memcheck, Valgrind's memcheck on an empty C program; for
-#      perf, callgrind on it. With BEFORE=DIR (the build folder of an older
+#      perf, callgrind on it; questions have none. With BEFORE=DIR (the build folder of an older
 #      ttlab, its grader/ttgrade and data dir), each round grades with that
 #      ttgrade too, and the table shows its phases next to these ("before");
 #   4. batch throughput: `ttgrade batch --jobs 1` and `--jobs 2` over BATCH
@@ -223,14 +223,16 @@ echo
 echo "Each phase against a floor of its own, measured in the same rounds (wall seconds, medians;"
 echo "compile and tests from the grading without Valgrind, memcheck and perf from the full one)"
 printf '  %-10s %8s %8s %8s %8s  %s\n' phase ttgrade floor "/ floor" before "the floor"
-for p in compile tests memcheck perf; do
+for p in compile tests memcheck perf questions; do
     case $p in
         compile) mode=nomem what="the floor's compiles, then each lab's test program linked" ;;
         tests) mode=nomem what="$ntests empty Criterion tests (each its own process), a program per lab" ;;
         memcheck) mode=full what="Valgrind's memcheck on an empty C program" ;;
         perf) mode=full what="callgrind on an empty C program" ;;
+        questions) mode=full what="none: the answers are counted from the layers, no network built" ;;
     esac
-    a=$(phase $p $mode) f=$(col 1 "$scratch/pf.$p.times") b=-
+    a=$(phase $p $mode) f=- b=-
+    [ $p = questions ] || f=$(col 1 "$scratch/pf.$p.times")
     [ -n "$BEFORE" ] && b=$(phase $p "before-$mode")
     printf '  %-10s %8s %8s %8s %8s  %s\n' "$p" "$a" "$f" "$(ratio "$a" "$f")" "$b" "$what"
 done
