@@ -15,6 +15,8 @@
 ## kit/Makefile.am; tests/student-kit.sh fails until then.
 
 KIT_TARBALL = ttlab-student-$(PACKAGE_VERSION).tar.gz
+# The kit's own C files (its build compiles them; see kit/libkitwerror.a below).
+KIT_C_FILES = kit/kit_pass.c kit/kit_optional.c kit/check_answers.c kit/crash_cause.c
 KIT_TEMPLATES = \
 	kit/configure.ac \
 	kit/Makefile.am \
@@ -23,11 +25,8 @@ KIT_TEMPLATES = \
 	kit/bootstrap \
 	kit/gitignore \
 	kit/kit_pass.h \
-	kit/kit_pass.c \
 	kit/kit_optional.h \
-	kit/kit_optional.c \
-	kit/check_answers.c \
-	kit/crash_cause.c \
+	$(KIT_C_FILES) \
 	kit/handout-filter \
 	kit/annotate \
 	kit/make-rubric \
@@ -57,6 +56,14 @@ clean-local: clean-student-kit
 clean-student-kit:
 	rm -rf kit.stage.* kit.tree
 .PHONY: clean-student-kit
+
+# The kit's own C files, compiled here with the course's warning flags
+# (-Werror): the kit builds them with the students' flags, which only warn,
+# so a slip there (an implicit declaration) must fail the course's make.
+# Only compiled: the kit links them (kit/Makefile.am).
+noinst_LIBRARIES += kit/libkitwerror.a
+kit_libkitwerror_a_SOURCES = $(KIT_C_FILES)
+kit_libkitwerror_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/grader $(CRITERION_CFLAGS) $(LIBXML2_CFLAGS)
 
 # make check: the kit's round trip, from its tarball (made before the tests).
 check_DATA += $(KIT_TARBALL)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "batch_int.h"
+#include "fnv.h"
 #include "student_id.h"
 #include "ttgrade.h"
 
@@ -42,10 +43,9 @@ static size_t archive_stem(const char *s)
 static char *make_key(const char *id, size_t len)
 {
     struct tg_buf b = TG_BUF_INIT;
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    uint64_t h = tg_fnv1a64(TG_FNV_OFFSET, id, len);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)id[i];
-        h = (h ^ c) * 1099511628211ULL;
         int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
                    c == '-' || c == '+' || c == '@' || (c == '.' && i > 0);
         if (safe)

@@ -38,6 +38,8 @@ grader_ttgrade_SOURCES = \
 	grader/report.c \
 	grader/proc.c \
 	grader/proc.h \
+	grader/procgroup.c \
+	grader/procgroup.h \
 	grader/text.c \
 	grader/inspect.c \
 	grader/inspect.h \

@@ -1,8 +1,9 @@
 /* memcheck.h - the memory checks: each lab's memory driver (mem_<lab>.c,
  * precompiled in the data dir) is linked with the student's object for that lab
- * and the reference objects of the others into a shared object, and run once
+ * and the reference objects of the others into a shared object, and run
  * under Valgrind, in a child of its own of memcheck/ttmemhost (one Valgrind
- * for all the labs of a submission; memcheck_int.h). The
+ * for all the labs of a submission; again, each lab alone, with origin
+ * tracking when its errors need it; memcheck_int.h). The
  * driver brackets every scenario with client messages and a leak check of its
  * own, so each error and leak in Valgrind's XML report (read with libxml2)
  * belongs to one scenario, and each scenario is one graded item

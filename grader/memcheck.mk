@@ -17,9 +17,10 @@ memcheck_libttmemdrivers_a_SOURCES = $(LAB_MEMCHECK_SOURCES)
 memcheck_libttmemdrivers_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/memcheck
 
 # The host Valgrind runs: it forks a child per lab, which loads that lab's
-# driver (a shared object ttgrade links) and runs it (memcheck/ttmemhost.c).
+# driver (a shared object ttgrade links) and runs it (memcheck/ttmemhost.c);
+# it watches its children with the grader's procgroup.c (libc only).
 noinst_PROGRAMS += memcheck/ttmemhost
-memcheck_ttmemhost_SOURCES = memcheck/ttmemhost.c
+memcheck_ttmemhost_SOURCES = memcheck/ttmemhost.c grader/procgroup.c grader/procgroup.h
 
 # What grader/data.mk copies into grader/data/memcheck/: libttmem.a,
 # <lab>.o, the driver of each lab, and ttmemhost.

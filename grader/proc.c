@@ -3,8 +3,10 @@
  * Each task runs in its own process group. The pool waits for SIGCHLD with
  * sigtimedwait, so it wakes up both when a child ends and when the next
  * deadline passes; a child past its deadline has its whole group SIGKILLed.
- * A finished child's group is killed before the child is reaped (waitid with
- * WNOWAIT), so its pid, and with it the group id, cannot have been reused. */
+ * A finished child's group is killed before the child is reaped, so its pid,
+ * and with it the group id, cannot have been reused. What a watched group
+ * is (its clocks, deadlines, reaping) is procgroup.c's, which the memory
+ * drivers' host shares; the pool adds exec, confinement and the task lists. */
 #define _GNU_SOURCE /* pipe2, prctl, strsignal */
 #include "proc.h"
 
@@ -361,13 +363,6 @@ int tg_interrupted(void)
     return got_signal != 0;
 }
 
-double tg_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void tg_proc_init(void)
 {
     /* Make sure fds 0-2 are open, so that files we open never land there. */
@@ -430,7 +425,7 @@ static void task_spawn(struct tg_task *t)
         t->spawn_errno = ENOMEM;
         goto fail;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t->t0);
+    tg_group_begin(&t->group, tg_now());
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
@@ -503,11 +498,9 @@ static void task_spawn(struct tg_task *t)
         t->done = 1;
         return;
     }
-    t->pid = pid;
+    t->group.pid = pid;
     t->started = 1;
     t->done = 0;
-    t->last_progress = tg_now();
-    t->watch_size[0] = t->watch_size[1] = -1;
     return;
 fail:
     if (errfd >= 0 && errfd != out)
@@ -521,26 +514,6 @@ fail:
     if (pfd[1] >= 0)
         close(pfd[1]);
     t->done = 1;
-}
-
-/* Notes progress: a watched file that grew since the last look. */
-static void task_watch(struct tg_task *t, double now)
-{
-    for (int i = 0; i < 2; i++) {
-        struct stat st;
-        if (t->watch[i] == NULL || stat(t->watch[i], &st) != 0)
-            continue;
-        if ((long long)st.st_size != t->watch_size[i]) {
-            t->watch_size[i] = (long long)st.st_size;
-            t->last_progress = now;
-        }
-    }
-}
-
-static double task_age(const struct tg_task *t, double now)
-{
-    double t0 = (double)t->t0.tv_sec + (double)t->t0.tv_nsec / 1e9;
-    return now - t0;
 }
 
 static const char *task_log;
@@ -583,51 +556,28 @@ static void task_finish(struct tg_pool *p, struct tg_task *t)
  * finished. */
 static void reap_finished(struct tg_pool *p)
 {
-    for (;;) {
-        siginfo_t si;
-        memset(&si, 0, sizeof si);
-        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0) {
-            if (errno == EINTR)
-                continue;
-            break; /* ECHILD: no children at all */
-        }
-        if (si.si_pid == 0)
-            break; /* children exist, none has ended */
-        pid_t pid = si.si_pid;
+    pid_t pid;
+    while ((pid = tg_group_ended()) > 0) {
         struct tg_task *t = p->running;
-        while (t != NULL && t->pid != pid)
+        while (t != NULL && t->group.pid != pid)
             t = t->next;
-        /* Kill what the program left running in its group while its pid,
-         * and so the group id, is still held by the zombie. */
-        if (t != NULL)
-            kill(-pid, SIGKILL);
-        int st = 0;
-        struct rusage ru;
-        memset(&ru, 0, sizeof ru);
-        while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
-            ;
+        /* what the program left running in its group is killed */
+        double cpu;
+        int st = tg_group_reap(pid, t != NULL, &cpu);
         if (t != NULL) {
-            t->cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+            t->cpu = cpu;
             /* bubblewrap passes on a death by signal N as exit status
              * 128 + N: give it back its own meaning. */
             if (t->confine != NULL && sb.bwrap && WIFEXITED(st) && WEXITSTATUS(st) > 128 &&
                 WEXITSTATUS(st) < 128 + 65)
                 st = WEXITSTATUS(st) - 128;
             t->status = st;
-            t->elapsed = task_age(t, tg_now());
+            t->elapsed = tg_now() - t->group.t0;
             t->done = 1;
             log_task(t);
             task_finish(p, t);
         }
     }
-}
-
-/* Signals t's group (and t itself, should its group not be set yet). */
-static void task_signal(struct tg_task *t, int sig)
-{
-    kill(-t->pid, sig);
-    kill(t->pid, sig);
 }
 
 /* Stops t: SIGKILL, or SIGTERM now and SIGKILL after its grace. */
@@ -637,7 +587,7 @@ static void task_stop(struct tg_task *t, double now)
         return;
     t->stopping = t->grace > 0 ? 1 : 2;
     t->stop_at = now;
-    task_signal(t, t->stopping == 1 ? SIGTERM : SIGKILL);
+    tg_group_signal(&t->group, t->stopping == 1 ? SIGTERM : SIGKILL);
 }
 
 /* Enforces t's limits at `now`; returns how long until its next deadline. */
@@ -650,21 +600,15 @@ static double task_deadline(struct tg_task *t, double now)
         if (left > 0)
             return left;
         t->stopping = 2;
-        task_signal(t, SIGKILL);
+        tg_group_signal(&t->group, SIGKILL);
         return TG_POLL_SECONDS;
     }
-    double left = t->limit - task_age(t, now);
-    if (t->idle_limit > 0) {
-        task_watch(t, now);
-        double idle_left = t->last_progress + t->idle_limit - now;
-        if (idle_left <= 0 && left > 0) {
-            left = 0;
-            t->idle_killed = 1;
-        } else if (idle_left < left) {
-            left = idle_left;
-        }
-    }
-    if (left <= 0) {
+    if (t->idle_limit > 0)
+        tg_group_watch(&t->group, t->watch, now);
+    double left;
+    enum tg_group_due due = tg_group_due(&t->group, t->limit, t->idle_limit, now, &left);
+    if (due != TG_GROUP_IN_TIME) {
+        t->idle_killed = due == TG_GROUP_IDLE;
         t->timed_out = 1;
         task_stop(t, now);
         return t->stopping == 1 ? t->grace : TG_POLL_SECONDS;
@@ -687,7 +631,7 @@ void tg_pool_open(struct tg_pool *p)
 int tg_pool_start(struct tg_pool *p, struct tg_task *t)
 {
     t->done = 0;
-    t->pid = 0;
+    t->group.pid = 0;
     task_spawn(t);
     if (!t->started)
         return 0;
@@ -708,9 +652,6 @@ void tg_pool_stop(struct tg_pool *p)
 struct tg_task *tg_pool_wait_any(struct tg_pool *p, double max_wait)
 {
     double until = max_wait >= 0 ? tg_now() + max_wait : -1;
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
     for (;;) {
         if (tg_interrupted() && !p->stopped)
             tg_pool_stop(p);
@@ -733,12 +674,7 @@ struct tg_task *tg_pool_wait_any(struct tg_pool *p, double max_wait)
         }
         if (until >= 0 && until - now < wait)
             wait = until - now;
-        struct timespec ts;
-        ts.tv_sec = (time_t)wait;
-        ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
-        if (ts.tv_nsec < 1000000)
-            ts.tv_nsec = 1000000; /* at least 1 ms: no busy loop */
-        sigtimedwait(&chld, NULL, &ts);
+        tg_group_sleep(wait);
     }
 }
 
@@ -747,7 +683,7 @@ static int pool_has(pid_t pid, void *ctx)
 {
     const struct tg_pool *p = ctx;
     for (const struct tg_task *t = p->running; t != NULL; t = t->next)
-        if (t->pid == pid)
+        if (t->group.pid == pid)
             return 1;
     return 0;
 }
@@ -771,7 +707,7 @@ int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs)
     for (size_t i = 0; i < n; i++) {
         tasks[i].done = 0;
         tasks[i].started = 0;
-        tasks[i].pid = 0;
+        tasks[i].group.pid = 0;
     }
     struct tg_pool p;
     tg_pool_open(&p);

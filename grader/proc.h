@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 #include <sys/types.h>
-#include <time.h>
+
+#include "procgroup.h"
 
 /* What a child may write into one file (RLIMIT_FSIZE): a student test that
  * prints in a loop dies with SIGXFSZ instead of filling the disk. */
@@ -75,10 +76,7 @@ struct tg_task {
     double cpu;            /* CPU seconds of the program and of the processes it waited for */
 
     /* private to proc.c */
-    pid_t pid;
-    struct timespec t0;
-    double last_progress;
-    long long watch_size[2];
+    struct tg_group group; /* its pid, clocks and watched sizes */
     int done;
     int stopping;          /* 1: SIGTERM sent, SIGKILL due at stop_at + grace; 2: SIGKILL sent */
     double stop_at;
@@ -204,8 +202,5 @@ void tg_proc_log(const char *path);
 /* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
  * output goes to <scratch>/<log_name>. */
 char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);
-
-/* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
-double tg_now(void);
 
 #endif /* TG_PROC_H */

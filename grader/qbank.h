@@ -5,15 +5,16 @@
  * the q*.c files:
  *   qunits.c    units, and numbers written in them (formatting, reading)
  *   qexpr.c     the expression language, and the small lexical helpers
- *   qnet.c      the network language, and building and measuring networks
+ *   qnet.c      the network language, and measuring networks (from their
+ *               layers; built with the reference library to check)
  *   qvariant.c  a student's variant: parameter values, expected values, texts
  *   qbank.c     parsing and loading the banks
  *   qanswers.c  reading answers.txt
  *   qgrade.c    grading the answers, and the question items of a result
  *   qsheet.c    the answers sheet, and the staff's checks of a variant
  *
- * A question never stores its answer. It declares networks (built with the
- * reference library) and an answer expression over their measured
+ * A question never stores its answer. It declares networks (measured from
+ * their layers, qnet.c) and an answer expression over their measured
  * quantities and the question's parameters; the expression language is
  * numbers, parameter names, `net.quantity`, + - * / ^ and parentheses, and
  * nothing else: no calls, no loops, no side effects. The bank format is

@@ -1,9 +1,11 @@
 /* qnet.c - the network language of the banks (`mlp(784 -> h1 -> 10)`,
  * layer lists), and measuring each network: parameters, FLOPs, bytes
  * (qbank.h). A grading works them out from the layers by the summary's
- * counting rules, without drawing weights or running forward passes; a
- * bank check (mcache.verify) also builds every network with the reference
- * library and requires the same numbers. Measurements are cached per
+ * counting rules, without drawing weights or running forward passes (the
+ * reference library builds only what the rules do not cover: an empty
+ * Sequential, a layer that does not fit its input); a bank check
+ * (mcache.verify) also builds every network with the reference library and
+ * requires the same numbers. Measurements are cached per
  * student, so questions that share a network measure it once. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>

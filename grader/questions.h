@@ -4,11 +4,14 @@
  * a submission's answers.txt.
  *
  * No answer is ever stored. A question declares the networks it is about and
- * an expression for its answer; the expected value is computed by building
- * those networks with the reference library (linked into the grader) and
- * reading tt_module_summary (tt_summary.h), tt_module_num_parameters and
- * tt_module_parameters. The bank format is documented at the top of every
- * bank and in README.md ("Questions").
+ * an expression for its answer; the expected value is worked out from those
+ * networks' layers by the counting rules of tt_module_summary (tt_summary.h),
+ * without building them. The reference library (linked into the grader)
+ * builds only a network those rules do not cover, and, in a bank check
+ * (ttquestions --check), every network, whose tt_module_summary,
+ * tt_module_num_parameters and tt_module_parameters must give the same
+ * numbers (qnet.c). The bank format is documented at the top of every bank
+ * and in README.md ("Questions").
  *
  * Used by ttgrade (main.c grades, result.c lays out the items) and by
  * ttquestions (ttquestions.c: writes a student's answers.txt, checks banks).

@@ -1,9 +1,9 @@
 ## grader/questions.mk - the systems questions: the question banks
 ## (labs/NN-<lab>/questions.txt), their copies in the grader's data dir,
 ## ttgrade's part (grader/questions.h and the grader/q*.c files of
-## grader/qbank.h, which compute every expected value by building the
-## networks with the reference library), the ttquestions tool, and
-## `make questions`.
+## grader/qbank.h, which work out every expected value from the networks'
+## layers, and check those numbers against the reference library), the
+## ttquestions tool, and `make questions`.
 ##
 ## It needs, in Makefile.am, `include grader/questions.mk` after
 ## grader/local.mk; grader/data.mk copies $(QUESTION_BANKS) into
@@ -22,6 +22,7 @@ QUESTIONS_SOURCES = \
 	grader/qexpr.c \
 	grader/qnet.c \
 	grader/qvariant.c \
+	grader/fnv.h \
 	grader/qbank.c \
 	grader/qanswers.c \
 	grader/qgrade.c \
@@ -29,7 +30,8 @@ QUESTIONS_SOURCES = \
 	grader/student_id.c \
 	grader/student_id.h
 
-# ttgrade grades answers.txt; the reference library builds the networks.
+# ttgrade grades answers.txt; the reference library builds a network the
+# counting rules do not cover (grader/qnet.c), and every one in a bank check.
 grader_ttgrade_SOURCES += $(QUESTIONS_SOURCES)
 grader_ttgrade_LDADD += reference/libttref.a -lm
 

@@ -9,28 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "qbank.h"
 
-/* FNV-1a, 64 bits (Fowler, Noll, Vo). Written out here because a student's
- * numbers must never change: not between runs, machines, compilers or
- * library versions, which rules out rand() and any hash with a random seed.
- * FNV-1a is a few lines, fully specified, and spreads short, similar ids
- * (s101, s102) well once mixed (see param_value). The numbers are not secret
- * and need not be: they are not the answers, which every student computes. */
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv1a64(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
-/* The value of parameter i of q for student sid (NULL: the course's). */
+/* The value of parameter i of q for student sid (NULL: the course's), one
+ * of its choices drawn by FNV-1a (fnv.h), which never changes and spreads
+ * short, similar ids (s101, s102) well once mixed. The numbers are not
+ * secret and need not be: they are not the answers, which every student
+ * computes. */
 static double param_value(const struct question *q, size_t i, const char *sid)
 {
     const struct qparam *p = &q->params[i];
@@ -40,9 +26,9 @@ static double param_value(const struct question *q, size_t i, const char *sid)
      * share one) and the parameter's name, each NUL-terminated so that
      * ("ab", "c") and ("a", "bc") differ. */
     const char *key = q->variant ? q->variant : q->full_id;
-    uint64_t h = fnv1a64(FNV_OFFSET, sid, strlen(sid) + 1);
-    h = fnv1a64(h, key, strlen(key) + 1);
-    h = fnv1a64(h, p->name, strlen(p->name) + 1);
+    uint64_t h = tg_fnv1a64(TG_FNV_OFFSET, sid, strlen(sid) + 1);
+    h = tg_fnv1a64(h, key, strlen(key) + 1);
+    h = tg_fnv1a64(h, p->name, strlen(p->name) + 1);
     /* FNV's low bits depend only on the low bits of the bytes ("s101" and
      * "s109" differ in bit 3 only), and h % n reads mostly low bits: so the
      * high bits are mixed down first, with MurmurHash3's 64-bit finaliser. */

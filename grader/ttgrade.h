@@ -2,24 +2,35 @@
  * results every report is written from, and the entry points of its stages,
  * in the order main.c runs them:
  *
- *   main.c        options, data dir, the pipeline below, the exit status
+ *   main.c        options, data dir, the stages below, the exit status
  *   labs.c        the lab table (labs.txt); rubric.c the rubric (rubric.txt);
  *                 timelimits.c the calibrated time limits (timelimits.h)
+ *   canary.c      --canary: one lab's reference graded first by this same
+ *                 ttgrade, which must give it full marks (else a grader error)
+ *   proc.c        the sandbox chosen (tg_sandbox_init); intake.c the jails
+ *                 each kind of task runs in (tg_jails_init)
  *   intake.c      submission (dir, .tar.gz, .zip: ttunpack, unpack.h) ->
  *                 scratch/src/<lab>.c and answers.txt
  *   grade.c       tg_grade: the phases below, run by one scheduler in one
  *                 pool (sched.c, phase.h; proc.h), round by round
  *     grade.c     the hidden tests: compile each lab, inspect its object
- *                 (inspect.h), link, run, turn the reports into verdicts
+ *                 (inspect.h), link, run, turn the reports into verdicts,
+ *                 and a crashed test's cause under Valgrind (crash.h)
  *     memcheck.c  the memory checks under Valgrind (memcheck.h; mem*.c)
  *     perf.c      lab 1's performance tier under callgrind (perf.h)
+ *   memcheck.c    tg_memcheck_run: the memory items marked ungraded when
+ *                 the checks were skipped (the phase did the rest)
  *   questions.h   the systems questions: answers.txt graded against the
  *                 student's variant (q*.c, qbank.h)
- *   result.c      scores, and what every report says of an item
+ *   attribute.c   last, with every message in: whose fault each one points
+ *                 at (another lab's function, the test's setup)
+ *   result.c      scores (tg_result_tally), and what every report says of
+ *                 an item
  *   report.c      terminal, Gradescope JSON, JUnit XML, PrairieLearn,
  *                 Autolab, our JSON
  *   batch.c       `ttgrade batch`: many submissions, the gradebook and the
- *                 class summary (batch.h, classreport.h, mistake.h)
+ *                 class summary (batch.h, classreport.h, mistake.h), each
+ *                 submission graded by a child ttgrade running the above
  *
  * A lab's result is a list of graded items, each with a category (a hidden
  * test, a memory check, a question) and its own points. */

@@ -37,8 +37,10 @@
  * ttgrade trusts no line it did not expect: a lab with no "end" line failed.
  *
  * Hand-written: no library runs code in forked children with per-child
- * limits under one Valgrind; this is the smallest program that does. */
-#define _DEFAULT_SOURCE /* wait4 */
+ * limits under one Valgrind; this is the smallest program that does. What
+ * it shares with ttgrade's process pool (a child's clocks and deadlines, its
+ * group signalled, its end reaped) is grader/procgroup.c, whose header says
+ * why it cannot use the whole pool. */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
 #include <errno.h>
@@ -48,36 +50,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../grader/procgroup.h"
+
 #define HOST_LABS_MAX 16
-#define HOST_TICK_NS 50000000L /* how often limits and progress are looked at: 50 ms */
+#define HOST_TICK_SECONDS 0.05 /* how often limits and progress are looked at */
 
 struct lab {
     char *name, *so, *log;
     double limit, cpu_limit;   /* wall-clock and CPU seconds (0: none) */
-    pid_t pid;                 /* the child, forked at the start; -1: none */
+    struct tg_group g;         /* the child (pid -1: none), forked at the start, its
+                                * clocks from its turn, its report's and log's sizes */
     int gate;                  /* write end of the pipe the child waits on; -1: released */
     int state;                 /* WAITING, RUNNING or OVER */
-    double t0, last_progress;
-    double cpu_at_progress;    /* its CPU seconds then */
-    long long size[2];         /* the report's and the log's sizes last seen */
+    double cpu_at_progress;    /* its CPU seconds at g.last_progress */
     const char *killed;        /* "timeout", "idle" or "cpu" once this host killed it */
 };
 
 enum { WAITING, RUNNING, OVER };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Appends one line to the status file, in one write. */
 static void say(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -90,12 +84,6 @@ static void say(int fd, const char *fmt, ...)
     va_end(ap);
     if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
         perror("ttmemhost: status file");
-}
-
-static long long file_size(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
 /* In the child: waits until the host lets it go (a byte on `gate`; end of
@@ -206,7 +194,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         struct lab *l = &labs[i];
         int fds[2];
-        l->pid = -1;
+        l->g.pid = -1;
         l->gate = -1;
         l->state = OVER;
         if (pipe(fds) != 0) {
@@ -232,24 +220,23 @@ int main(int argc, char **argv)
             continue;
         }
         setpgid(pid, pid);
-        l->pid = pid;
+        l->g.pid = pid;
         l->gate = fds[1];
         l->state = WAITING;
     }
 
     size_t running = 0;
-    double beat = now();
+    double beat = tg_now();
     for (;;) {
         for (size_t i = 0; i < n && running < (size_t)jobs; i++) {
             struct lab *l = &labs[i];
             if (l->state != WAITING)
                 continue;
-            l->t0 = l->last_progress = now();
+            tg_group_begin(&l->g, tg_now());
             l->cpu_at_progress = 0;
-            l->size[0] = l->size[1] = -1;
             l->state = RUNNING;
             running++;
-            say(status_fd, "start %s %ld\n", l->name, (long)l->pid);
+            say(status_fd, "start %s %ld\n", l->name, (long)l->g.pid);
             if (write(l->gate, "g", 1) != 1)
                 perror("ttmemhost: gate"); /* the child then ends with 125: no pass */
             close(l->gate);
@@ -260,27 +247,26 @@ int main(int argc, char **argv)
             waiting |= labs[i].state != OVER;
         if (!waiting)
             break;
-        struct timespec tick = {0, HOST_TICK_NS};
-        sigtimedwait(&chld, NULL, &tick);
-        int st;
+        tg_group_sleep(HOST_TICK_SECONDS);
         pid_t pid;
-        struct rusage ru;
-        while ((pid = wait4(-1, &st, WNOHANG, &ru)) > 0) {
-            double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                         (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-            for (size_t i = 0; i < n; i++) {
-                struct lab *l = &labs[i];
-                if (l->pid != pid || l->state == OVER)
-                    continue;
+        while ((pid = tg_group_ended()) > 0) {
+            struct lab *l = NULL;
+            for (size_t i = 0; i < n && l == NULL; i++)
+                if (labs[i].g.pid == pid && labs[i].state != OVER)
+                    l = &labs[i];
+            /* what it left behind is killed */
+            double cpu;
+            int st = tg_group_reap(pid, l != NULL, &cpu);
+            if (l != NULL) {
                 if (l->state == WAITING) {
                     /* killed before its turn (by another lab's code) */
                     close(l->gate);
                     l->gate = -1;
                     say(status_fd, "start %s %ld\n", l->name, (long)pid);
-                    l->t0 = now();
+                    l->g.t0 = tg_now();
                     running++;
                 }
-                double secs = now() - l->t0;
+                double secs = tg_now() - l->g.t0;
                 if (l->killed != NULL)
                     say(status_fd, "end %s %ld %s 9 %.3f %.3f\n", l->name, (long)pid, l->killed, secs, cpu);
                 else if (WIFSIGNALED(st))
@@ -289,12 +275,11 @@ int main(int argc, char **argv)
                 else
                     say(status_fd, "end %s %ld exited %d %.3f %.3f\n", l->name, (long)pid, WEXITSTATUS(st), secs,
                         cpu);
-                kill(-pid, SIGKILL); /* what it left behind */
                 l->state = OVER;
                 running--;
             }
         }
-        double t = now();
+        double t = tg_now();
         if (t - beat >= 1) {
             say(status_fd, "tick\n");
             beat = t;
@@ -304,23 +289,18 @@ int main(int argc, char **argv)
             if (l->state != RUNNING || l->killed != NULL)
                 continue;
             char xml[4096];
-            snprintf(xml, sizeof xml, "%s.%ld.xml", xml_prefix, (long)l->pid);
-            long long size[2] = {file_size(xml), file_size(l->log)};
-            double cpu = l->cpu_limit > 0 ? cpu_seconds(l->pid) : -1;
-            if (size[0] != l->size[0] || size[1] != l->size[1]) {
-                l->size[0] = size[0];
-                l->size[1] = size[1];
-                l->last_progress = t;
+            snprintf(xml, sizeof xml, "%s.%ld.xml", xml_prefix, (long)l->g.pid);
+            const char *const watched[2] = {xml, l->log};
+            double cpu = l->cpu_limit > 0 ? cpu_seconds(l->g.pid) : -1;
+            if (tg_group_watch(&l->g, watched, t))
                 l->cpu_at_progress = cpu;
-            }
+            enum tg_group_due due = tg_group_due(&l->g, l->limit, idle, t, NULL);
             if (l->cpu_limit > 0 && cpu >= 0 && cpu - l->cpu_at_progress >= l->cpu_limit)
                 l->killed = "cpu";
-            else if (t - l->t0 > l->limit)
-                l->killed = "timeout";
-            else if (t - l->last_progress > idle)
-                l->killed = "idle";
+            else if (due != TG_GROUP_IN_TIME)
+                l->killed = due == TG_GROUP_LATE ? "timeout" : "idle";
             if (l->killed != NULL)
-                kill(-l->pid, SIGKILL);
+                tg_group_signal(&l->g, SIGKILL);
         }
     }
     close(status_fd);

@@ -8,8 +8,9 @@
 . "$top_srcdir/tests/lib.sh"
 
 # Every <name>.patch of a lab's mutants/ folder: a header (MUTANT: or
-# MUTANT(memory):, then Caught by:) and a patch that applies exactly to the
-# lab's reference file; no full copies left.
+# MUTANT(memory):, then Caught by:) and a patch of the lab's reference file,
+# named as it is (a/ and b/ its path from the top), that applies to it
+# exactly; no full copies left.
 command -v patch > /dev/null 2>&1 || skip_all "patch not found (apt-get install patch)"
 bad="" n="0" copies=""
 for lab in $(lab_names); do
@@ -23,6 +24,11 @@ for lab in $(lab_names); do
 $id.patch: its first line must be MUTANT: <the bug> or MUTANT(memory): <the bug>" ;; esac
         sed -n '/^---/q; p' "$p" | grep -q '^Caught by: ' || bad="$bad
 $id.patch: its header has no Caught by: line (the hidden tests or memory scenarios that must catch it)"
+        # its file names: the lab's solution, a/ and b/ (as tools/mutant-new writes them)
+        labels=$(awk 'old != "" && /^\+\+\+ / { print old; print } { old = "" } /^--- / { old = $0 }' "$p")
+        [ "$labels" = "--- a/$ref
++++ b/$ref" ] || bad="$bad
+$id.patch: its file names are not --- a/$ref and +++ b/$ref (one file, the lab's solution): $(echo $labels)"
         if [ ! -f "$top_srcdir/$ref" ]; then
             bad="$bad
 $id.patch: no $ref"

@@ -1,5 +1,6 @@
-## tools/local.mk - the skeleton generator.
-EXTRA_DIST += tools/gen-student
+## tools/local.mk - the skeleton generator, and the maintainer's report
+## diff (tools/report-diff: two commits' reports of every example, compared).
+EXTRA_DIST += tools/gen-student tools/report-diff
 
 # Regenerate student/ from the labs' reference files (in the source tree).
 student:
