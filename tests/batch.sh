@@ -12,20 +12,13 @@ command -v jq > /dev/null 2>&1 || skip_all "jq not found (apt-get install jq)"
 TMPDIR=$scratch; export TMPDIR
 examples="$top_srcdir/examples/submissions"
 
-# --- the class: every example, a blank submission (an empty answers.txt),
-# the unmodified skeleton, second copies of three buggy examples (so that
-# their mistakes are shared), a bad archive and a file that is not a
-# submission
-class="$scratch/class"
-mkdir -p "$class"
-for dir in "$examples"/*/; do cp -R "$dir" "$class/$(basename "$dir")"; done
-for ex in wrong-matmul leak-sequential double-free-module; do cp -R "$examples/$ex" "$class/$ex-2"; done
-mkdir -p "$class/blank" "$class/skeleton"
-: > "$class/blank/answers.txt"
-cp "$top_srcdir"/student/*.c "$class/skeleton/"
-chmod -R u+w "$class" # make distcheck's source tree is read-only
-echo "not a zip" > "$class/broken.zip"
-echo "notes" > "$class/notes.txt"
+# --- the class (tests/lib.sh, graded_class: graded once per make check and
+# read by grade-examples.sh and grade-reports.sh too): every example, the
+# reference, a blank submission (an empty answers.txt), the unmodified
+# skeleton, second copies of three buggy examples (so that their mistakes
+# are shared), a bad archive and a file that is not a submission
+graded_class || { not_ok "the class is made and graded (tests/lib.sh: graded_class)"; done_testing; }
+class=$class_dir/subs
 
 # The expected gradebook, from the READMEs (what each example fails, scored
 # with the rubric: tests/lib.sh): id, status, total, max and each lab's score
@@ -39,22 +32,25 @@ for dir in "$class"/*/; do
         { lab = $1; sub(/:$/, "", lab); split($2, s, "/"); got[lab] = s[1]; t += s[1]; m += s[2] }
         END { printf "%s,graded,%g,%g", id, t, m; n = split(labs, l, " "); for (i = 1; i <= n; i++) printf ",%s", got[l[i]]; print "" }'
 done > "$scratch/want.rows"
-# The blank one and the skeleton score nothing, out of the same maximum.
+# The blank one and the skeleton score nothing, out of the same maximum;
+# the reference scores every point.
 max=$($AWK -F, 'NR == 1 { print $4 }' "$scratch/want.rows")
 echo "blank,graded,0,$max$zeros" >> "$scratch/want.rows"
 echo "skeleton,graded,0,$max$zeros" >> "$scratch/want.rows"
+rubric_items | $AWK -v labs="$labs" -v max="$max" '{ m[$1] += $3 }
+    END { printf "reference,graded,%g,%g", max, max; n = split(labs, l, " "); for (i = 1; i <= n; i++) printf ",%g", m[l[i]]; print "" }' \
+    >> "$scratch/want.rows"
 $AWK -v n="$n_labs" 'BEGIN { printf "broken,failed,,"; for (i = 0; i < n; i++) printf ","; print "" }' >> "$scratch/want.rows"
 LC_ALL=C sort "$scratch/want.rows" > "$scratch/want.csv"
 project() { $AWK -F, -v n="$n_labs" 'NR > 1 { printf "%s,%s,%s,%s", $1, $2, $3, $4; for (i = 0; i < n; i++) printf ",%s", $(5 + 2 * i); print "" }' "$1"; }
 
+# A copy of OUT (the batch runs again on it below) and of its stdout and stderr.
 out="$scratch/out"
-start=$(date +%s)
-"$ttgrade" batch --out "$out" "$class" > "$scratch/batch.out" 2> "$scratch/batch.err"
-status=$?
-took=$(( $(date +%s) - start ))
+cp -R "$class_dir/out" "$out" && cp "$class_dir/batch.out" "$class_dir/batch.err" "$scratch/" || exit 99
+status=$(cat "$class_dir/status") took=$(cat "$class_dir/seconds")
 project "$out/grades.csv" > "$scratch/got.csv"
 if [ "$status" -eq 1 ] && diff "$scratch/want.csv" "$scratch/got.csv" > "$scratch/diff"; then
-    ok "the examples' gradebook is what their READMEs state, plus a failed row (exit 1, $took s)"
+    ok "the examples' gradebook is what their READMEs state (the reference: every point), plus a failed row (exit 1, $took s)"
 else
     not_ok "the examples' gradebook is what their READMEs state, plus a failed row" "exit $status" \
         "$(cat "$scratch/diff")" "$(tail -n 5 "$scratch/batch.err")"

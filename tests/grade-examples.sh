@@ -19,10 +19,13 @@ grade() {
 }
 
 # The reference code, with the answers to the questions that ttquestions
-# computes with the reference library (the course's own numbers).
-reference_submission "$top_srcdir" "$top_builddir" "$scratch/reference"
-grade reference "$scratch/reference"
-if [ "$status" -eq 0 ] && [ "$(jq -r '.score == .max_score and .max_score > 0' "$scratch/reference.json")" = true ]; then
+# computes with the reference library (the course's own numbers), the
+# skeleton and every example are graded in full as one class by ttgrade
+# batch, once per make check (tests/lib.sh: graded_class; batch.sh checks
+# its gradebook, grade-reports.sh its JUnit reports).
+graded_class || { not_ok "the class is made and graded (tests/lib.sh: graded_class)"; done_testing; }
+class_report reference reference
+if [ "$status" = 0 ] && [ "$(jq -r '.score == .max_score and .max_score > 0' "$scratch/reference.json")" = true ]; then
     ok "the reference scores full marks (exit 0)"
 else
     not_ok "the reference scores full marks (exit 0)" "exit $status" "$(tail -n 30 "$scratch/reference.out")"
@@ -34,8 +37,8 @@ else
     not_ok "the time limits are calibrated (grader/data/limits.txt)" "$(jq -r .environment.limits "$scratch/reference.json")"
 fi
 
-grade skeleton "$top_srcdir/student"
-if [ "$status" -eq 1 ] && [ "$(jq -r '.score == 0 and .status == "graded"' "$scratch/skeleton.json")" = true ] \
+class_report skeleton skeleton # (student/'s lab files)
+if [ "$status" = 1 ] && [ "$(jq -r '.score == 0 and .status == "graded"' "$scratch/skeleton.json")" = true ] \
    && [ "$(jq -r '[.labs[] | select(.status != "graded")] | length' "$scratch/skeleton.json")" = 0 ]; then
     ok "the skeleton scores 0, every lab graded, no grader error (exit 1)"
 else
@@ -51,12 +54,12 @@ for dir in "$top_srcdir"/examples/submissions/*/; do
             "$(cat "$scratch/$ex.spec-err" "$scratch/$ex.want")"
         continue
     fi
-    graded "$ex" "$dir" # (shared with grade-reports.sh: tests/lib.sh)
+    class_report "$ex" "$ex"
     jq -r '.labs[] | "\(.name): \(.score)/\(.max_score)"' "$scratch/$ex.json" 2> /dev/null | LC_ALL=C sort > "$scratch/$ex.got"
     jq -r '.labs[] | .name as $l | (.tests[]?, .memory[]?, .questions[]?) | select(.score < .points)
            | "\($l) \(.category | sub("questions"; "question")):\(.name)"' "$scratch/$ex.json" 2> /dev/null \
         | LC_ALL=C sort > "$scratch/$ex.got-fails"
-    if [ "$status" -le 1 ] && diff "$scratch/$ex.want" "$scratch/$ex.got" > "$scratch/$ex.diff" \
+    if { [ "$status" = 0 ] || [ "$status" = 1 ]; } && diff "$scratch/$ex.want" "$scratch/$ex.got" > "$scratch/$ex.diff" \
        && diff "$scratch/$ex.want-fails" "$scratch/$ex.got-fails" >> "$scratch/$ex.diff"; then
         ok "$ex: fails what its README states, so per-lab scores $(tr '\n' ' ' < "$scratch/$ex.got")"
     else
@@ -70,8 +73,9 @@ mkdir -p "$scratch/kit/student"
 cp "$top_srcdir"/examples/submissions/complete/*.c "$top_srcdir"/examples/submissions/complete/answers.txt \
     "$scratch/kit/student/"
 (cd "$scratch/kit" && tar czf "$scratch/kit.tar.gz" student && zip -q -r "$scratch/flat.zip" student)
-# (the memory checks are the folder's; --no-memcheck saves their time here)
-grade folder "$top_srcdir/examples/submissions/complete" --no-memcheck
+# (the memory checks are the folder's; --no-memcheck saves their time here;
+# intake.sh matches its packagings against the same grading: graded)
+graded folder "$top_srcdir/examples/submissions/complete" --no-memcheck
 jq -c '[.score, .max_score, [.labs[] | [.name, .score, .max_score]]]' "$scratch/folder.json" > "$scratch/folder.scores"
 for archive in kit.tar.gz flat.zip; do
     grade "$archive" "$scratch/$archive" --no-memcheck

@@ -110,25 +110,6 @@ xpath "junit.xml: wrong results are <failure type=\"wrong_result\"> (linear's fo
     'string(count(//testsuite[@name = "linear"]//failure[@type = "wrong_result"]) > 0
             and count(//testsuite[@name = "linear"]//error) = 0)' true "$scratch/junit.xml"
 
-# PrairieLearn's external grader results.json, and Autolab's scores line
-# (the last line of stdout), against the same grading's JSON report.
-"$ttgrade" --json "$scratch/pl-report.json" --prairielearn "$scratch/pl.json" --autolab "$sample" > "$scratch/pl.out" 2>&1
-check_json "results.json for PrairieLearn has its documented fields (gradable, score in [0,1], message, output, tests[])" '
-  .gradable == true and (.score | type == "number") and .score >= 0 and .score <= 1
-  and (.message | type == "string") and (.output | type == "string") and (.tests | length > 0)
-  and all(.tests[]; (.name | type == "string") and (.description | type == "string")
-      and (.points | type == "number") and (.max_points | type == "number")
-      and (.message | type == "string") and (.output | type == "string") and .points >= 0
-      and (.points <= .max_points or .max_points == 0))' "$scratch/pl.json"
-check_json "PrairieLearn's score is the grade's fraction (to 1e-4), and its tests add up to it" \
-    "((.score - $(jq '.score / .max_score' "$scratch/pl-report.json")) | fabs) <= 5.0001e-5
-     and ((.score - (([.tests[].points] | add) / ([.tests[].max_points] | add))) | fabs) <= 5.0001e-5" "$scratch/pl.json"
-tail -n 1 "$scratch/pl.out" > "$scratch/autolab.json"
-check_json "--autolab: the last line is Autolab's scores line, one score per lab as graded, the total first on the scoreboard" "
-  (.scores | keys_unsorted) == $(jq -c '[.labs[].name]' "$scratch/pl-report.json")
-  and ([.scores[]] == $(jq -c '[.labs[].score]' "$scratch/pl-report.json"))
-  and .scoreboard[0] == $(jq '.score' "$scratch/pl-report.json") and all(.scoreboard[]; type == \"number\")" "$scratch/autolab.json"
-
 # Points print with at most two decimals, and every report says the same
 # number. In a copy of the data dir, linear's tests are worth 1.33 points
 # each and module's 2.5 (whole hundredths, which the rubric requires): the
@@ -173,6 +154,25 @@ check_json "points of 1.33 and 2.5: PrairieLearn's points are whole hundredths, 
 tail -n 1 "$scratch/h.out" > "$scratch/h-autolab.json"
 check_json "points of 1.33 and 2.5: Autolab's scoreboard starts with the terminal's score, every number whole hundredths" \
     ".scoreboard[0] == $total and all(.scoreboard[], .scores[]; (. * 100 - (. * 100 | round) | fabs) < 1e-9)" "$scratch/h-autolab.json"
+# PrairieLearn's external grader results.json, and Autolab's scores line
+# (the last line of stdout), against the same grading's JSON report (the
+# grading above, with points of 1.33 and 2.5: one grading fewer).
+check_json "results.json for PrairieLearn has its documented fields (gradable, score in [0,1], message, output, tests[])" '
+  .gradable == true and (.score | type == "number") and .score >= 0 and .score <= 1
+  and (.message | type == "string") and (.output | type == "string") and (.tests | length > 0)
+  and all(.tests[]; (.name | type == "string") and (.description | type == "string")
+      and (.points | type == "number") and (.max_points | type == "number")
+      and (.message | type == "string") and (.output | type == "string") and .points >= 0
+      and (.points <= .max_points or .max_points == 0))' "$scratch/h-pl.json"
+check_json "PrairieLearn's score is the grade's fraction (to 1e-4), and its tests add up to it" \
+    "((.score - $(jq '.score / .max_score' "$scratch/h.json")) | fabs) <= 5.0001e-5
+     and ((.score - (([.tests[].points] | add) / ([.tests[].max_points] | add))) | fabs) <= 5.0001e-5" "$scratch/h-pl.json"
+tail -n 1 "$scratch/h.out" > "$scratch/autolab.json"
+check_json "--autolab: the last line is Autolab's scores line, one score per lab as graded, the total first on the scoreboard" "
+  (.scores | keys_unsorted) == $(jq -c '[.labs[].name]' "$scratch/h.json")
+  and ([.scores[]] == $(jq -c '[.labs[].score]' "$scratch/h.json"))
+  and .scoreboard[0] == $(jq '.score' "$scratch/h.json") and all(.scoreboard[]; type == \"number\")" "$scratch/autolab.json"
+
 $AWK '!/^#/ && $1 == "linear" && $2 !~ /^memory:/ && !d { $3 = "1.333"; d = 1 } { print }' \
     "$top_builddir/grader/data/rubric.txt" > "$scratch/hundredths/rubric.txt"
 "$ttgrade" --datadir "$h" --no-memcheck --no-perf "$sample" > "$scratch/h3.out" 2>&1
@@ -223,12 +223,12 @@ if [ "$status" -eq 2 ] && grep -q "ttgrade --help" "$scratch/usage.out"; then ok
 # Every example's JUnit validates, and each kind of fault has its element:
 # a crash or hang is an <error> (crash, timeout), a memory error a <failure>.
 # kinds EXAMPLE ELEMENT TYPE: the example's report has at least one.
-# (Each example's full grading is shared with grade-examples.sh: graded,
-# tests/lib.sh. Taken in the other order, so that the two scripts, when
-# they run at once, grade different examples instead of waiting.)
-for ex in $(cd "$top_srcdir/examples/submissions" && ls -d */ | LC_ALL=C sort -r); do
+# (Each example's full grading is one student of the class that batch.sh
+# and grade-examples.sh read too: graded_class, tests/lib.sh.)
+graded_class || not_ok "the class is made and graded (tests/lib.sh: graded_class)"
+for ex in $(cd "$top_srcdir/examples/submissions" && ls -d */ | LC_ALL=C sort); do
     ex=${ex%/}
-    graded "ex-$ex" "$top_srcdir/examples/submissions/$ex"
+    class_report "ex-$ex" "$ex"
     valid "examples/submissions/$ex: junit.xml validates" "$scratch/ex-$ex.xml"
 done
 xpath "crash: a crashing test is an <error type=\"crash\">" 'string(count(//error[@type = "crash"]) > 0)' true "$scratch/ex-crash.xml"

@@ -192,18 +192,20 @@ valgrind_fast() {
     "$@"
 }
 
-# graded NAME DIR: DIR graded in full by ttgrade (--json, --junit, no other
-# option) once per `make check` for every test script that asks (both
-# grade-examples.sh and grade-reports.sh read every example's grading): the
-# first script to ask grades, under a lock, the others copy its result.
-# Leaves $scratch/NAME.json, $scratch/NAME.xml (JUnit) and $scratch/NAME.out
-# (the terminal report), and sets $status to ttgrade's exit status. The
-# shared gradings are in the build tree's tests/graded/, which every make
-# check empties first (tests/local.mk), one per path and content of DIR.
-# Without flock(1) each script grades for itself.
+# graded NAME DIR [OPTION...]: DIR graded by ttgrade with --json, --junit
+# and the OPTIONs (none: in full) once per `make check` for every test
+# script that asks the same (grade-examples.sh and intake.sh both grade
+# examples/submissions/complete with --no-memcheck): the first script to ask
+# grades, under a lock, the others copy its result. Leaves $scratch/NAME.json,
+# $scratch/NAME.xml (JUnit) and $scratch/NAME.out (the terminal report), and
+# sets $status to ttgrade's exit status. The shared gradings are in the
+# build tree's tests/graded/, which every make check empties first
+# (tests/local.mk), one per path and content of DIR and OPTIONs. Without
+# flock(1) each script grades for itself.
 graded() {
     gd_name=$1 gd_dir=${2%/}
-    gd_cache=$top_builddir/tests/graded/$( { printf '%s\n' "$gd_dir"
+    shift 2
+    gd_cache=$top_builddir/tests/graded/$( { printf '%s\n' "$gd_dir" "$@"
         (cd "$gd_dir" && find . -type f -exec cksum {} + | LC_ALL=C sort -k 3); } | cksum | tr ' ' -)
     if command -v flock > /dev/null 2>&1 && mkdir -p "$top_builddir/tests/graded"; then
         (
@@ -211,7 +213,7 @@ graded() {
             [ -f "$gd_cache/status" ] && exit 0
             gd_new=$gd_cache.new.$$
             mkdir "$gd_new" || exit 1
-            "$top_builddir/grader/ttgrade" --json "$gd_new/json" --junit "$gd_new/xml" "$gd_dir" > "$gd_new/out" 2>&1 8>&-
+            "$top_builddir/grader/ttgrade" --json "$gd_new/json" --junit "$gd_new/xml" "$@" "$gd_dir" > "$gd_new/out" 2>&1 8>&-
             echo $? > "$gd_new/status" && mv -T "$gd_new" "$gd_cache" 2> /dev/null || rm -rf "$gd_new"
         ) 8> "$gd_cache.lock"
     fi
@@ -221,8 +223,70 @@ graded() {
         cp "$gd_cache/out" "$scratch/$gd_name.out"
         status=$(cat "$gd_cache/status")
     else
-        "$top_builddir/grader/ttgrade" --json "$scratch/$gd_name.json" --junit "$scratch/$gd_name.xml" "$gd_dir" \
+        "$top_builddir/grader/ttgrade" --json "$scratch/$gd_name.json" --junit "$scratch/$gd_name.xml" "$@" "$gd_dir" \
             > "$scratch/$gd_name.out" 2>&1
         status=$?
     fi
+}
+
+# graded_class: the bundled examples and a few more submissions graded as
+# one class by `ttgrade batch` (no option: each in full, two at a time), once
+# per `make check` for every test script that asks: batch.sh checks the
+# gradebook and the class summary, grade-examples.sh each student's scores
+# and grade-reports.sh their JUnit reports. The first script to ask grades,
+# under a lock (tests/graded/class, emptied by every make check as graded's
+# are); the others wait for it, then read the same files, never changing
+# them. Without flock(1) each script grades its own in $scratch. Sets
+# $class_dir, which holds:
+#   subs/        the class: each folder of examples/submissions; second
+#                copies of three buggy ones (wrong-matmul-2,
+#                leak-sequential-2, double-free-module-2: shared mistakes);
+#                reference (reference_submission: every point); blank (an
+#                empty answers.txt); skeleton (student/'s lab files);
+#                broken.zip (not an archive) and notes.txt (no submission)
+#   out/         ttgrade batch's OUT (grades.csv, summary.txt, students/ID/...)
+#   batch.out, batch.err, status, seconds: its stdout, stderr, exit status
+#                and wall seconds
+# Status 1 if the class could not be made.
+graded_class() {
+    class_dir=$top_builddir/tests/graded/class
+    if command -v flock > /dev/null 2>&1 && mkdir -p "$top_builddir/tests/graded"; then
+        (
+            flock 8 || exit 1
+            [ -f "$class_dir/status" ] || class_make "$class_dir" 8>&-
+        ) 8> "$class_dir.lock"
+        [ -f "$class_dir/status" ] && return 0
+    fi
+    class_dir=$scratch/class
+    class_make "$class_dir" && [ -f "$class_dir/status" ]
+}
+# class_make DIR: graded_class's folder made and graded in DIR.
+class_make() {
+    cm_ex=$top_srcdir/examples/submissions
+    rm -rf "$1" && mkdir -p "$1/subs" "$1/tmp" && chmod 711 "$1" "$1/tmp" || return 1
+    for cm_d in "$cm_ex"/*/; do cp -R "$cm_d" "$1/subs/$(basename "$cm_d")" || return 1; done
+    for cm_d in wrong-matmul leak-sequential double-free-module; do cp -R "$cm_ex/$cm_d" "$1/subs/$cm_d-2" || return 1; done
+    mkdir -p "$1/subs/blank" "$1/subs/skeleton" && : > "$1/subs/blank/answers.txt" &&
+        cp "$top_srcdir"/student/*.c "$1/subs/skeleton/" || return 1
+    reference_submission "$top_srcdir" "$top_builddir" "$1/subs/reference" || return 1
+    chmod -R u+w "$1/subs" # make distcheck's source tree is read-only
+    echo "not a zip" > "$1/subs/broken.zip" && echo "notes" > "$1/subs/notes.txt" || return 1
+    cm_t0=$(date +%s)
+    # (TMPDIR: the scratch dirs of every ttgrade run stay in the class's folder.)
+    TMPDIR="$1/tmp" "$top_builddir/grader/ttgrade" batch --out "$1/out" "$1/subs" > "$1/batch.out" 2> "$1/batch.err"
+    cm_status=$?
+    echo $(( $(date +%s) - cm_t0 )) > "$1/seconds"
+    echo "$cm_status" > "$1/status"
+}
+# class_report NAME ID: student ID of graded_class's class, as graded leaves
+# a grading: $scratch/NAME.json, NAME.xml (JUnit), NAME.out (the terminal
+# report), NAME.gs.json (Gradescope's), and $status (ttgrade's exit status,
+# from the student's batch.json). Call graded_class first.
+class_report() {
+    cr_d=$class_dir/out/students/$2
+    cp "$cr_d/report.json" "$scratch/$1.json" 2> /dev/null
+    cp "$cr_d/junit.xml" "$scratch/$1.xml" 2> /dev/null
+    cp "$cr_d/results.json" "$scratch/$1.gs.json" 2> /dev/null
+    cp "$cr_d/report.txt" "$scratch/$1.out" 2> /dev/null || echo "no report of $2 in $class_dir/out" > "$scratch/$1.out"
+    status=$(jq -r '.exit_status // "none"' "$cr_d/batch.json" 2> /dev/null) || status=none
 }
