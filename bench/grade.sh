@@ -16,7 +16,16 @@
 #      figures are the medians over the rounds, wall seconds (and CPU seconds,
 #      user + system, children included);
 #   3. where a grading goes: ttgrade's own per-phase `timings` (JSON report),
-#      medians, each as a ratio to the floor;
+#      medians, each as a ratio to the compile floor, and each phase against
+#      a floor of its own, measured in the same rounds: for compile, the lab
+#      files compiled and each lab's test program linked (ttgrade's link
+#      words, the data dir's objects); for tests, every hidden test of the
+#      rubric as an empty Criterion test in a program per lab (Criterion runs
+#      each test in a process of its own, which is what a test costs at the
+#      least); for memcheck, Valgrind's memcheck on an empty C program; for
+#      perf, callgrind on it; questions have none. With BEFORE=DIR (the build folder of an older
+#      ttlab, its grader/ttgrade and data dir), each round grades with that
+#      ttgrade too, and the table shows its phases next to these ("before");
 #   4. batch throughput: `ttgrade batch --jobs 1` and `--jobs 2` over BATCH
 #      copies and variants of the examples, the ratio of their walls, next to
 #      the same ratio for the machine's own control work (a CPU loop, compiles,
@@ -31,7 +40,7 @@
 # BATCH_FLAGS (extra ttgrade options for the batch, e.g. --no-memcheck),
 # QUICK=1 (one round, no all-hang, no batch: the smoke test's), and from
 # make: top_srcdir, top_builddir, CC, CRITERION_CFLAGS, CRITERION_LIBS,
-# DEBUG_CFLAGS.
+# DEBUG_CFLAGS, TTGRADE_LDFLAGS; BEFORE (see 3.).
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -44,6 +53,8 @@ CC=${CC:-gcc}
 CRITERION_CFLAGS=${CRITERION_CFLAGS:-}
 CRITERION_LIBS=${CRITERION_LIBS:--lcriterion}
 DEBUG_CFLAGS=${DEBUG_CFLAGS:-}
+TTGRADE_LDFLAGS=${TTGRADE_LDFLAGS:-}
+BEFORE=${BEFORE:-}
 ttgrade=$top_builddir/grader/ttgrade
 ex=$top_srcdir/examples/submissions
 LABS=$("$top_srcdir/tools/labs" "$top_srcdir/labs/manifest" names) || exit 2  # the labs, from labs/manifest
@@ -52,6 +63,8 @@ die() { echo "bench-grade: $*" >&2; exit 2; }
 command -v jq > /dev/null 2>&1 || die "jq not found (apt-get install jq)"
 [ -x "$ttgrade" ] || die "$ttgrade not built (run make first)"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
+[ -z "$BEFORE" ] || [ -x "$BEFORE/grader/ttgrade" ] ||
+    die "BEFORE=$BEFORE: no grader/ttgrade there (give the build folder of an older ttlab, built)"
 
 # ttgrade's compile flags, from the one place they are written: the words
 # of build_compile() in grader/grade.c, plus the configured debug flags.
@@ -86,7 +99,8 @@ cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1)
 # the widest vector extension, which the matmul bench's figures depend on
 flags_line=$(grep -m 1 '^flags' /proc/cpuinfo 2> /dev/null)
 case " $flags_line " in *" avx512f "*) cpu="$cpu (AVX-512)" ;; *" avx2 "*) cpu="$cpu (AVX2)" ;; esac
-vg=$(${VALGRIND:-valgrind} --version 2> /dev/null || echo "no Valgrind")
+have_vg=1
+vg=$(${VALGRIND:-valgrind} --version 2> /dev/null) || { vg="no Valgrind"; have_vg=0; }
 echo "ttgrade bench: ratios to the compile floor, measured side by side in one run"
 echo "machine: ${cpu:-unknown CPU}, $(nproc) online cores (nproc); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tools: $($CC --version | head -n 1); $vg"
@@ -103,20 +117,77 @@ echo
     done
     echo 'ok=0; for p in $pids; do wait "$p" || ok=1; done; exit $ok'
 } > "$scratch/floor.sh"
-# grade MODE DIR [OPTIONS...]: one grading, its JSON report kept as MODE.N.json.
+# grade MODE DIR [OPTIONS...]: one grading, its JSON report kept as MODE.N.json
+# ($TTGRADE: which ttgrade, by default this tree's).
 grade() {
     mode=$1 dir=$2; shift 2
-    timed "$scratch/$mode.times" "$ttgrade" -q "$@" --json "$scratch/$mode.$i.json" "$dir" \
+    timed "$scratch/$mode.times" "${TTGRADE:-$ttgrade}" -q "$@" --json "$scratch/$mode.$i.json" "$dir" \
         > "$scratch/$mode.$i.out" 2>&1
     [ $? -le 1 ] || die "ttgrade ($mode) failed: $(tail -n 5 "$scratch/$mode.$i.out")"
 }
+
+# The phases' own floors (see 3. above). Each is a script, run in every
+# round next to the gradings, `nproc` programs at a time as ttgrade runs its
+# steps. The data dir's objects are this tree's.
+data=$top_builddir/grader/data
+jobs=$(nproc)
+rpath=
+[ -d "$data/lib" ] && rpath="-Wl,--disable-new-dtags -Wl,-rpath,$(cd "$data/lib" && pwd)"
+# compile: the floor's compiles, then every lab's test program linked with
+# ttgrade's words (grader/grade.c: tg_link_lab_argv, build_link).
+{
+    echo "sh '$scratch/floor.sh' || exit 1"
+    echo "xargs -P $jobs -I{} -d '\\n' sh -c '{}' < '$scratch/links.txt'"
+} > "$scratch/phase-compile.sh"
+for lab in $LABS; do
+    others=$(for o in $LABS; do [ "$o" = "$lab" ] || printf " %s/ref/%s.o" "$data" "$o"; done)
+    echo "$CC $TTGRADE_LDFLAGS -o $scratch/link.$lab $data/hidden/$lab.o $scratch/floor.$lab.o$others" \
+        "$data/hidden/libhidden.a $data/libttsupport.a $CRITERION_LIBS -lm $rpath 2>> $scratch/floor.log"
+done > "$scratch/links.txt"
+# tests: per lab, as many empty Criterion tests as the rubric has tests.
+ntests=0
+for lab in $LABS; do
+    n=$(awk -v l="$lab" '$1 == l && $2 !~ /:/ { n++ } END { print n + 0 }' "$data/rubric.txt")
+    ntests=$((ntests + n))
+    {
+        echo '#include <criterion/criterion.h>'
+        k=0
+        while [ $k -lt "$n" ]; do k=$((k + 1)); echo "Test(floor, t$k) { cr_assert(1); }"; done
+    } > "$scratch/empty.$lab.c"
+    # shellcheck disable=SC2086 # word lists
+    $CC $CRITERION_CFLAGS -o "$scratch/empty.$lab" "$scratch/empty.$lab.c" $rpath $CRITERION_LIBS \
+        > "$scratch/empty.log" 2>&1 || die "cannot build the tests' floor: $(tail -n 5 "$scratch/empty.log")"
+    echo "$scratch/empty.$lab --jobs=1 > /dev/null 2>&1"
+done > "$scratch/runs.txt"
+echo "xargs -P $jobs -I{} -d '\\n' sh -c '{}' < '$scratch/runs.txt'" > "$scratch/phase-tests.sh"
+# memcheck, perf: Valgrind's two tools on an empty C program.
+echo 'int main(void) { return 0; }' > "$scratch/nothing.c"
+$CC -g -o "$scratch/nothing" "$scratch/nothing.c" || die "cannot build the empty program"
+vgbin=${VALGRIND:-valgrind}
+echo "$vgbin -q --tool=memcheck --leak-check=full --error-exitcode=3 '$scratch/nothing'" > "$scratch/phase-memcheck.sh"
+echo "$vgbin -q --tool=callgrind --callgrind-out-file=/dev/null '$scratch/nothing'" > "$scratch/phase-perf.sh"
+
 : > "$scratch/floor.times"; : > "$scratch/full.times"; : > "$scratch/nomem.times"; : > "$scratch/hang.times"
+for p in compile tests memcheck perf; do : > "$scratch/pf.$p.times"; done
 i=0
 while [ $i -lt "$RUNS" ]; do
     i=$((i + 1))
     timed "$scratch/floor.times" sh "$scratch/floor.sh" || die "the compile floor failed: $(tail -n 5 "$scratch/floor.log")"
+    for p in compile tests; do
+        timed "$scratch/pf.$p.times" sh "$scratch/phase-$p.sh" ||
+            die "the $p phase's floor failed: $(tail -n 5 "$scratch/floor.log")"
+    done
+    if [ "$have_vg" = 1 ]; then
+        for p in memcheck perf; do
+            timed "$scratch/pf.$p.times" sh "$scratch/phase-$p.sh" || die "the $p phase's floor failed"
+        done
+    fi
     grade full "$ex/complete"
     grade nomem "$ex/complete" --no-memcheck --no-perf
+    if [ -n "$BEFORE" ]; then
+        TTGRADE=$BEFORE/grader/ttgrade grade before-full "$ex/complete"
+        TTGRADE=$BEFORE/grader/ttgrade grade before-nomem "$ex/complete" --no-memcheck --no-perf
+    fi
     [ $i -le "$HANG_RUNS" ] && grade hang "$ex/all-hang"
 done
 floor_wall=$(col 1 "$scratch/floor.times")
@@ -145,6 +216,30 @@ for p in intake compile tests memcheck perf questions total; do
     a=$(phase $p full) b=$(phase $p nomem)
     printf '  %-22s %10s %8s %12s %8s\n' "$p" "$a" "$(ratio "$a" "$floor_wall")" "$b" "$(ratio "$b" "$floor_wall")"
 done
+echo
+
+# Each phase against its own floor: the no-Valgrind grading's compile and
+# tests, the full grading's memcheck and perf; "before": BEFORE's ttgrade.
+echo "Each phase against a floor of its own, measured in the same rounds (wall seconds, medians;"
+echo "compile and tests from the grading without Valgrind, memcheck and perf from the full one)"
+printf '  %-10s %8s %8s %8s %8s  %s\n' phase ttgrade floor "/ floor" before "the floor"
+for p in compile tests memcheck perf questions; do
+    case $p in
+        compile) mode=nomem what="the floor's compiles, then each lab's test program linked" ;;
+        tests) mode=nomem what="$ntests empty Criterion tests (each its own process), a program per lab" ;;
+        memcheck) mode=full what="Valgrind's memcheck on an empty C program" ;;
+        perf) mode=full what="callgrind on an empty C program" ;;
+        questions) mode=full what="none: the answers are counted from the layers, no network built" ;;
+    esac
+    a=$(phase $p $mode) f=- b=-
+    [ $p = questions ] || f=$(col 1 "$scratch/pf.$p.times")
+    [ -n "$BEFORE" ] && b=$(phase $p "before-$mode")
+    printf '  %-10s %8s %8s %8s %8s  %s\n' "$p" "$a" "$f" "$(ratio "$a" "$f")" "$b" "$what"
+done
+if [ -n "$BEFORE" ]; then
+    echo "  before: $BEFORE ($(cd "$BEFORE" && git rev-parse --short HEAD 2> /dev/null || echo "not a git tree")):" \
+        "full grade $(col 1 "$scratch/before-full.times") s, no Valgrind $(col 1 "$scratch/before-nomem.times") s"
+fi
 echo
 
 # -------------------------------------------------------------- the batch --
