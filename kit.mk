@@ -76,7 +76,10 @@ kit_check_answers_LDADD = reference/libttref.a -lm
 
 # tests/student-kit.sh leaves the kit it unpacked, built and solved in
 # kit.tree/, where tests/handouts.sh checks the handouts against it.
-LONG_TESTS += tests/student-kit.sh
+# tests/student-kit-dist.sh runs the solved kit's make distcheck in a tree of
+# its own, side by side with it.
+LONGEST_TESTS += tests/student-kit.sh
+LONG_TESTS += tests/student-kit-dist.sh
 TESTS += tests/handouts.sh
-EXTRA_DIST += tests/student-kit.sh tests/handouts.sh
+EXTRA_DIST += tests/student-kit.sh tests/student-kit-dist.sh tests/handouts.sh
 tests/handouts.log: tests/student-kit.log

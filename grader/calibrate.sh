@@ -6,7 +6,8 @@
 #
 # Grades the reference's lab files (SRCDIR/labs/NN-<lab>/<lab>.c, where
 # SRCDIR/tools/labs finds them) RUNS times
-# (default 3) with ttgrade and the data dir DATADIR, at the fixed limits, and
+# (default: $TTCALIBRATE_RUNS, else 3) with ttgrade and the data dir DATADIR,
+# at the fixed limits, and
 # reads what each run left in its scratch dir: each hidden test's CPU time
 # from its PASS record ("PASS lab::test WALL CPU", grader/hidden/hidden_util.c),
 # each lab's memory driver's CPU time under Valgrind from the host's status
@@ -38,9 +39,16 @@
 # 2 cores stretched the memory checks past 16 s at --timeout 5) does not
 # fail the reference; only CPU time is recorded, which load does not move.
 # TTCALIBRATE_WALL overrides it.
+# TTCALIBRATE_RUNS=1 is for the throwaway trees of make check's tests (a
+# built copy an instructor's edit or a new lab rebuilds, Gradescope's setup.sh
+# run from the bundle): one run instead of three, a third of the cost. Its
+# limits can only come out higher than three runs' (load adds CPU time, never
+# takes it), so the reference and every honest submission keep their points;
+# the course's own build, and a real grading machine, keep three.
 set -u
 [ $# -ge 4 ] || { echo "usage: $0 TTGRADE DATADIR SRCDIR OUT [RUNS]" >&2; exit 2; }
-ttgrade=$1 datadir=$2 srcdir=$3 out=$4 runs=${5:-3}
+ttgrade=$1 datadir=$2 srcdir=$3 out=$4 runs=${5:-${TTCALIBRATE_RUNS:-3}}
+case $runs in '' | *[!0-9]* | 0) echo "$0: RUNS must be a whole number of at least 1, not '$runs'" >&2; exit 2 ;; esac
 WALL=${TTCALIBRATE_WALL:-60}
 TEST_FLOOR=0.1 TEST_FACTOR=100 MEM_FLOOR=1 MEM_FACTOR=5 PERF_FLOOR=1 PERF_FACTOR=3
 AWK=${AWK:-awk}

@@ -125,6 +125,12 @@ calibrate: grader/data/stamp grader/ttgrade$(EXEEXT)
 
 all-local: grader/data/stamp grader/data/limits.txt
 
+# `make ttgrade`: ttgrade and its data dir, limits included, and nothing else
+# of what `make` builds (no skeleton library, no ttquestions): all a grading
+# machine needs. Gradescope's setup.sh builds this.
+ttgrade: grader/ttgrade$(EXEEXT) grader/data/stamp grader/data/limits.txt
+.PHONY: ttgrade
+
 clean-local: clean-grader-data
 clean-grader-data:
 	rm -rf grader/data grader/data.tmp

@@ -23,7 +23,9 @@ if [ "${TTLAB_NO_APT:-0}" != 1 ]; then
 fi
 # --disable-werror: a newer compiler's new warning must not stop the grader.
 ./configure -q --disable-werror
-make -j"$(nproc)"
+# `make ttgrade`: the grader, its data dir and its calibrated limits, and
+# nothing else of what `make` builds.
+make -j"$(nproc)" ttgrade
 grader/ttgrade --version
 cd "$src"
 mv ttlab.build ttlab

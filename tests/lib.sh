@@ -130,9 +130,10 @@ copy_built_tree() {
     cb_old=$(sed -n 's/^abs_top_builddir = //p' "$top_builddir/Makefile")
     [ -n "$cb_old" ] || return 1
     mkdir -p "$1" && cb_new=$(cd "$1" && pwd) || return 1
-    # Not the checkout's .git, the logs of the tests running now, nor the
-    # other tests' and targets' folders of their own.
-    tar -C "$top_builddir" -cf - --exclude=./.git --exclude='*.log' --exclude='*.trs' \
+    # Not the checkout's .git, the logs of the tests running now, the shared
+    # gradings (made with this tree's data dir, not the copy's), nor the other
+    # tests' and targets' folders of their own.
+    tar -C "$top_builddir" -cf - --exclude=./.git --exclude='*.log' --exclude='*.trs' --exclude=./tests/graded \
         --exclude=./kit.tree --exclude='./kit.stage.*' --exclude='./gradescope.tmp.*' \
         --exclude=./coverage --exclude=./coverage-student --exclude='./ttlab-[0-9]*' . 2> "$scratch/copy-built.err" |
         tar -C "$cb_new" -xf - || return 1
