@@ -27,10 +27,11 @@ for r in 'compile floor' 'full grade' 'no Valgrind'; do
 done
 
 # layout FILE: the lines after the first four (title, machine, tools,
-# rounds: this machine's), with every number and every lone "-" as N and
-# runs of blanks as one.
+# rounds: this machine's), without the line that only BEFORE=DIR prints
+# ("  before: DIR ..."), with every number and every lone "-" as N and runs
+# of blanks as one.
 layout() {
-    sed '1,4d' "$1" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g; s/(^| )-( |$)/\1N\2/g; s/(^| )-( |$)/\1N\2/g; s/[[:space:]]+/ /g; s/ $//'
+    sed -e '1,4d' -e '/^  before: /d' "$1" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g; s/(^| )-( |$)/\1N\2/g; s/(^| )-( |$)/\1N\2/g; s/[[:space:]]+/ /g; s/ $//'
 }
 $AWK '/^```/ { if (inside) exit; next } /^ttgrade bench:/ { inside = 1 } inside' "$top_srcdir/README.md" \
     > "$scratch/readme.out"
