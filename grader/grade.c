@@ -625,15 +625,8 @@ static int run_prepare(struct run *r, const struct tg_setup *s, struct lab_job *
     r->envp[ne] = r->env_pass;
     r->envp[ne + 1] = r->env_cpu;
 
-    r->task.argv = r->argv.v;
-    r->task.envp = r->envp;
-    r->task.cwd = s->scratch;
-    r->task.confine = &s->jails->run;
-    r->task.out_path = r->log;
-    if (item < 0)
-        r->task.limit = (double)n_tests * (wall + 1.0) + TG_RUN_SLACK_SECONDS;
-    else
-        r->task.limit = wall + TG_RERUN_SLACK_SECONDS;
+    tg_task_set(&r->task, r->argv.v, r->envp, s->scratch, &s->jails->run, r->log,
+                item < 0 ? (double)n_tests * (wall + 1.0) + TG_RUN_SLACK_SECONDS : wall + TG_RERUN_SLACK_SECONDS);
     /* Criterion 2.4 enforces --timeout only on tests that declare a .timeout
      * of their own, so a hanging test would otherwise hold the program until
      * the limit above. Tests run one at a time (--jobs=1), and with --verbose
@@ -707,12 +700,9 @@ static int build_compile(struct lab_job *j, const struct tg_setup *s)
     j->srcdir = tg_path_join(s->scratch, "src");
     if (j->srcdir == NULL)
         return -1;
-    j->cc_task.argv = j->cc.v;
-    j->cc_task.envp = s->envp; /* TMPDIR in the scratch dir: a killed compiler's temp files go with it */
-    j->cc_task.cwd = j->srcdir;
-    j->cc_task.confine = &s->jails->cc;
-    j->cc_task.out_path = j->cc_log;
-    j->cc_task.limit = s->build_limit > 0 ? s->build_limit : TG_BUILD_SECONDS;
+    /* s->envp: TMPDIR in the scratch dir, so a killed compiler's temp files go with it */
+    tg_task_set(&j->cc_task, j->cc.v, s->envp, j->srcdir, &s->jails->cc, j->cc_log,
+                s->build_limit > 0 ? s->build_limit : TG_BUILD_SECONDS);
     return 0;
 }
 
@@ -763,12 +753,8 @@ static int build_link(struct lab_job *j, const struct tg_setup *s)
     }
     if (j->ld.failed)
         return -1;
-    j->ld_task.argv = j->ld.v;
-    j->ld_task.envp = s->envp;
-    j->ld_task.cwd = s->scratch;
-    j->ld_task.confine = &s->jails->ld;
-    j->ld_task.out_path = j->ld_log;
-    j->ld_task.limit = s->build_limit > 0 ? s->build_limit : TG_BUILD_SECONDS;
+    tg_task_set(&j->ld_task, j->ld.v, s->envp, s->scratch, &s->jails->ld, j->ld_log,
+                s->build_limit > 0 ? s->build_limit : TG_BUILD_SECONDS);
     return 0;
 }
 
@@ -862,12 +848,7 @@ static int crash_prepare(struct crash_run *c, const struct tg_setup *s, const ch
     tg_crash_valgrind_argv(&c->argv, valgrind, c->xml, j->bin, lab, test, TG_CRASH_VG_SECONDS - 10);
     if (c->argv.failed)
         return -1;
-    c->task.argv = c->argv.v;
-    c->task.envp = c->envp;
-    c->task.cwd = s->scratch;
-    c->task.confine = &s->jails->run;
-    c->task.out_path = c->log;
-    c->task.limit = TG_CRASH_VG_SECONDS;
+    tg_task_set(&c->task, c->argv.v, c->envp, s->scratch, &s->jails->run, c->log, TG_CRASH_VG_SECONDS);
     return 0;
 }
 

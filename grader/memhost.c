@@ -58,12 +58,7 @@ int mem_prepare_link(struct mem_job *j, const struct tg_setup *s)
     tg_argv_add(&j->ld, "-lm");
     if (j->ld.failed)
         return -1;
-    j->ld_task.argv = j->ld.v;
-    j->ld_task.envp = s->envp;
-    j->ld_task.cwd = s->scratch;
-    j->ld_task.confine = &s->jails->ld;
-    j->ld_task.out_path = j->ld_log;
-    j->ld_task.limit = TG_MEM_LINK_SECONDS;
+    tg_task_set(&j->ld_task, j->ld.v, s->envp, s->scratch, &s->jails->ld, j->ld_log, TG_MEM_LINK_SECONDS);
     return 0;
 }
 
@@ -160,14 +155,10 @@ int mem_prepare_host(struct host_run *h, struct mem_job *jobs, const struct tg_s
     if (h->vg.failed)
         return -1;
     memset(&h->task, 0, sizeof h->task);
-    h->task.argv = h->vg.v;
-    h->task.envp = envp;
-    h->task.cwd = s->scratch;
-    h->task.confine = &s->jails->run;
-    h->task.out_path = h->log;
-    /* the host keeps each lab to its own limits; this is the backstop, and
-     * so is its heartbeat (a line a second) for a host stopped by a lab */
-    h->task.limit = total;
+    /* the host keeps each lab to its own limits; the limit here is the
+     * backstop, and so is its heartbeat (a line a second) for a host stopped
+     * by a lab */
+    tg_task_set(&h->task, h->vg.v, envp, s->scratch, &s->jails->run, h->log, total);
     h->task.watch[0] = h->status;
     h->task.idle_limit = idle_limit(s);
     return 0;

@@ -167,19 +167,6 @@ static char *log_head(const char *path)
     return head;
 }
 
-/* A task on the student's code, run in dir inside `jail`, output to log. */
-static void task_init(struct tg_task *t, char *const *argv, char *const *envp, const char *dir, const char *log,
-                      double limit, const struct tg_confine *jail)
-{
-    memset(t, 0, sizeof *t);
-    t->confine = jail;
-    t->argv = argv;
-    t->envp = envp;
-    t->cwd = dir;
-    t->out_path = log;
-    t->limit = limit;
-}
-
 /* Finds the dump "ttperf <token> <what>" among <base>.1 .. and returns its
  * instruction count, or 0 if there is none. */
 static unsigned long long find_count(const char *base, const char *token, const char *what)
@@ -337,6 +324,7 @@ static int plan_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
     /* --build-timeout holds for the tier's build too */
     double build_limit = s->build_limit > 0 ? s->build_limit : PERF_BUILD_SECONDS;
     struct tg_task *t = &out[(*k)++];
+    memset(t, 0, sizeof *t);
     if (pl->step == 0) {
         /* 1. matmul.c again, with the fixed flags. */
         arg_compiler(&pl->cc, s);
@@ -348,7 +336,7 @@ static int plan_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         tg_argv_add(&pl->cc, pl->obj);
         if (pl->cc.failed)
             return -1;
-        task_init(t, pl->cc.v, s->envp, pl->src, pl->cc_log, build_limit, &s->jails->cc);
+        tg_task_set(t, pl->cc.v, s->envp, pl->src, &s->jails->cc, pl->cc_log, build_limit);
     } else if (pl->step == 1) {
         /* 2. Link it with the driver. */
         tg_argv_add(&pl->ld, s->cc);
@@ -364,7 +352,7 @@ static int plan_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         tg_argv_add(&pl->ld, "-lm");
         if (pl->ld.failed)
             return -1;
-        task_init(t, pl->ld.v, s->envp, s->scratch, pl->ld_log, build_limit, &s->jails->ld);
+        tg_task_set(t, pl->ld.v, s->envp, s->scratch, &s->jails->ld, pl->ld_log, build_limit);
     } else {
         /* 3. Run it under callgrind, collection off except around the two
          * counted products. */
@@ -383,8 +371,8 @@ static int plan_task(struct tg_perf_plan *pl, struct tg_task *out, size_t *k)
         /* a calibrated CPU-time limit (timelimits.h) comes before the wall
          * clock's, which is then only its backstop (tg_limit_wall) */
         double cpu = tg_limit_perf(s->limits, tg_lab_index("matmul"));
-        task_init(t, pl->vg.v, pl->envp, s->scratch, pl->run_log,
-                  (cpu > 0 ? tg_limit_wall(cpu) : 4 * s->timeout) + PERF_RUN_SLACK_SECONDS, &s->jails->run);
+        tg_task_set(t, pl->vg.v, pl->envp, s->scratch, &s->jails->run, pl->run_log,
+                    (cpu > 0 ? tg_limit_wall(cpu) : 4 * s->timeout) + PERF_RUN_SLACK_SECONDS);
         t->cpu_rlimit = cpu;
     }
     return 0;

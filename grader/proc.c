@@ -700,6 +700,17 @@ void tg_pool_close(struct tg_pool *p)
     tg_reap_orphans();
 }
 
+void tg_task_set(struct tg_task *t, char *const *argv, char *const *envp, const char *cwd,
+                 const struct tg_confine *confine, const char *out_path, double limit)
+{
+    t->argv = argv;
+    t->envp = envp;
+    t->cwd = cwd;
+    t->confine = confine;
+    t->out_path = out_path;
+    t->limit = limit;
+}
+
 int tg_run_tasks(struct tg_task *tasks, size_t n, unsigned jobs)
 {
     if (jobs == 0)

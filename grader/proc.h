@@ -125,6 +125,13 @@ void tg_pool_kill_strays(const struct tg_pool *p);
  * and reaps the grader's other children (tg_reap_orphans). */
 void tg_pool_close(struct tg_pool *p);
 
+/* Sets what every step of a grading gives its task: the program and its
+ * environment (both borrowed), the folder it runs in, its jail, the file its
+ * output goes to and its wall-clock limit. The other inputs are left as
+ * they are. */
+void tg_task_set(struct tg_task *t, char *const *argv, char *const *envp, const char *cwd,
+                 const struct tg_confine *confine, const char *out_path, double limit);
+
 /* Runs tasks[0..n-1], at most `jobs` at a time, in order of index. Returns 0
  * when every task has finished (started or not: see each task's fields), or
  * -1 if the grader was interrupted (SIGINT, SIGTERM, SIGHUP): then every
