@@ -26,6 +26,8 @@
 #      perf, callgrind on it; questions have none. With BEFORE=DIR (the build folder of an older
 #      ttlab, its grader/ttgrade and data dir), each round grades with that
 #      ttgrade too, and the table shows its phases next to these ("before");
+#      then the best each goal can be here: the phases' floors alone, their
+#      CPU spread perfectly over the cores, against the compile floor's wall;
 #   4. batch throughput: `ttgrade batch --jobs 1` and `--jobs 2` over BATCH
 #      copies and variants of the examples, the ratio of their walls, next to
 #      the same ratio for the machine's own control work (a CPU loop, compiles,
@@ -240,6 +242,28 @@ if [ -n "$BEFORE" ]; then
     echo "  before: $BEFORE ($(cd "$BEFORE" && git rev-parse --short HEAD 2> /dev/null || echo "not a git tree")):" \
         "full grade $(col 1 "$scratch/before-full.times") s, no Valgrind $(col 1 "$scratch/before-nomem.times") s"
 fi
+echo
+
+# What a goal can be at best here: the phases' floors and nothing else (no
+# sandbox, no inspection, no report, no gap between steps), their CPU seconds
+# spread perfectly over every core, as a ratio to the compile floor's wall.
+# No grader that runs each Criterion test in a process of its own and
+# Valgrind in every grading can do better on this machine; a goal below its
+# bound cannot be met here. (Quiet machines only: under load the floor's
+# wall stretches and the bound with it.)
+# bound CPU: CPU / cores / the compile floor's wall.
+bound() { awk -v c="$1" -v n="$jobs" -v f="$floor_wall" 'BEGIN { if (c != "-" && f + 0 > 0) printf "%.2f\n", c / n / f; else print "-" }'; }
+# sum A B...: the sum of the numbers, "-" if one is missing.
+sum() { awk 'BEGIN { s = 0; for (i = 1; i < ARGC; i++) { if (ARGV[i] == "-") { print "-"; exit } s += ARGV[i] } printf "%.3f\n", s }' "$@"; }
+fc() { col 2 "$scratch/pf.$1.times"; }
+bound_nomem=$(sum "$(fc compile)" "$(fc tests)")
+bound_full=-
+[ "$have_vg" = 1 ] && bound_full=$(sum "$bound_nomem" "$(fc memcheck)" "$(fc perf)")
+echo "The phases' floors alone, their CPU spread perfectly over the $jobs cores: the best ratio possible here"
+echo "(CPU seconds, user + system, medians; / floor: their CPU / $jobs / the compile floor's wall)"
+printf '  %-40s %8s %8s %8s\n' "" CPU "/ floor" goal
+printf '  %-40s %8s %8s %8s\n' "no Valgrind: compile, tests" "$bound_nomem" "$(bound "$bound_nomem")" "<= 2.5"
+printf '  %-40s %8s %8s %8s\n' "full: compile, tests, memcheck, perf" "$bound_full" "$(bound "$bound_full")" "<= 5"
 echo
 
 # -------------------------------------------------------------- the batch --

@@ -26,6 +26,13 @@ for r in 'compile floor' 'full grade' 'no Valgrind'; do
     fi
 done
 
+# The bound of the goal without Valgrind (the phases' floors alone) has figures.
+if grep -Eq '^  no Valgrind: compile, tests +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+ ' "$scratch/bench.out"; then
+    ok "the floors' bound has figures: no Valgrind"
+else
+    not_ok "the floors' bound has figures: no Valgrind" "$(grep '^  no Valgrind: ' "$scratch/bench.out")"
+fi
+
 # layout FILE: the lines after the first four (title, machine, tools,
 # rounds: this machine's), without the line that only BEFORE=DIR prints
 # ("  before: DIR ..."), with every number and every lone "-" as N and runs
