@@ -32,7 +32,6 @@
 /* The largest archive taken (bytes). */
 #define TG_ARCHIVE_MAX (64LL * 1024 * 1024)
 
-extern char **environ;
 
 /* ------------------------------------------------------------ scratch -- */
 
@@ -625,7 +624,7 @@ static int run_unpacker(const char *archive, const char *display, const char *sc
     memset(&t, 0, sizeof t);
     t.confine = &jail;
     t.argv = argv;
-    t.envp = environ;
+    t.envp = tg_step_environ; /* not ours (proc.h) */
     t.out_path = log_path;
     t.err_path = err_path;
     t.limit = TG_ARCHIVE_SECONDS;

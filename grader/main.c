@@ -44,7 +44,6 @@
 #define TG_MAX_JOBS 1024
 #define TG_ARG_MAX 1024 /* longest shown submission path / student id */
 
-extern char **environ;
 
 struct options {
     const char *lab_args[TG_MAX_LABS]; /* --lab NAME, checked once the lab table is read */
@@ -558,25 +557,17 @@ static void free_words(char **v)
     free(v);
 }
 
-/* The environment of the test programs: ours, less any PASS-file setting,
- * Criterion's own knobs (which could change how tests run or report) and
- * TMPDIR (each submission gets its scratch dir instead: with_tmpdir). */
+/* The environment of every step of a grading: a copy of the fixed one
+ * (tg_step_environ, proc.h says why), to which with_tmpdir adds TMPDIR. */
 static char **test_environment(void)
 {
     size_t n = 0;
-    while (environ[n] != NULL)
+    while (tg_step_environ[n] != NULL)
         n++;
     char **env = calloc(n + 1, sizeof *env);
     if (env == NULL)
         return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strncmp(environ[i], "TTGRADE_PASS_FILE=", 18) == 0 || strncmp(environ[i], "CRITERION_", 10) == 0 ||
-            strncmp(environ[i], "TMPDIR=", 7) == 0)
-            continue;
-        env[k++] = environ[i];
-    }
-    env[k] = NULL;
+    memcpy(env, tg_step_environ, (n + 1) * sizeof *env);
     return env;
 }
 

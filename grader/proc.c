@@ -898,6 +898,12 @@ char *tg_self_path(void)
     }
 }
 
+/* PATH finds the assembler and the linker gcc runs (/usr/local/bin first,
+ * as the shell's default PATH has it); C.UTF-8 is in every glibc since 2.35
+ * (Debian 12, Ubuntu 22.04), and gives gcc's messages in English with the
+ * quotes the examples' feedback shows. */
+char *const tg_step_environ[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", NULL};
+
 char *tg_tool_version(const char *prog, const char *scratch, const char *log_name)
 {
     char *log = tg_path_join(scratch, log_name);

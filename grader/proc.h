@@ -206,6 +206,19 @@ int tg_task_ok(const struct tg_task *t);
  * grader/calibrate.sh and for whoever measures. Borrows path. */
 void tg_proc_log(const char *path);
 
+/* The environment of every step of a grading that touches the submission
+ * (unpacking it, compiling, linking, the test programs, Valgrind, the
+ * performance tier), NULL-terminated: a fixed one, never the grader's own.
+ * Nothing of the grader's environment reaches those steps: not its secrets
+ * (student code that reads /proc/self/environ could print them into a
+ * report), nor settings that would change how the code runs or what the
+ * tools print (LD_PRELOAD, MALLOC_PERTURB_, GLIBC_TUNABLES, VALGRIND_OPTS,
+ * CPATH, LIBRARY_PATH, Criterion's CRITERION_*, a locale), so that every
+ * machine grades alike. The grading adds TMPDIR (its scratch dir's) and each
+ * step its own settings (TTGRADE_PASS_FILE, TTGRADE_CPU_LIMITS, a Valgrind
+ * token). */
+extern char *const tg_step_environ[];
+
 /* The first line of `PROG --version` (malloc'd, sanitised), or NULL; its
  * output goes to <scratch>/<log_name>. */
 char *tg_tool_version(const char *prog, const char *scratch, const char *log_name);

@@ -2,10 +2,12 @@
 # hostile.sh - grades every case of the hostile corpus (grader/hostile/, see its
 # README.md) with all three reports and a short --timeout, two at a time, and
 # checks for each: the exit status, every expected lab score and no point
-# beyond them, the status and texts, valid reports, the time bound, no process
-# left behind (found by an environment marker and by the scratch path), the
-# scratch dir removed, and nothing changed outside it (a decoy file and a
-# canary dir per case under /tmp/ttlab-canary, a listener on 127.0.0.1:47613).
+# beyond them, the status and texts, valid reports that hold nothing of the
+# grader's environment (a secret planted in it), the time bound, no process
+# left behind (found by the scratch path, in its environment, command line or
+# working directory), the scratch dir removed, and nothing changed outside it
+# (a decoy file and a canary dir per case under /tmp/ttlab-canary, a listener
+# on 127.0.0.1:47613).
 
 # --one CASE: grade one case (run by xargs below, several at a time).
 if [ "${1-}" = --one ]; then
@@ -14,19 +16,21 @@ if [ "${1-}" = --one ]; then
     opts=$($AWK '$1 == "options" { sub(/^options /, ""); print }' "$HOSTILE_CORPUS/$c/EXPECT")
     mkdir -p "$tmp"
     t0=$(date +%s.%N)
-    # The marker reaches every process ttgrade starts (their environment is ours).
-    env TMPDIR="$tmp" TTLAB_HOSTILE_RUN="$HOSTILE_MARK-$c." timeout -s KILL $((${bound:-60} + 30)) \
+    # The scratch dir is made in $tmp, and every process ttgrade starts has
+    # its TMPDIR there. The secret is in ttgrade's environment only: none of
+    # it may reach the steps (grader/proc.h: tg_step_environ), so no report
+    # may hold it.
+    env TMPDIR="$tmp" TTLAB_HOSTILE_SECRET="$HOSTILE_MARK-secret-$c" timeout -s KILL $((${bound:-60} + 30)) \
         "$HOSTILE_TTGRADE" --timeout 2 $opts --json "$res.json" --junit "$res.xml" --gradescope "$res.gs.json" \
         "$HOSTILE_SCRATCH/sub/$c" > "$res.out" 2>&1
     echo $? > "$res.status"
     t1=$(date +%s.%N)
     $AWK -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }' > "$res.secs"
     date +%s > "$res.end"
-    # Left behind: a process with the marker in its environment, the scratch
-    # path in its command line, or its working directory in the scratch dir.
-    printf 'TTLAB_HOSTILE_RUN=%s-%s.\n' "$HOSTILE_MARK" "$c" > "$res.pat" # the '.' ends it: empty vs empty-file
+    # Left behind: a process with the scratch path in its environment (its
+    # TMPDIR) or its command line, or its working directory in the scratch dir.
     printf '%s/\n' "$tmp" > "$res.pat2"
-    { grep -l -a -F -f "$res.pat" /proc/[0-9]*/environ
+    { grep -l -a -F -f "$res.pat2" /proc/[0-9]*/environ
       grep -l -a -F -f "$res.pat2" /proc/[0-9]*/cmdline
       find /proc/[0-9]*/cwd -maxdepth 0 -lname "$tmp/*"; } 2> /dev/null | sed 's|^/proc/\([0-9]*\)/.*|\1|' | sort -u > "$res.left"
     for pid in $(cat "$res.left"); do
@@ -150,7 +154,10 @@ EOF
     for f in "$res.json" "$res.gs.json" "$res.xml"; do
         [ "$(wc -c < "$f" 2> /dev/null || echo 0)" -lt 1000000 ] || add "$(basename "$f") is over 1 MB"
     done
-    if [ -z "$problems" ]; then ok "$c: JSON, JUnit and Gradescope reports valid and small"; else not_ok "$c: JSON, JUnit and Gradescope reports valid and small" "$problems"; fi
+    leaked=$(grep -l -F -e "$HOSTILE_MARK-secret" "$res.out" "$res.json" "$res.gs.json" "$res.xml" 2> /dev/null)
+    [ -z "$leaked" ] || add "the secret in ttgrade's environment is in: $leaked"
+    what="$c: JSON, JUnit and Gradescope reports valid and small, none with the grader's environment"
+    if [ -z "$problems" ]; then ok "$what"; else not_ok "$what" "$problems"; fi
 
     # 3. time bound, nothing left running, scratch removed
     problems=

@@ -46,6 +46,22 @@ for prog in ttgrade ttquestions; do
         not_ok "$prog --version prints '$prog (ttlab) $version' and exits 0" "exit $status, got '$got'"
     fi
 done
+# The fixed environment of a grading's steps (grader/proc.c: tg_step_environ)
+# is the one ttgrade.1 and grader/SECURITY.md give: each NAME and VALUE.
+envs=$(sed -n 's/^char \*const tg_step_environ\[\] = {\(.*\)};$/\1/p' "$top_srcdir/grader/proc.c" | grep -o '"[A-Z_]*=[^"]*"' | tr -d '"')
+for doc in doc/ttgrade.1 grader/SECURITY.md; do
+    missing=
+    for e in $envs; do
+        sed 's/\\-/-/g' "$top_srcdir/$doc" | grep -qF -- "${e%%=*}" || missing="$missing ${e%%=*}"
+        sed 's/\\-/-/g' "$top_srcdir/$doc" | grep -qF -- "${e#*=}" || missing="$missing ${e#*=}"
+    done
+    if [ "$(echo $envs | wc -w)" -ge 3 ] && [ -z "$missing" ]; then
+        ok "$doc gives the steps' fixed environment: $(echo $envs)"
+    else
+        not_ok "$doc gives the steps' fixed environment ($(echo $envs))" "missing:${missing:- (none read from grader/proc.c)}"
+    fi
+done
+
 # Each page is a well-formed man page (man's own check, where man is here).
 if command -v man > /dev/null 2>&1; then
     for page in ttgrade.1 ttquestions.1; do
