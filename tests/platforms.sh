@@ -245,7 +245,7 @@ if command -v podman > /dev/null 2>&1 && command -v runc > /dev/null 2>&1; then
     fi
     rm -f "$scratch/image.tar"
 else
-    echo "# podman or runc not found: the image is tested in the root only"
+    ok "# SKIP podman or runc not found (optional, packages/build.txt): the image is tested in the root only"
 fi
 
 # A Kubernetes indexed Job (doc/distribution.md): the pod's command, taken
