@@ -28,7 +28,9 @@ tests_public_support_tests_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_public_support_tests_LDADD = reference/libttref.a $(CRITERION_LIBS)
 
 # (LONG_TESTS: Makefile.am runs them first, the longest first: CPU seconds
-# of each on this 2-core machine, instructor-edits.sh 87 and new-lab.sh 62
+# of each on the 2-core development machine of an earlier session (on the
+# one of 2026-12-07, whose process starts cost a fifth as much, each took a
+# third to two thirds of these), instructor-edits.sh 87 and new-lab.sh 62
 # (each rebuilds and recalibrates a copy of the tree, then grades in it),
 # hostile.sh 83, grade-examples.sh 75 when it is the first to ask for the
 # examples' class (tests/lib.sh: graded_class), valgrind-public.sh 75,
