@@ -32,7 +32,6 @@
 /* The largest archive taken (bytes). */
 #define TG_ARCHIVE_MAX (64LL * 1024 * 1024)
 
-
 /* ------------------------------------------------------------ scratch -- */
 
 char *tg_scratch_create(char **err)

@@ -44,7 +44,6 @@
 #define TG_MAX_JOBS 1024
 #define TG_ARG_MAX 1024 /* longest shown submission path / student id */
 
-
 struct options {
     const char *lab_args[TG_MAX_LABS]; /* --lab NAME, checked once the lab table is read */
     int n_lab_args;
@@ -520,7 +519,7 @@ fail:
     return NULL;
 }
 
-/* env plus "TMPDIR=<tmpdir>", so that what the compiler or a test program
+/* env (tg_step_environ) plus "TMPDIR=<tmpdir>", so that what the compiler or a test program
  * leaves in $TMPDIR (say, when it is killed) goes with the scratch dir. Free it
  * with free_tmpdir_env: the array and its last string are its own. */
 static char **with_tmpdir(char *const *env, const char *tmpdir)
@@ -555,20 +554,6 @@ static void free_words(char **v)
     for (size_t i = 0; v != NULL && v[i] != NULL; i++)
         free(v[i]);
     free(v);
-}
-
-/* The environment of every step of a grading: a copy of the fixed one
- * (tg_step_environ, proc.h says why), to which with_tmpdir adds TMPDIR. */
-static char **test_environment(void)
-{
-    size_t n = 0;
-    while (tg_step_environ[n] != NULL)
-        n++;
-    char **env = calloc(n + 1, sizeof *env);
-    if (env == NULL)
-        return NULL;
-    memcpy(env, tg_step_environ, (n + 1) * sizeof *env);
-    return env;
 }
 
 /* Turns the result into "not graded": every test failed with the reason. */
@@ -627,7 +612,6 @@ struct grader {
     char *cc;                 /* the compiler's absolute path */
     char **crit_libs;         /* TTGRADE_CRITERION_LIBS split */
     char **ld_words;          /* TTGRADE_LDFLAGS split */
-    char **env;               /* the test programs' environment (borrowed strings) */
     struct tg_memcheck mc;    /* the memory checks: Valgrind, and the last run's times */
     struct tg_perf perf;      /* lab 1's performance tier: Valgrind, and the last verdict */
     struct tg_questions *questions; /* the question banks of <datadir>/questions */
@@ -672,8 +656,7 @@ static char *grader_open(struct grader *g, const struct options *o, int *oom)
     }
     g->crit_libs = split_words(TTGRADE_CRITERION_LIBS);
     g->ld_words = split_words(TTGRADE_LDFLAGS);
-    g->env = test_environment();
-    if (g->crit_libs == NULL || g->ld_words == NULL || g->env == NULL)
+    if (g->crit_libs == NULL || g->ld_words == NULL)
         goto out;
     return NULL;
 out:
@@ -692,7 +675,6 @@ static void grader_close(struct grader *g)
     free_words(g->crit_libs);
     free_words(g->ld_words);
     free_words(g->cc_words);
-    free(g->env);
     free(g->cc);
     free(g->datadir);
     memset(g, 0, sizeof *g);
@@ -754,7 +736,7 @@ static int grade_submission(struct grader *g, const struct options *o, const cha
     setup.timeout = g->limits.fixed;
     setup.limits = &g->limits;
     setup.build_limit = o->build_timeout;
-    char **env = with_tmpdir(g->env, jails.tmp);
+    char **env = with_tmpdir(tg_step_environ, jails.tmp); /* not ours: proc.h */
     if (env == NULL)
         goto out;
     setup.envp = env;

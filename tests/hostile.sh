@@ -29,13 +29,13 @@ if [ "${1-}" = --one ]; then
     date +%s > "$res.end"
     # Left behind: a process with the scratch path in its environment (its
     # TMPDIR) or its command line, or its working directory in the scratch dir.
-    printf '%s/\n' "$tmp" > "$res.pat2"
-    { grep -l -a -F -f "$res.pat2" /proc/[0-9]*/environ
-      grep -l -a -F -f "$res.pat2" /proc/[0-9]*/cmdline
+    printf '%s/\n' "$tmp" > "$res.pat"
+    { grep -l -a -F -f "$res.pat" /proc/[0-9]*/environ
+      grep -l -a -F -f "$res.pat" /proc/[0-9]*/cmdline
       find /proc/[0-9]*/cwd -maxdepth 0 -lname "$tmp/*"; } 2> /dev/null | sed 's|^/proc/\([0-9]*\)/.*|\1|' | sort -u > "$res.left"
     for pid in $(cat "$res.left"); do
         tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | head -c 200 >> "$res.leftcmd"; echo >> "$res.leftcmd"
-        kill -KILL "$pid" 2> /dev/null # ours: it carries this run's marker or scratch path
+        kill -KILL "$pid" 2> /dev/null # ours: it carries this run's scratch path
     done
     ls -A "$tmp" > "$res.tmpleft"
     exit 0

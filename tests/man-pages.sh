@@ -51,9 +51,10 @@ done
 envs=$(sed -n 's/^char \*const tg_step_environ\[\] = {\(.*\)};$/\1/p' "$top_srcdir/grader/proc.c" | grep -o '"[A-Z_]*=[^"]*"' | tr -d '"')
 for doc in doc/ttgrade.1 grader/SECURITY.md; do
     missing=
+    sed 's/\\-/-/g' "$top_srcdir/$doc" > "$scratch/doc.txt" # \- is a man page's dash
     for e in $envs; do
-        sed 's/\\-/-/g' "$top_srcdir/$doc" | grep -qF -- "${e%%=*}" || missing="$missing ${e%%=*}"
-        sed 's/\\-/-/g' "$top_srcdir/$doc" | grep -qF -- "${e#*=}" || missing="$missing ${e#*=}"
+        grep -qF -- "${e%%=*}" "$scratch/doc.txt" || missing="$missing ${e%%=*}"
+        grep -qF -- "${e#*=}" "$scratch/doc.txt" || missing="$missing ${e#*=}"
     done
     if [ "$(echo $envs | wc -w)" -ge 3 ] && [ -z "$missing" ]; then
         ok "$doc gives the steps' fixed environment: $(echo $envs)"
